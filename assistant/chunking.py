@@ -1,0 +1,119 @@
+"""Sentence-aware chunking of German text with exact character offsets.
+
+Sentences come from pysbd's German rules (abbreviations such as "z.B.",
+"Dr.", "e.V.", ordinals "24. September"); sentences are then packed into
+chunks of at most `chunk_size` characters, repeating up to `overlap`
+characters of trailing sentences at the start of the next chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .corpus import Article
+
+_SENTENCE_END = re.compile(r"[.!?…\"“”)]$")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    doc_id: str
+    index: int
+    title: str
+    start: int  # offsets into the article's cleaned text
+    end: int
+    text: str
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}#{self.index}"
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="de", clean=False, char_span=True)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence; a line break always ends a sentence."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        spans.extend(_line_sentences(line.group(), line.start()))
+    return spans
+
+
+def _line_sentences(line: str, offset: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for seg in _segmenter().segment(line):
+        start, end = _strip(line, seg.start, seg.end)
+        if start >= end:
+            continue
+        # pysbd splits after some abbreviations ("bspw. im Vergleich"): a German
+        # sentence does not start in lower case, so join it to the previous one.
+        if spans and line[start].islower():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return [(s + offset, e + offset) for s, e in spans]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split_long(text: str, span: tuple[int, int], size: int) -> list[tuple[int, int]]:
+    """Cut a sentence longer than `size` at the last space before the limit."""
+    start, end = span
+    pieces = []
+    while end - start > size:
+        cut = text.rfind(" ", start + 1, start + size)
+        cut = cut if cut > start else start + size
+        pieces.append(_strip(text, start, cut))
+        start = _strip(text, cut, end)[0]
+    pieces.append((start, end))
+    return pieces
+
+
+def _is_heading(text: str, span: tuple[int, int]) -> bool:
+    """A line of its own without closing punctuation: a heading or list item."""
+    start, end = span
+    line_start = start == 0 or text[start - 1] == "\n"
+    line_end = end == len(text) or text[end] == "\n"
+    return line_start and line_end and not _SENTENCE_END.search(text[start:end])
+
+
+def chunk_text(text: str, size: int = 600, overlap: int = 120) -> list[tuple[int, int]]:
+    units = [piece for span in sentence_spans(text) for piece in _split_long(text, span, size)]
+    chunks: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        j = i + 1
+        while j < len(units) and units[j][1] - units[i][0] <= size:
+            j += 1
+        # Do not end a chunk on a heading when its section follows.
+        while j - i > 1 and j < len(units) and _is_heading(text, units[j - 1]):
+            j -= 1
+        chunks.append((units[i][0], units[j - 1][1]))
+        if j >= len(units):
+            break
+        # Start the next chunk with trailing sentences worth `overlap` characters.
+        nxt = j
+        while nxt - 1 > i and units[j - 1][1] - units[nxt - 1][0] <= overlap:
+            nxt -= 1
+        i = nxt
+    return chunks
+
+
+def chunk_article(article: Article, size: int = 600, overlap: int = 120) -> list[Chunk]:
+    return [
+        Chunk(article.doc_id, n, article.title, start, end, article.text[start:end])
+        for n, (start, end) in enumerate(chunk_text(article.text, size, overlap))
+    ]

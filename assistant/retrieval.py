@@ -1,0 +1,142 @@
+"""Hybrid retrieval: dense (Chroma) + German BM25, fused by reciprocal rank, and the relevance gate.
+
+BM25 ranks are noise for an English question over German text, so BM25's
+weight in the fusion is the probability that the question is German.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .bm25 import BM25Index
+from .config import Settings
+from .index import Index
+from .language import german_probability
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str
+    start: int
+    end: int
+    score: float  # the ranking score of the mode used (RRF, cosine or BM25)
+    dense_score: float | None = None  # cosine similarity to the question
+    bm25_score: float | None = None
+    rank: int = 0
+    author: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class GateDecision:
+    relevant: bool
+    best_score: float
+    threshold: float
+
+
+def rrf(rankings: list[tuple[float, list[str]]], k: int = 60) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion: sum of weight / (k + rank) over the rankings."""
+    scores: dict[str, float] = {}
+    for weight, ids in rankings:
+        for rank, item in enumerate(ids, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return scores
+
+
+class Retriever:
+    def __init__(self, index: Index, settings: Settings | None = None):
+        self.index = index
+        self.settings = settings or index.settings
+        self._bm25: BM25Index | None = None
+
+    def bm25(self) -> BM25Index:
+        """The BM25 index for the collection's current revision: loaded from disk, or rebuilt."""
+        revision = self.index.revision()
+        if self._bm25 is not None and self._bm25.revision == revision:
+            return self._bm25
+        folder = self.settings.bm25_dir
+        bm25 = BM25Index.load(folder, revision)
+        if bm25 is None:
+            ids, texts, _ = self.index.all_chunks()
+            bm25 = BM25Index.build(ids, texts, revision)
+            try:
+                bm25.save(folder)
+            except OSError:
+                pass  # a read-only data directory still searches, it just rebuilds next time
+        self._bm25 = bm25
+        return bm25
+
+    def dense(self, question: str, n: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks."""
+        if self.index.count() == 0:
+            return []
+        collection = self.index.collection()
+        vector = self.index.model.embeddings.embed_query(question)
+        rows = collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        return [(cid, 1.0 - dist) for cid, dist in zip(rows["ids"][0], rows["distances"][0])]
+
+    def search(self, question: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        k = k or self.settings.k
+        pool = max(4 * k, 20)
+        self.index.check_model()
+        dense = self.dense(question, pool) if mode != "bm25" else []
+        lexical = [(h.chunk_id, h.score) for h in self.bm25().search(question, pool)] if mode != "dense" else []
+        dense_scores, bm25_scores = dict(dense), dict(lexical)
+
+        if mode == "hybrid":
+            weights = [(1.0, [cid for cid, _ in dense]), (german_probability(question), [cid for cid, _ in lexical])]
+            ranked = sorted(rrf(weights, self.settings.rrf_k).items(), key=lambda item: -item[1])
+        else:
+            ranked = dense if mode == "dense" else lexical
+        top = ranked[:k]
+        return self._passages(top, dense_scores, bm25_scores)
+
+    def _passages(self, ranked: list[tuple[str, float]], dense_scores: dict, bm25_scores: dict) -> list[Passage]:
+        if not ranked:
+            return []
+        ids = [cid for cid, _ in ranked]
+        rows = self.index.collection().get(ids=ids, include=["documents", "metadatas"])
+        found = {cid: (text, meta) for cid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"])}
+        passages = []
+        for cid, score in ranked:
+            if cid not in found:
+                continue  # deleted since the BM25 index was loaded
+            text, meta = found[cid]
+            passages.append(
+                Passage(
+                    chunk_id=cid,
+                    doc_id=meta["doc_id"],
+                    title=meta.get("title", ""),
+                    text=text,
+                    start=meta["start"],
+                    end=meta["end"],
+                    score=round(float(score), 6),
+                    dense_score=None if cid not in dense_scores else round(dense_scores[cid], 6),
+                    bm25_score=None if cid not in bm25_scores else round(bm25_scores[cid], 6),
+                    rank=len(passages) + 1,
+                    author=meta.get("author"),
+                    source=meta.get("source"),
+                )
+            )
+        return passages
+
+    def gate(self, question: str, passages: list[Passage] | None = None) -> GateDecision:
+        """Is the best passage good enough to answer from? Uses the best dense similarity,
+        with a lower bar for English questions (they score lower against German text)."""
+        if passages is None:
+            passages = self.search(question, mode="dense")
+        best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
+        threshold = self.settings.gate_threshold
+        if german_probability(question) < 0.5:
+            threshold -= self.settings.gate_english_offset
+        return GateDecision(best >= threshold, best, threshold)
