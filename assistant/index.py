@@ -194,7 +194,7 @@ class Index:
         file under one of the given directories no longer exists."""
         articles, skipped = load_articles(paths, self.settings.max_file_bytes)
         report = IngestReport(skipped=skipped, documents=[a.doc_id for a in articles])
-        store = self.store()
+        self.check_model()
         collection = self.collection()
         first_rows = {meta["doc_id"]: meta for meta in self.documents()}
 
@@ -206,8 +206,8 @@ class Index:
             if old and old.get("doc_hash") == doc_hash and old.get("n_chunks") == len(chunks):
                 report.unchanged += len(chunks)
                 continue
-            existing = collection.get(where={"doc_id": article.doc_id}, include=["metadatas"])
-            old_hashes = {cid: meta.get("chunk_hash") for cid, meta in zip(existing["ids"], existing["metadatas"])}
+            existing = collection.get(where={"doc_id": article.doc_id}, include=["metadatas"]) if collection else {"ids": []}
+            old_hashes = {cid: meta.get("chunk_hash") for cid, meta in zip(existing["ids"], existing.get("metadatas") or [])}
             metas = [chunk_metadata(article, chunk) for chunk in chunks]
             pending.append((article, doc_hash, chunks, metas, old_hashes))
             for chunk, meta in zip(chunks, metas):
@@ -221,6 +221,9 @@ class Index:
 
         to_embed = report.added + report.updated
         done = 0
+        if pending:  # langchain-chroma takes a second to import: only when writing
+            store = self.store()
+            collection = self.collection()
         for article, doc_hash, chunks, metas, old_hashes in pending:
             done = self._write_document(store, collection, article, doc_hash, chunks, metas, old_hashes, progress, done, to_embed)
 
