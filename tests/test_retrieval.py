@@ -1,0 +1,96 @@
+import pytest
+
+from assistant.retrieval import Retriever, rrf
+from conftest import PROJECT_DIR, read_jsonl
+
+QUESTIONS = read_jsonl(PROJECT_DIR / "tests" / "data" / "retrieval_questions.jsonl")
+
+
+def doc_rank(passages, gold_docs) -> int:
+    """1-based rank of the first gold document among the distinct retrieved documents."""
+    docs = list(dict.fromkeys(p.doc_id for p in passages))
+    return next((i + 1 for i, d in enumerate(docs) if d in gold_docs), 99)
+
+
+@pytest.fixture(scope="module")
+def retriever(ready_index):
+    return Retriever(ready_index)
+
+
+def test_question_set_covers_both_languages_and_all_articles():
+    for lang in ("de", "en"):
+        assert sum(q["lang"] == lang for q in QUESTIONS) >= 12
+    assert {d for q in QUESTIONS for d in q["gold_docs"]} == {
+        "000_d8e9858a35932665", "001_0641b772f0ced2db", "002_227b074fa25a8987",
+        "003_9528e93dca253b73", "004_c2c9fdd1f531437e",
+    }
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_hybrid_retrieval_finds_the_right_article(retriever, lang):
+    ranks = {q["id"]: doc_rank(retriever.search(q["question"], k=5), q["gold_docs"]) for q in QUESTIONS if q["lang"] == lang}
+    hit1 = sum(r == 1 for r in ranks.values()) / len(ranks)
+    mrr = sum(1 / r for r in ranks.values()) / len(ranks)
+    print(f"{lang}: hit@1 {hit1:.3f}  MRR {mrr:.3f}  ranks {ranks}")
+    assert all(r <= 3 for r in ranks.values()), ranks
+    assert hit1 >= 0.9 and mrr >= 0.93
+
+
+def test_passages_carry_everything_a_citation_needs(retriever, articles):
+    passages = retriever.search("Welche Faktoren nennt Elke Frank für ein erfolgreiches Social-Media-Engagement?", k=4)
+    assert [p.rank for p in passages] == [1, 2, 3, 4]
+    assert passages[0].score >= passages[-1].score
+    for p in passages:
+        assert p.chunk_id.startswith(p.doc_id + "#")
+        assert articles[p.doc_id].text[p.start : p.end] == p.text
+        assert p.title == articles[p.doc_id].title
+    assert "Elke Frank" in passages[0].text
+
+
+def test_k_is_respected(retriever):
+    assert len(retriever.search("Strategie", k=1)) == 1
+    assert len(retriever.search("Strategie", k=7)) == 7
+
+
+def test_bm25_uses_german_stemming(retriever):
+    # "Bank" finds the chunk that only says "Banken"; "Netzwerk" finds "Netzwerken".
+    top = retriever.search("Bank Diskussion", k=1, mode="bm25")[0]
+    assert "Thema Banken" in top.text
+    assert retriever.search("der die das und oder", mode="bm25") == []  # only stopwords: no match, no error
+
+
+def test_bm25_index_is_persisted_and_reused(ready_index):
+    retriever = Retriever(ready_index)
+    retriever.bm25()
+    folder = ready_index.settings.bm25_dir
+    assert (folder / "chunk_ids.json").exists()
+    from assistant.bm25 import BM25Index
+
+    loaded = BM25Index.load(folder, ready_index.revision())
+    assert loaded is not None and len(loaded.chunk_ids) == ready_index.count()
+    assert BM25Index.load(folder, "another-revision") is None
+
+
+def test_english_question_downweights_bm25_in_fusion(retriever):
+    english = retriever.search("What role did earned media play in Barack Obama's first election victory?", k=3)
+    assert english[0].doc_id == "004_c2c9fdd1f531437e"
+
+
+def test_rrf_sums_weighted_reciprocal_ranks():
+    scores = rrf([(1.0, ["a", "b"]), (0.5, ["b", "c"])], k=60)
+    assert scores["b"] == pytest.approx(1 / 62 + 0.5 / 61)
+    assert max(scores, key=scores.get) == "b"
+
+
+@pytest.mark.parametrize(
+    "question, relevant",
+    [
+        ("Wie viel Prozent der Diskussion über Banken findet in sozialen Medien statt?", True),
+        ("How long should the social media budget be secured?", True),
+        ("What is the capital of France?", False),
+        ("Wie backe ich einen Apfelkuchen?", False),
+    ],
+)
+def test_relevance_gate(retriever, question, relevant):
+    decision = retriever.gate(question, retriever.search(question))
+    assert decision.relevant is relevant, decision
