@@ -15,9 +15,6 @@ from pathlib import Path
 
 from .errors import AssistantError
 
-MAX_QUESTION_CHARS = 2000
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -59,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print a JSON list of passages in rank order")
     search.set_defaults(func=cmd_search)
 
+    for name, help_text in (("ask", "answer a question with cited passages"), ("chat", "interactive chat with follow-up questions")):
+        cmd = sub.add_parser(name, help=help_text)
+        if name == "ask":
+            cmd.add_argument("question", help='the question, or "-" to read it from standard input')
+            cmd.add_argument("--json", action="store_true", help="print the whole result object as JSON")
+        cmd.add_argument("--backend", help="extractive, llamacpp, openai or ollama (default: llamacpp if a local model is installed, else extractive)")
+        cmd.add_argument("-k", type=int, default=None, help="passages given to the backend (default 5)")
+        cmd.set_defaults(func=cmd_ask if name == "ask" else cmd_chat)
+
     info = sub.add_parser("info", help="show the store, collection, chunk count and embedding model")
     info.add_argument("--json", action="store_true")
     info.set_defaults(func=cmd_info)
@@ -74,18 +80,6 @@ def load_settings(args):
 
     overrides = {"data_dir": args.data_dir, "embedding": args.embedding, "chroma_url": args.chroma_url}
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
-
-
-def clean_question(question: str) -> str:
-    if question == "-":
-        question = sys.stdin.read()
-    question = " ".join("".join(c if c.isprintable() else " " for c in question).split())
-    if not question:
-        raise AssistantError("The question is empty. / Die Frage ist leer.")
-    if len(question) > MAX_QUESTION_CHARS:
-        print(f"note: the question was {len(question):,} characters long; only the first {MAX_QUESTION_CHARS:,} are used.", file=sys.stderr)
-        question = question[:MAX_QUESTION_CHARS]
-    return question
 
 
 def cmd_ingest(args) -> int:
@@ -127,7 +121,11 @@ def cmd_search(args) -> int:
     from .index import Index
     from .retrieval import Retriever
 
-    question = clean_question(args.question)
+    from .chain import clean_question
+
+    question, notice = clean_question(sys.stdin.read() if args.question == "-" else args.question)
+    if notice:
+        print(f"note: {notice}", file=sys.stderr)
     if args.k is not None and not 1 <= args.k <= 100:
         raise AssistantError("-k must be between 1 and 100.")
     settings = load_settings(args)
@@ -144,6 +142,80 @@ def cmd_search(args) -> int:
         print(f"[{p.rank}] {p.title}  ({p.doc_id}, chunk {p.chunk_id.rsplit('#', 1)[1]}, score {p.score:.4f})")
         print("    " + p.text.replace("\n", "\n    "))
         print()
+    return 0
+
+
+def render(result) -> str:
+    """The answer with unsupported sentences marked, then the sources."""
+    lines = [result.answer]
+    unsupported = [s for s in result.sentences if not s.supported]
+    if unsupported:
+        lines.append("")
+        mark = "nicht belegt" if result.language == "de" else "not supported"
+        lines += [f"  ⚠ {mark}: {s.text}" for s in unsupported]
+    if result.citations:
+        lines.append("")
+        lines.append("Quellen:" if result.language == "de" else "Sources:")
+        for c in result.citations:
+            chars = "Zeichen" if result.language == "de" else "characters"
+            lines.append(f"  [{c.n}] {c.title} ({c.doc_id}, {chars} {c.start}-{c.end})")
+            lines.append(f"      „{c.quote}“")
+    footer = f"— {result.backend}: {result.model} · {result.timings.total_s:.2f} s"
+    return "\n".join(lines + ["", footer])
+
+
+def _assistant(args):
+    from .chain import Assistant
+    from .index import Index
+
+    settings = load_settings(args)
+    if args.k is not None and not 1 <= args.k <= 20:
+        raise AssistantError("-k must be between 1 and 20.")
+    index = Index(settings)
+    index.check_model()
+    ensure_index(index)
+    return Assistant(settings, index)
+
+
+def cmd_ask(args) -> int:
+    question = sys.stdin.read() if args.question == "-" else args.question
+    assistant = _assistant(args)
+    if args.json:
+        result = assistant.ask(question, backend=args.backend, k=args.k)
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    result = None
+    for event in assistant.stream(question, backend=args.backend, k=args.k):
+        if isinstance(event, str):
+            continue
+        result = event
+    if result.notice:
+        print(f"note: {result.notice}", file=sys.stderr)
+    print(render(result))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from .chain import Turn
+
+    assistant = _assistant(args)
+    backend = assistant.backend(args.backend)
+    print(f"Antworten von / answers by: {backend.name} ({backend.model}). Leere Zeile oder Strg-D beendet.")
+    history = []
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            result = assistant.ask(question, history=history, backend=backend.name, k=args.k)
+        except AssistantError as exc:
+            print(f"error: {exc}")
+            continue
+        print(render(result))
+        history.append(Turn(question, result))
     return 0
 
 

@@ -53,6 +53,26 @@ class Settings(BaseSettings):
     gate_threshold: float = 0.80
     gate_english_offset: float = 0.03
 
+    # Answering. backend: extractive | llamacpp | openai | ollama; empty = llamacpp
+    # when a local model is installed and llama-cpp-python imports, else extractive.
+    backend: str = ""
+    temperature: float = 0.1
+    max_tokens: int = 400
+    llm_timeout: float = 60.0  # seconds per LLM request
+    llm_retries: int = 1
+    openai_base_url: str = ""  # empty = api.openai.com
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key_env: str = "OPENAI_API_KEY"  # name of the variable holding the key
+    ollama_base_url: str = "http://localhost:11434"
+    ollama_model: str = "qwen2.5:1.5b"
+    llamacpp_model: str = ""  # path to a GGUF; empty = the newest installed model
+    llamacpp_ctx: int = 4096
+    llamacpp_threads: int = 2
+    # Grounding: a sentence is supported when its score reaches this.
+    support_threshold: float = 0.78
+    drop_unsupported: bool = False
+    extractive_sentences: int = 3
+
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
         toml_file = os.environ.get("ASSISTANT_CONFIG", "assistant.toml")
@@ -61,6 +81,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def bm25_dir(self) -> Path:

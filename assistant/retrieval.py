@@ -74,23 +74,27 @@ class Retriever:
         self._bm25 = bm25
         return bm25
 
-    def dense(self, question: str, n: int) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the n nearest chunks."""
+    def dense(self, question: str, n: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks (of the given documents)."""
         if self.index.count() == 0:
             return []
         collection = self.index.collection()
         vector = self.index.model.embeddings.embed_query(question)
-        rows = collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        where = {"doc_id": {"$in": doc_ids}} if doc_ids else None
+        rows = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [(cid, 1.0 - dist) for cid, dist in zip(rows["ids"][0], rows["distances"][0])]
 
-    def search(self, question: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
+    def search(self, question: str, k: int | None = None, mode: str = "hybrid", doc_ids: list[str] | None = None) -> list[Passage]:
+        """The k best passages; `doc_ids` restricts the search to those documents."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         k = k or self.settings.k
         pool = max(4 * k, 20)
         self.index.check_model()
-        dense = self.dense(question, pool) if mode != "bm25" else []
-        lexical = [(h.chunk_id, h.score) for h in self.bm25().search(question, pool)] if mode != "dense" else []
+        dense = self.dense(question, pool, doc_ids) if mode != "bm25" else []
+        lexical = [(h.chunk_id, h.score) for h in self.bm25().search(question, pool * (5 if doc_ids else 1))] if mode != "dense" else []
+        if doc_ids:
+            lexical = [(cid, score) for cid, score in lexical if cid.rsplit("#", 1)[0] in doc_ids][:pool]
         dense_scores, bm25_scores = dict(dense), dict(lexical)
 
         if mode == "hybrid":

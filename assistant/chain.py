@@ -1,0 +1,321 @@
+"""The answer pipeline: condense → retrieve → gate → prompt → generate → verify.
+
+One entry point (`Assistant.stream` / `Assistant.ask`) serves the CLI, the UI
+and the eval runner. Generation and condensing are LCEL chains
+(prompt | chat model | parser); grounding is enforced here, after generation,
+not trusted to the model.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .chunking import sentence_spans
+from .config import Settings
+from .grounding import SentenceSupport, check_citations, content_words, score_sentences
+from .index import Index
+from .language import german_probability
+from .llm import Backend, create_backend, default_backend_name
+from .prompts import EXTRACTIVE_INTRO, FALLBACK_NOTICE, FALLBACK_REASONS, REFUSAL
+from .retrieval import Passage, Retriever
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Citation:
+    n: int
+    doc_id: str
+    chunk_id: str
+    title: str
+    quote: str  # exact text of the article: article_text[start:end] == quote
+    start: int
+    end: int
+    author: str | None = None
+
+
+@dataclass
+class Timings:
+    retrieval_s: float = 0.0
+    ttft_s: float | None = None
+    total_s: float = 0.0
+
+
+@dataclass
+class AnswerResult:
+    question: str
+    answer: str
+    language: str
+    refused: bool
+    citations: list[Citation]
+    sentences: list[SentenceSupport]
+    backend: str
+    model: str
+    timings: Timings
+    standalone_question: str = ""
+    retrieved: list[Passage] = field(default_factory=list)
+    fallback: str | None = None  # why the extractive answer replaced the model's
+    invalid_citations: list[int] = field(default_factory=list)
+    notice: str | None = None  # e.g. the question was shortened
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Turn:
+    question: str
+    result: AnswerResult
+
+
+# Words that make a question depend on the one before it.
+_FOLLOWUP = re.compile(
+    r"\b(dazu|darüber|davon|dafür|daran|dabei|er|sie|es|ihn|ihm|dies\w*|der artikel|das|"
+    r"it|its|they|them|this|that|these|those|the article|there)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "vierte": 4, "vierten": 4,
+    "fünfte": 5, "fünften": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+}
+_ARTICLE_REF = re.compile(r"\b(\w+)\s+(artikel|quelle|source|article)\b|\b(artikel|quelle|source|article)\s*\[?(\d)\]?", re.IGNORECASE)
+
+
+def question_language(question: str) -> str:
+    return "de" if german_probability(question) >= 0.5 else "en"
+
+
+def referenced_docs(question: str, history: list[Turn]) -> list[str] | None:
+    """'der zweite Artikel' / 'source 2' → the document cited as that one in the last answer."""
+    if not history:
+        return None
+    m = _ARTICLE_REF.search(question)
+    if not m:
+        return None
+    n = _ORDINALS.get((m.group(1) or "").lower()) or (int(m.group(4)) if m.group(4) else None)
+    last = history[-1].result
+    # Cited articles first (the ones the user saw as sources), then the other retrieved ones.
+    docs = list(dict.fromkeys([c.doc_id for c in last.citations] + [p.doc_id for p in last.retrieved]))
+    return [docs[n - 1]] if n and n <= len(docs) else None
+
+
+def is_followup(question: str, history: list[Turn]) -> bool:
+    return bool(history) and (len(question.split()) <= 6 or bool(_FOLLOWUP.search(question)))
+
+
+class Assistant:
+    def __init__(self, settings: Settings, index: Index | None = None):
+        self.settings = settings
+        self.index = index or Index(settings)
+        self.retriever = Retriever(self.index, settings)
+        self._backends: dict[str, Backend] = {}
+
+    def backend(self, name: str | None = None) -> Backend:
+        name = name or default_backend_name(self.settings)
+        if name not in self._backends:
+            self._backends[name] = create_backend(name, self.settings)
+        return self._backends[name]
+
+    def ask(self, question: str, history: list[Turn] | None = None, backend: str | None = None, **kwargs) -> AnswerResult:
+        result = None
+        for event in self.stream(question, history, backend, **kwargs):
+            if isinstance(event, AnswerResult):
+                result = event
+        return result
+
+    def stream(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        backend: str | None = None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | AnswerResult]:
+        """Yields answer text pieces as they are generated, then the verified AnswerResult."""
+        started = time.perf_counter()
+        history = history or []
+        question, notice = clean_question(question)
+        lang = question_language(question)
+        chosen = self.backend(backend)
+        mode = mode or ("hybrid" if self.settings.hybrid else "dense")
+
+        # condense
+        standalone = question
+        if is_followup(question, history):
+            standalone = self._condense(chosen, question, history, lang)
+        doc_filter = referenced_docs(question, history)
+
+        # retrieve + gate
+        passages = self.retriever.search(standalone, k=k or self.settings.k, mode=mode, doc_ids=doc_filter)
+        gate_passages = passages if mode != "bm25" else self.retriever.search(standalone, mode="dense", doc_ids=doc_filter)
+        decision = self.retriever.gate(standalone, gate_passages)
+        timings = Timings(retrieval_s=round(time.perf_counter() - started, 4))
+        base = dict(question=question, language=lang, backend=chosen.name, model=chosen.model,
+                    standalone_question=standalone, retrieved=passages, notice=notice)
+
+        if not decision.relevant or not passages:
+            text = REFUSAL[lang]
+            timings.ttft_s = timings.total_s = round(time.perf_counter() - started, 4)
+            yield text
+            yield AnswerResult(answer=text, refused=True, citations=[], sentences=[], timings=timings, **base)
+            return
+
+        if chosen.chat_model is None:
+            text, citations, sentences = self.extractive_answer(standalone, passages, lang)
+            timings.ttft_s = timings.total_s = round(time.perf_counter() - started, 4)
+            yield text
+            yield AnswerResult(answer=text, refused=False, citations=citations, sentences=sentences, timings=timings, **base)
+            return
+
+        # generate (streaming)
+        pieces: list[str] = []
+        error = None
+        try:
+            for piece in self._answer_chain(chosen, lang).stream({"question": standalone, "passages": format_passages(passages)}):
+                if timings.ttft_s is None:
+                    timings.ttft_s = round(time.perf_counter() - started, 4)
+                pieces.append(piece)
+                yield piece
+        except Exception as exc:  # server down, timeout, bad response: fall back, never crash
+            error = f"{exc.__class__.__name__}: {str(exc)[:200]}"
+
+        # verify
+        result = self._verify("".join(pieces), error, passages, lang, chosen, timings, base)
+        timings.total_s = round(time.perf_counter() - started, 4)
+        if result.fallback:
+            yield "\n\n" + result.answer
+        yield result
+
+    # -- steps --------------------------------------------------------------
+    def _condense(self, backend: Backend, question: str, history: list[Turn], lang: str) -> str:
+        previous = history[-1].result.standalone_question or history[-1].question
+        if backend.chat_model is not None:
+            from langchain_core.messages import AIMessage, HumanMessage
+            from langchain_core.output_parsers import StrOutputParser
+
+            from .prompts import condense_prompt
+
+            messages = []
+            for turn in history[-3:]:
+                messages += [HumanMessage(turn.question), AIMessage(turn.result.answer[:1000])]
+            try:
+                chain = condense_prompt(lang) | backend.chat_model | StrOutputParser()
+                rewritten = chain.invoke({"history": messages, "question": question}).strip()
+                if 0 < len(rewritten) <= 400:
+                    return f"{rewritten}"
+            except Exception:
+                pass  # condensing is a help, not a must: fall through to history-aware retrieval
+        # History-aware retrieval: the previous question gives the follow-up its topic.
+        return f"{previous} {question}"
+
+    def _answer_chain(self, backend: Backend, lang: str):
+        from langchain_core.output_parsers import StrOutputParser
+
+        from .prompts import answer_prompt
+
+        return answer_prompt(lang) | backend.chat_model | StrOutputParser()
+
+    def _verify(self, raw: str, error, passages, lang, backend, timings, base) -> AnswerResult:
+        text, check = check_citations(raw.strip(), len(passages))
+        if error is None and _is_refusal(text, lang):
+            return AnswerResult(answer=text, refused=True, citations=[], sentences=[], timings=timings,
+                                invalid_citations=check.invalid, **base)
+        sentences = score_sentences(text, [p.text for p in passages], self.index.model.embeddings,
+                                    self.settings.support_threshold) if error is None else []
+        supported = [s for s in sentences if s.supported]
+        if error is not None or not supported:
+            reason = FALLBACK_REASONS["error" if error else "unsupported"][lang].format(backend=backend.name, error=error)
+            answer, citations, extractive_sentences = self.extractive_answer(base["standalone_question"], passages, lang)
+            notice = FALLBACK_NOTICE[lang].format(reason=reason)
+            return AnswerResult(answer=f"{notice}\n\n{answer}", refused=False, citations=citations,
+                                sentences=extractive_sentences, timings=timings, fallback=reason,
+                                invalid_citations=check.invalid, **base)
+        if self.settings.drop_unsupported:
+            text = " ".join(s.text for s in supported)
+            sentences = supported
+        citations = citations_for(sentences, passages)
+        return AnswerResult(answer=text, refused=False, citations=citations, sentences=sentences, timings=timings,
+                            invalid_citations=check.invalid, **base)
+
+    def extractive_answer(self, question: str, passages: list[Passage], lang: str):
+        """The sentences of the passages closest to the question, each with its [n]."""
+        candidates = []  # (passage number, start, end) within the passage text
+        for n, passage in enumerate(passages[:3], start=1):
+            for s, e in sentence_spans(passage.text):
+                sentence = passage.text[s:e]
+                if len(sentence) >= 30 and sentence[-1] in '.!?"“”)':
+                    candidates.append((n, s, e))
+        if not candidates:
+            candidates = [(1, 0, len(passages[0].text))]
+        embeddings = self.index.model.embeddings
+        vectors = np.asarray(embeddings.embed_documents([passages[n - 1].text[s:e] for n, s, e in candidates]))
+        query = np.asarray(embeddings.embed_query(question))
+        words = content_words(question)
+        scores = []
+        for (n, s, e), vector in zip(candidates, vectors):
+            overlap = len(words & content_words(passages[n - 1].text[s:e])) / len(words) if words else 0.0
+            scores.append(float(vector @ query) + 0.1 * overlap - 0.005 * n)
+        # The best sentences, but only those nearly as close as the best one.
+        order = np.argsort(scores)[::-1][: self.settings.extractive_sentences]
+        best = [i for i in order if scores[i] >= scores[order[0]] - 0.03]
+        chosen = sorted((candidates[i] for i in best), key=lambda c: (c[0], c[1]))
+
+        quote_open, quote_close = ("„", "“")
+        parts, sentences, citations = [], [], []
+        for n, s, e in chosen:
+            quote = passages[n - 1].text[s:e]
+            part = f"{quote_open}{quote}{quote_close} [{n}]" if lang == "en" else f"{quote} [{n}]"
+            parts.append(part)
+            sentences.append(SentenceSupport(part, [n], True, 1.0, reason="quoted from the passage"))
+            citations.append(make_citation(n, passages[n - 1], s, e))
+        text = EXTRACTIVE_INTRO[lang] + "\n\n" + "\n".join(f"- {p}" for p in parts)
+        return text, citations, sentences
+
+
+def make_citation(n: int, passage: Passage, start: int, end: int) -> Citation:
+    """A citation whose offsets point into the cleaned article text."""
+    return Citation(n, passage.doc_id, passage.chunk_id, passage.title, passage.text[start:end],
+                    passage.start + start, passage.start + end, passage.author)
+
+
+def citations_for(sentences: list[SentenceSupport], passages: list[Passage]) -> list[Citation]:
+    """One citation per cited passage, quoting its sentence that best supports the answer."""
+    citations: dict[int, Citation] = {}
+    for sentence in sentences:
+        for n in sentence.citations:
+            if n in citations:
+                continue
+            span = sentence.evidence.get(n) if sentence.evidence else None
+            start, end = span if span else (0, len(passages[n - 1].text))
+            citations[n] = make_citation(n, passages[n - 1], start, end)
+    return [citations[n] for n in sorted(citations)]
+
+
+def format_passages(passages: list[Passage]) -> str:
+    from .prompts import format_passages as fmt
+
+    return fmt(passages)
+
+
+def _is_refusal(text: str, lang: str) -> bool:
+    plain = re.sub(r"\[\d+\]", "", text).strip().lower()
+    return any(plain.startswith(REFUSAL[x].lower()[:30]) for x in ("de", "en")) and len(plain) < 160
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """Printable, single-spaced, bounded. Raises AssistantError when empty."""
+    from .errors import AssistantError
+
+    question = " ".join("".join(c if c.isprintable() else " " for c in question or "").split())
+    if not question:
+        raise AssistantError("Die Frage ist leer. / The question is empty.")
+    if len(question) > MAX_QUESTION_CHARS:
+        notice = (f"Die Frage war {len(question):,} Zeichen lang; nur die ersten {MAX_QUESTION_CHARS:,} werden verwendet. / "
+                  f"The question was {len(question):,} characters long; only the first {MAX_QUESTION_CHARS:,} are used.")
+        return question[:MAX_QUESTION_CHARS], notice
+    return question, None

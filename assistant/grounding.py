@@ -1,0 +1,124 @@
+"""Citation parsing and per-sentence support scores.
+
+A sentence is supported when it is close to a sentence of a passage it cites:
+score = 0.7 * best cosine (e5 embeddings, cross-lingual) + 0.3 * share of its
+content words found in the cited passages (German stems). A number in the
+sentence that occurs in none of its cited passages makes it unsupported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .chunking import sentence_spans
+
+CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+@dataclass
+class SentenceSupport:
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float
+    start: int = 0  # offsets in the answer text
+    end: int = 0
+    reason: str = ""
+    # cited passage number -> (start, end) of its sentence closest to this one, in the passage text
+    evidence: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class CitationCheck:
+    valid: list[int] = field(default_factory=list)  # in order of first use
+    invalid: list[int] = field(default_factory=list)
+
+
+def cited_numbers(text: str) -> list[int]:
+    return [int(n) for group in CITATION.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
+
+
+def check_citations(text: str, n_passages: int) -> tuple[str, CitationCheck]:
+    """Drop citations of passages that were not given; return the cleaned text."""
+    check = CitationCheck()
+
+    def keep(match: re.Match) -> str:
+        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        good = [n for n in numbers if 1 <= n <= n_passages]
+        for n in numbers:
+            target = check.valid if n in good else check.invalid
+            if n not in target:
+                target.append(n)
+        return "".join(f"[{n}]" for n in dict.fromkeys(good))
+
+    cleaned = CITATION.sub(keep, text)
+    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)  # space left before punctuation
+    return cleaned, check
+
+
+def content_words(text: str) -> set[str]:
+    from .bm25 import _stemmer
+
+    stop = _stopwords()
+    words = [w.lower() for w in WORD.findall(text)]
+    return set(_stemmer().stemWords([w for w in words if w not in stop]))
+
+
+def _stopwords() -> frozenset[str]:
+    global _STOP
+    if _STOP is None:
+        from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
+
+        _STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN)
+    return _STOP
+
+
+_STOP: frozenset[str] | None = None
+
+
+def answer_sentences(answer: str) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in sentence_spans(answer) if any(c.isalnum() for c in answer[s:e])]
+
+
+def score_sentences(answer: str, passages: list[str], embeddings, threshold: float) -> list[SentenceSupport]:
+    """Support of every answer sentence by the passages it cites (1-based numbers)."""
+    spans = answer_sentences(answer)
+    if not spans:
+        return []
+    texts = [answer[s:e] for s, e in spans]
+    plain = [CITATION.sub("", t).strip() for t in texts]
+    cited = [[n for n in dict.fromkeys(cited_numbers(t)) if 1 <= n <= len(passages)] for t in texts]
+
+    # Embed each cited passage sentence once; compare with each answer sentence.
+    needed = sorted({n for c in cited for n in c})
+    spans_of = {n: sentence_spans(passages[n - 1]) or [(0, len(passages[n - 1]))] for n in needed}
+    flat = [passages[n - 1][s:e] for n in needed for s, e in spans_of[n]]
+    vectors = np.asarray(embeddings.embed_documents(flat + plain)) if flat else None
+    rows_of, offset = {}, 0
+    for n in needed:
+        rows_of[n] = np.arange(offset, offset + len(spans_of[n]))
+        offset += len(spans_of[n])
+
+    results = []
+    for i, (text, clean, numbers) in enumerate(zip(texts, plain, cited)):
+        start, end = spans[i]
+        if not numbers:
+            results.append(SentenceSupport(text, [], False, 0.0, start, end, "no citation"))
+            continue
+        similarities = {n: vectors[rows_of[n]] @ vectors[len(flat) + i] for n in numbers}
+        evidence = {n: spans_of[n][int(np.argmax(sim))] for n, sim in similarities.items()}
+        cosine = max(float(np.max(sim)) for sim in similarities.values())
+        source = " ".join(passages[n - 1] for n in numbers)
+        words = content_words(clean)
+        overlap = len(words & content_words(source)) / len(words) if words else 0.0
+        score = round(0.7 * cosine + 0.3 * overlap, 4)
+        missing = [x for x in NUMBER.findall(clean) if x not in source]
+        reason = f"number {missing[0]} not in cited passages" if missing else ""
+        supported = not missing and score >= threshold
+        results.append(SentenceSupport(text, numbers, supported, score, start, end, reason, evidence))
+    return results
