@@ -226,7 +226,7 @@ class Assistant:
             return AnswerResult(answer=text, refused=True, citations=[], sentences=[], timings=timings,
                                 invalid_citations=check.invalid, **base)
         sentences = score_sentences(text, [p.text for p in passages], self.index.model.embeddings,
-                                    self.settings.support_threshold) if error is None else []
+                                    self.settings.support_threshold, self.settings.support_threshold_en) if error is None else []
         supported = [s for s in sentences if s.supported]
         if error is not None or not supported:
             reason = FALLBACK_REASONS["error" if error else "unsupported"][lang].format(backend=backend.name, error=error)

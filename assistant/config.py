@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     llamacpp_threads: int = 2
     # Grounding: a sentence is supported when its score reaches this.
     support_threshold: float = 0.78
+    support_threshold_en: float = 0.88  # English sentences: cosine only
     drop_unsupported: bool = False
     extractive_sentences: int = 3
 

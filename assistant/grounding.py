@@ -1,9 +1,11 @@
 """Citation parsing and per-sentence support scores.
 
-A sentence is supported when it is close to a sentence of a passage it cites:
-score = 0.7 * best cosine (e5 embeddings, cross-lingual) + 0.3 * share of its
-content words found in the cited passages (German stems). A number in the
-sentence that occurs in none of its cited passages makes it unsupported.
+A sentence is supported when it is close to a sentence of a passage it cites.
+German sentence: score = 0.7 * best cosine (e5 embeddings) + 0.3 * share of its
+content words found in the cited passages (German stems), against `threshold`.
+English sentence (the passages are German, so words cannot overlap): score =
+best cosine, against `threshold_en`. A number in the sentence that occurs in
+none of its cited passages makes it unsupported.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import sentence_spans
+from .language import german_probability
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -85,7 +88,7 @@ def answer_sentences(answer: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in sentence_spans(answer) if any(c.isalnum() for c in answer[s:e])]
 
 
-def score_sentences(answer: str, passages: list[str], embeddings, threshold: float) -> list[SentenceSupport]:
+def score_sentences(answer: str, passages: list[str], embeddings, threshold: float, threshold_en: float) -> list[SentenceSupport]:
     """Support of every answer sentence by the passages it cites (1-based numbers)."""
     spans = answer_sentences(answer)
     if not spans:
@@ -114,11 +117,14 @@ def score_sentences(answer: str, passages: list[str], embeddings, threshold: flo
         evidence = {n: spans_of[n][int(np.argmax(sim))] for n, sim in similarities.items()}
         cosine = max(float(np.max(sim)) for sim in similarities.values())
         source = " ".join(passages[n - 1] for n in numbers)
-        words = content_words(clean)
-        overlap = len(words & content_words(source)) / len(words) if words else 0.0
-        score = round(0.7 * cosine + 0.3 * overlap, 4)
+        if german_probability(clean) >= 0.5:
+            words = content_words(clean)
+            overlap = len(words & content_words(source)) / len(words) if words else 0.0
+            score, bar = round(0.7 * cosine + 0.3 * overlap, 4), threshold
+        else:
+            score, bar = round(cosine, 4), threshold_en
         missing = [x for x in NUMBER.findall(clean) if x not in source]
         reason = f"number {missing[0]} not in cited passages" if missing else ""
-        supported = not missing and score >= threshold
+        supported = not missing and score >= bar
         results.append(SentenceSupport(text, numbers, supported, score, start, end, reason, evidence))
     return results

@@ -1,0 +1,91 @@
+import json
+
+import pytest
+
+from assistant.chain import Assistant, Turn
+from assistant.errors import AssistantError
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def assistant(ready_index):
+    return Assistant(ready_index.settings, ready_index)
+
+
+def test_german_question_gets_a_german_extractive_answer_with_exact_quotes(assistant, articles):
+    result = assistant.ask("Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?", backend="extractive")
+    assert result.language == "de" and not result.refused and result.backend == "extractive"
+    assert result.answer.startswith("Die Artikel sagen dazu:")
+    assert "70 Prozent" in result.answer and "[1]" in result.answer
+    first = result.citations[0]
+    assert first.doc_id == "000_d8e9858a35932665"
+    assert articles[first.doc_id].text[first.start : first.end] == first.quote
+    for c in result.citations:
+        assert f"[{c.n}]" in result.answer and c.quote in result.answer
+        assert articles[c.doc_id].text[c.start : c.end] == c.quote
+    assert all(s.supported for s in result.sentences)
+    assert result.timings.retrieval_s > 0 and result.timings.total_s >= result.timings.retrieval_s
+
+
+def test_english_question_is_answered_in_english_quoting_the_german_original(assistant):
+    result = assistant.ask("What role did earned media play in Barack Obama's first election victory?", backend="extractive")
+    assert result.language == "en"
+    assert result.answer.startswith("The articles are in German")
+    assert "Obamas erster Wahlerfolg" in result.answer
+    assert result.citations[0].doc_id == "004_c2c9fdd1f531437e"
+
+
+@pytest.mark.parametrize(
+    "question, refusal",
+    [
+        ("Wie backe ich einen Apfelkuchen?", "Dazu enthalten die Artikel keine Informationen."),
+        ("What is the capital of France?", "The articles contain no information about this."),
+    ],
+)
+def test_out_of_scope_questions_are_refused_in_the_question_language(assistant, question, refusal):
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused and result.answer == refusal and result.citations == []
+
+
+def test_follow_up_uses_the_history(assistant):
+    first_q = "Welche Faktoren nennt Elke Frank für ein erfolgreiches Social-Media-Engagement?"
+    first = assistant.ask(first_q, backend="extractive")
+    follow = assistant.ask("Und wie lange sollte das Budget gesichert sein?", history=[Turn(first_q, first)], backend="extractive")
+    assert first_q in follow.standalone_question
+    assert "drei Jahre" in follow.answer
+
+
+def test_second_article_follow_up_restricts_retrieval_to_that_article(assistant):
+    first_q = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
+    first = assistant.ask(first_q, backend="extractive")
+    shown = list(dict.fromkeys([c.doc_id for c in first.citations] + [p.doc_id for p in first.retrieved]))
+    follow = assistant.ask("Und was sagt der zweite Artikel dazu?", history=[Turn(first_q, first)], backend="extractive")
+    assert {p.doc_id for p in follow.retrieved} == {shown[1]}
+
+
+def test_streaming_yields_text_then_the_result(assistant):
+    events = list(assistant.stream("Warum sind soziale Medien als Recruiting-Instrument beliebt?", backend="extractive"))
+    assert isinstance(events[0], str) and events[-1].answer == events[0]
+
+
+def test_empty_and_huge_questions(assistant):
+    with pytest.raises(AssistantError, match="leer"):
+        assistant.ask(" \n\t ", backend="extractive")
+    result = assistant.ask("Recruiting " * 20_000, backend="extractive")
+    assert result.notice and "2,000" in result.notice and len(result.question) == 2000
+
+
+def test_unknown_backend_is_a_clear_error(assistant):
+    with pytest.raises(AssistantError, match="Unknown backend 'gpt5'"):
+        assistant.ask("Was ist ROI?", backend="gpt5")
+
+
+def test_ask_json_is_the_result_object(tmp_path):
+    result = run_cli("--data-dir", str(tmp_path), "ask", "Welche Vorteile sozialer Medien nennt das Fazit?", "--json", "--backend", "extractive")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {"answer", "language", "refused", "citations", "sentences", "backend", "model", "timings"}
+    assert data["citations"][0]["doc_id"] == "003_9528e93dca253b73"
+    assert set(data["citations"][0]) >= {"n", "doc_id", "chunk_id", "title", "quote", "start", "end"}
+    assert set(data["timings"]) == {"retrieval_s", "ttft_s", "total_s"}
+    assert set(data["sentences"][0]) >= {"text", "supported", "score"}
