@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("-k", type=int, default=None, help="passages given to the backend (default 5)")
         cmd.set_defaults(func=cmd_ask if name == "ask" else cmd_chat)
 
+    models = sub.add_parser("models", help="local GGUF models: list, install")
+    models.add_argument("action", choices=("list", "install"))
+    models.add_argument("name", nargs="?", help="qwen2.5-0.5b or qwen2.5-1.5b")
+    models.set_defaults(func=cmd_models)
+
     info = sub.add_parser("info", help="show the store, collection, chunk count and embedding model")
     info.add_argument("--json", action="store_true")
     info.set_defaults(func=cmd_info)
@@ -216,6 +221,25 @@ def cmd_chat(args) -> int:
             continue
         print(render(result))
         history.append(Turn(question, result))
+    return 0
+
+
+def cmd_models(args) -> int:
+    from . import models
+    from .llm.llamacpp import installed_models
+
+    settings = load_settings(args)
+    if args.action == "install":
+        if not args.name:
+            raise AssistantError(f"Name a model to install: {', '.join(models.MODELS)}.")
+        models.install(args.name, settings.models_dir, log=lambda line: print(line, file=sys.stderr))
+        return 0
+    installed = {p.name for p in installed_models(settings)}
+    for spec in models.MODELS.values():
+        state = "installed" if spec.filename in installed else "not installed"
+        print(f"{spec.name:14} {spec.size_mb:5} MB  {state}")
+    for name in sorted(installed - {s.filename for s in models.MODELS.values()}):
+        print(f"{name:14}          installed (own file)")
     return 0
 
 
