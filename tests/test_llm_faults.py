@@ -1,0 +1,84 @@
+"""Faults on the hosted path: the LLM server is down, too slow, or answers garbage.
+Each must give a clear, labelled extractive answer within the timeout, never a crash."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.chain import Assistant
+from conftest import free_port
+
+QUESTION = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
+
+
+class FaultyServer(BaseHTTPRequestHandler):
+    """A real HTTP server that misbehaves the way broken LLM servers do."""
+
+    mode = "slow"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.mode == "slow":
+            time.sleep(30)
+        body = b"<html>502 Bad Gateway</html>" if self.mode == "garbage" else b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def faulty_server(request):
+    handler = type("Handler", (FaultyServer,), {"mode": request.param})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def assistant_for(ready_index, base_url):
+    settings = ready_index.settings.model_copy(update={"openai_base_url": base_url, "llm_timeout": 2.0, "llm_retries": 0})
+    return Assistant(settings, ready_index)
+
+
+def assert_labelled_fallback(result, started, limit):
+    assert result.fallback and "openai" in result.fallback
+    assert result.answer.startswith("Hinweis: Das Sprachmodell (openai) hat nicht geantwortet")
+    assert "70 Prozent" in result.answer and result.citations
+    assert time.perf_counter() - started < limit
+
+
+def test_server_down(ready_index):
+    assistant = assistant_for(ready_index, f"http://127.0.0.1:{free_port()}/v1")
+    started = time.perf_counter()
+    assert_labelled_fallback(assistant.ask(QUESTION, backend="openai"), started, 10)
+
+
+@pytest.mark.parametrize("faulty_server", ["slow"], indirect=True)
+def test_server_slower_than_the_timeout(ready_index, faulty_server):
+    assistant = assistant_for(ready_index, faulty_server)
+    started = time.perf_counter()
+    result = assistant.ask(QUESTION, backend="openai")
+    assert_labelled_fallback(result, started, 12)
+    assert "Timeout" in result.fallback
+
+
+@pytest.mark.parametrize("faulty_server", ["garbage", "empty"], indirect=True)
+def test_server_returning_malformed_output(ready_index, faulty_server):
+    assistant = assistant_for(ready_index, faulty_server)
+    started = time.perf_counter()
+    result = assistant.ask(QUESTION, backend="openai")
+    assert result.fallback and "70 Prozent" in result.answer and result.citations
+    assert time.perf_counter() - started < 10
+    json.dumps(result.to_dict())  # still a complete, serialisable result
