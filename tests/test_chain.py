@@ -89,3 +89,18 @@ def test_ask_json_is_the_result_object(tmp_path):
     assert set(data["citations"][0]) >= {"n", "doc_id", "chunk_id", "title", "quote", "start", "end"}
     assert set(data["timings"]) == {"retrieval_s", "ttft_s", "total_s"}
     assert set(data["sentences"][0]) >= {"text", "supported", "score"}
+
+
+def test_interactive_chat_keeps_the_conversation(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    questions = "Welche Faktoren nennt Elke Frank für ein erfolgreiches Social-Media-Engagement?\nUnd wie lange sollte das Budget gesichert sein?\n\n"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("assistant")), "--data-dir", str(tmp_path), "chat", "--backend", "extractive"],
+        input=questions, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "answers by: extractive" in done.stdout
+    assert done.stdout.count("Quellen:") == 2 and "drei Jahre" in done.stdout
