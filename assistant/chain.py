@@ -245,10 +245,12 @@ class Assistant:
     def extractive_answer(self, question: str, passages: list[Passage], lang: str):
         """The sentences of the passages closest to the question, each with its [n]."""
         candidates = []  # (passage number, start, end) within the passage text
+        seen = set()  # overlapping chunks repeat sentences
         for n, passage in enumerate(passages[:3], start=1):
             for s, e in sentence_spans(passage.text):
                 sentence = passage.text[s:e]
-                if len(sentence) >= 30 and sentence[-1] in '.!?"“”)':
+                if len(sentence) >= 30 and sentence[-1] in '.!?"“”)' and sentence not in seen:
+                    seen.add(sentence)
                     candidates.append((n, s, e))
         if not candidates:
             candidates = [(1, 0, len(passages[0].text))]

@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("-k", type=int, default=None, help="passages given to the backend (default 5)")
         cmd.set_defaults(func=cmd_ask if name == "ask" else cmd_chat)
 
+    evaluate = sub.add_parser("eval", help="run a question set through the chain and write a grounding report")
+    evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    evaluate.add_argument("--backend", default="extractive", help="one backend or several, comma-separated")
+    evaluate.add_argument("--out", type=Path, default=Path("eval/results/latest"))
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the naive rag-chroma comparison")
+    evaluate.set_defaults(func=cmd_eval)
+
     models = sub.add_parser("models", help="local GGUF models: list, install")
     models.add_argument("action", choices=("list", "install"))
     models.add_argument("name", nargs="?", help="qwen2.5-0.5b or qwen2.5-1.5b")
@@ -221,6 +228,23 @@ def cmd_chat(args) -> int:
             continue
         print(render(result))
         history.append(Turn(question, result))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation.runner import run_eval
+
+    backends = [b.strip() for b in args.backend.split(",") if b.strip()]
+    summary = run_eval(args.questions, backends, args.out, load_settings(args), baseline=not args.no_baseline)
+    for backend, values in summary["backends"].items():
+        o = values["overall"]
+        print(f"{backend}: hit@1 {o['hit@1']} MRR {o['mrr']} fact recall {o['fact_recall']} citation support "
+              f"{o['citation_support']} refusal accuracy {o['refusal_accuracy']} false refusals {o['false_refusals']} "
+              f"p50 {o['latency_p50_s']} s")
+    if "baseline" in summary:
+        b = summary["baseline"]["overall"]
+        print(f"naive baseline: hit@1 {b['hit@1']} MRR {b['mrr']}")
+    print(f"report: {args.out / 'report.md'}")
     return 0
 
 

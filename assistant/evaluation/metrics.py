@@ -1,0 +1,92 @@
+"""Grounding and retrieval metrics over eval result rows (definitions in eval/README.md)."""
+
+from __future__ import annotations
+
+import re
+from statistics import mean
+
+from ..language import detect_language
+
+QUOTED = re.compile(r"„[^“]*“|\"[^\"]*\"|\[\d+\]")
+
+
+def doc_ranking(row: dict) -> list[str]:
+    """Distinct documents in the order their passages were retrieved."""
+    return list(dict.fromkeys(r["doc_id"] for r in row["retrieved"]))
+
+
+def gold_rank(row: dict) -> int | None:
+    ranking = doc_ranking(row)
+    return next((i + 1 for i, d in enumerate(ranking) if d in row["gold_docs"]), None)
+
+
+def facts_covered(answer: str, facts: list[list[str]]) -> list[bool]:
+    text = answer.lower()
+    return [any(alt.lower() in text for alt in group) for group in facts]
+
+
+def answer_language(answer: str) -> str:
+    """The language of the answer's own words: quotations and citations removed."""
+    own = QUOTED.sub(" ", answer).strip()
+    return detect_language(own or answer)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def summarize(rows: list[dict]) -> dict:
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    answered = [r for r in answerable if not r["refused"]]
+    ranks = [gold_rank(r) for r in answerable]
+    fact_rows = [facts_covered(r["answer"], r["facts"]) for r in answered if r["facts"]]
+    citations = [c for r in answered for c in r["citations"]]
+    sentences = [s for r in answered for s in r["sentences"]]
+    latencies = [r["latency_s"] for r in rows]
+    return {
+        "questions": len(rows),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "hit@1": _share([r == 1 for r in ranks]),
+        "hit@3": _share([r is not None and r <= 3 for r in ranks]),
+        "hit@5": _share([r is not None and r <= 5 for r in ranks]),
+        "mrr": round(mean(1 / r if r else 0 for r in ranks), 4) if ranks else None,
+        # Refused answerable questions count as covering no fact.
+        "fact_recall": round(mean([float(mean(f)) for f in fact_rows] + [0.0] * sum(1 for r in answerable if r["refused"] and r["facts"])), 4)
+        if answerable
+        else None,
+        "all_facts_rate": _share([all(f) for f in fact_rows] + [False] * sum(1 for r in answerable if r["refused"] and r["facts"])),
+        "citation_validity": _share([not r.get("invalid_citations") and all(1 <= c["n"] <= len(r["retrieved"]) for c in r["citations"]) for r in answered]),
+        "citation_precision": _share([c["doc_id"] in r["gold_docs"] for r in answered for c in r["citations"]]) if citations else None,
+        "citation_support": _share([s["supported"] for s in sentences]),
+        "refusal_accuracy": _share([r["refused"] for r in unanswerable]),
+        "false_refusal_rate": _share([r["refused"] for r in answerable]),
+        "false_refusals": sum(r["refused"] for r in answerable),
+        "balanced_refusal_accuracy": round(
+            ((_share([r["refused"] for r in unanswerable]) or 0) + (1 - (_share([r["refused"] for r in answerable]) or 0))) / 2, 4
+        ),
+        "answer_language_match": _share([r["answer_lang"] == r["lang"] for r in rows]),
+        "fallbacks": sum(bool(r.get("fallback")) for r in rows),
+        "latency_p50_s": round(percentile(latencies, 0.5), 3),
+        "latency_p95_s": round(percentile(latencies, 0.95), 3),
+        "ttft_p50_s": round(percentile([r["ttft_s"] for r in rows if r.get("ttft_s") is not None], 0.5), 3),
+    }
+
+
+def retrieval_summary(rows: list[dict]) -> dict:
+    """Only the retrieval metrics (for the baseline, which does not answer)."""
+    ranks = [gold_rank(r) for r in rows if r["answerable"]]
+    return {
+        "hit@1": _share([r == 1 for r in ranks]),
+        "hit@3": _share([r is not None and r <= 3 for r in ranks]),
+        "hit@5": _share([r is not None and r <= 5 for r in ranks]),
+        "mrr": round(mean(1 / r if r else 0 for r in ranks), 4) if ranks else None,
+    }
