@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the naive rag-chroma comparison")
     evaluate.set_defaults(func=cmd_eval)
 
+    calibrate = sub.add_parser("eval-calibrate", help="sweep the relevance-gate threshold on a question set")
+    calibrate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    calibrate.add_argument("--out", type=Path, default=Path("eval/results/calibration"))
+    calibrate.set_defaults(func=cmd_calibrate)
+
     models = sub.add_parser("models", help="local GGUF models: list, install")
     models.add_argument("action", choices=("list", "install"))
     models.add_argument("name", nargs="?", help="qwen2.5-0.5b or qwen2.5-1.5b")
@@ -245,6 +250,19 @@ def cmd_eval(args) -> int:
         b = summary["baseline"]["overall"]
         print(f"naive baseline: hit@1 {b['hit@1']} MRR {b['mrr']}")
     print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from .evaluation.calibrate import calibrate
+    from .index import Index
+
+    settings = load_settings(args)
+    ensure_index(Index(settings))
+    best = calibrate(args.questions, args.out, settings)
+    print(f"best gate: ASSISTANT_GATE_THRESHOLD={best['threshold']} ASSISTANT_GATE_ENGLISH_OFFSET={best['english_offset']} "
+          f"(balanced refusal accuracy {best['balanced_accuracy']}, {best['false_refusals']} false refusals); "
+          f"sweep: {args.out / 'calibration.md'}")
     return 0
 
 

@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     # Cosine similarity of the best dense passage below which the gate says
     # "nothing relevant"; English questions against German text score lower.
-    gate_threshold: float = 0.85
-    gate_english_offset: float = 0.045
+    gate_threshold: float = 0.8575  # calibrated: eval/results/calibration/calibration.md
+    gate_english_offset: float = 0.055
 
     # Answering. backend: extractive | llamacpp | openai | ollama; empty = llamacpp
     # when a local model is installed and llama-cpp-python imports, else extractive.

@@ -6,6 +6,7 @@ weight in the fusion is the probability that the question is German.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from .bm25 import BM25Index
@@ -40,6 +41,10 @@ class GateDecision:
     relevant: bool
     best_score: float
     threshold: float
+    reason: str = ""
+
+
+_NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 
 
 def rrf(rankings: list[tuple[float, list[str]]], k: int = 60) -> dict[str, float]:
@@ -136,11 +141,18 @@ class Retriever:
 
     def gate(self, question: str, passages: list[Passage] | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,
-        with a lower bar for English questions (they score lower against German text)."""
+        with a lower bar for English questions (they score lower against German text).
+        A number in the question (a year, a figure) that no passage contains means the
+        articles do not speak about it."""
         if passages is None:
             passages = self.search(question, mode="dense")
         best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
         threshold = self.settings.gate_threshold
         if german_probability(question) < 0.5:
             threshold -= self.settings.gate_english_offset
-        return GateDecision(best >= threshold, best, threshold)
+        if best < threshold:
+            return GateDecision(False, best, threshold, "best passage below the threshold")
+        missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]
+        if missing:
+            return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
+        return GateDecision(True, best, threshold)
