@@ -206,8 +206,9 @@ class Assistant:
             try:
                 chain = condense_prompt(lang) | backend.chat_model | StrOutputParser()
                 rewritten = chain.invoke({"history": messages, "question": question}).strip()
-                if 0 < len(rewritten) <= 400:
-                    return f"{rewritten}"
+                # Accept only a plausible rewrite: short, and about what was asked.
+                if 0 < len(rewritten) <= 400 and content_words(rewritten) & content_words(f"{previous} {question}"):
+                    return rewritten
             except Exception:
                 pass  # condensing is a help, not a must: fall through to history-aware retrieval
         # History-aware retrieval: the previous question gives the follow-up its topic.
