@@ -223,6 +223,11 @@ class Assistant:
 
     def _verify(self, raw: str, error, passages, lang, backend, timings, base) -> AnswerResult:
         text, check = check_citations(raw.strip(), len(passages))
+        # Small models append the refusal sentence to a real answer: keep the answer.
+        for phrase in REFUSAL.values():
+            pattern = re.compile(re.escape(phrase.rstrip(".")) + r"\s*(\[\d+\])*\s*\.?")
+            if pattern.search(text) and pattern.sub("", text).strip():
+                text = pattern.sub("", text).strip()
         if error is None and _is_refusal(text, lang):
             return AnswerResult(answer=text, refused=True, citations=[], sentences=[], timings=timings,
                                 invalid_citations=check.invalid, **base)
