@@ -67,7 +67,9 @@ def run_backend(assistant: Assistant, questions: list[dict], backend: str, progr
     for question in tqdm(questions, desc=f"eval {backend}", unit="q", file=sys.stderr, disable=not progress):
         started = time.perf_counter()
         result = assistant.ask(question["question"], backend=backend)
-        rows.append(result_row(question, result, time.perf_counter() - started))
+        row = result_row(question, result, time.perf_counter() - started)
+        row["backend"] = backend  # the label asked for, e.g. "llamacpp:qwen2.5-coder-1.5b-instruct.gguf"
+        rows.append(row)
     return rows
 
 

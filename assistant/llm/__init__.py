@@ -31,8 +31,17 @@ class Backend:
 
 
 def create_backend(name: str, settings: Settings) -> Backend:
+    """`name` is a backend, optionally with a model: "llamacpp:qwen2.5-coder-1.5b-instruct.gguf",
+    "openai:gpt-4o-mini", "ollama:qwen2.5:7b"."""
+    name, _, model = name.partition(":")
     if name not in BACKENDS:
         raise AssistantError(f"Unknown backend {name!r}. Available: {', '.join(BACKENDS)}.")
+    if model:
+        if name == "llamacpp":
+            path = settings.models_dir / model
+            settings = settings.model_copy(update={"llamacpp_model": str(path if path.exists() else model)})
+        else:
+            settings = settings.model_copy(update={f"{name}_model": model})
     module = importlib.import_module(BACKENDS[name])
     return module.create(settings)
 
