@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     drop_unsupported: bool = False
     extractive_sentences: int = 3
 
+    # The web app.
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_concurrency: int = 4  # answers computed at once; more requests wait in the queue
+    ui_queue_size: int = 100
+
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
         toml_file = os.environ.get("ASSISTANT_CONFIG", "assistant.toml")

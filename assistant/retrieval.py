@@ -7,6 +7,7 @@ weight in the fusion is the probability that the question is German.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass
 
 from .bm25 import BM25Index
@@ -61,12 +62,19 @@ class Retriever:
         self.index = index
         self.settings = settings or index.settings
         self._bm25: BM25Index | None = None
+        self._bm25_lock = threading.Lock()  # the UI serves several users at once
 
     def bm25(self) -> BM25Index:
         """The BM25 index for the collection's current revision: loaded from disk, or rebuilt."""
         revision = self.index.revision()
         if self._bm25 is not None and self._bm25.revision == revision:
             return self._bm25
+        with self._bm25_lock:
+            if self._bm25 is None or self._bm25.revision != revision:
+                self._bm25 = self._load_bm25(revision)
+            return self._bm25
+
+    def _load_bm25(self, revision: str) -> BM25Index:
         folder = self.settings.bm25_dir
         bm25 = BM25Index.load(folder, revision)
         if bm25 is None:
@@ -76,7 +84,6 @@ class Retriever:
                 bm25.save(folder)
             except OSError:
                 pass  # a read-only data directory still searches, it just rebuilds next time
-        self._bm25 = bm25
         return bm25
 
     def dense(self, question: str, n: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:

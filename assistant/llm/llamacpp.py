@@ -6,6 +6,7 @@ LangChain one lives in langchain-community, which is being sunset.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,8 @@ from ..errors import AssistantError
 from . import Backend
 
 ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+# One llama.cpp context cannot serve two generations at once; UI users take turns.
+_GENERATION_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=2)
@@ -56,12 +59,13 @@ class ChatLlamaCpp(BaseChatModel):
 
     def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs) -> Iterator[ChatGenerationChunk]:
         llama = load_llama(self.model_path, self.n_ctx, self.n_threads)
-        for part in llama.create_chat_completion(stream=True, **self._request(messages, stop)):
-            token = part["choices"][0]["delta"].get("content") or ""
-            if token:
-                if run_manager:
-                    run_manager.on_llm_new_token(token)
-                yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+        with _GENERATION_LOCK:
+            for part in llama.create_chat_completion(stream=True, **self._request(messages, stop)):
+                token = part["choices"][0]["delta"].get("content") or ""
+                if token:
+                    if run_manager:
+                        run_manager.on_llm_new_token(token)
+                    yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
 
 def installed_models(settings: Settings) -> list[Path]:

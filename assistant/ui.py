@@ -1,0 +1,240 @@
+"""The Gradio app: chat with cited sources, article browser, evaluation, upload.
+
+`python app.py` (or `assistant serve`) builds it with `build_app` and launches it.
+Every browser session has its own conversation (gr.State).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import shutil
+import socket
+import sys
+from html import escape
+from pathlib import Path
+
+import gradio as gr
+
+from .chain import Assistant, Turn
+from .config import PROJECT_DIR, Settings
+from .corpus import load_articles
+from .errors import AssistantError
+from .llm import BACKENDS, default_backend_name
+from .render import CSS, answer_markdown, article_html, sources_html
+
+EXAMPLES = [
+    "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?",
+    "Welche Vorteile sozialer Medien nennt das Fazit?",
+    "For how many years should the social media budget be secured?",
+    "What role did earned media play in Barack Obama's first election victory?",
+]
+UPLOAD_SUFFIXES = (".txt", ".md")
+
+
+class AppState:
+    """What all sessions share: the assistant (index, models) and the article texts."""
+
+    def __init__(self, settings: Settings):
+        from .cli import ensure_index
+
+        self.settings = settings
+        self.assistant = Assistant(settings)
+        self.assistant.index.check_model()
+        ensure_index(self.assistant.index)
+        self.uploads = settings.data_dir / "uploads"
+        self.reload_articles()
+
+    def reload_articles(self) -> None:
+        found, _ = load_articles([p for p in (self.settings.corpus_dir, self.uploads) if p.exists()], self.settings.max_file_bytes)
+        self.articles = {a.doc_id: a for a in found}
+
+
+def safe_filename(name: str) -> str:
+    """The last path component only, reduced to letters, digits, '.', '-' and '_'."""
+    base = re.sub(r"[^\w.\-]", "_", Path(name.replace("\\", "/")).name).lstrip(".")
+    return base or "upload.txt"
+
+
+def build_app(settings: Settings) -> gr.Blocks:
+    state = AppState(settings)
+    assistant = state.assistant
+    default_backend = default_backend_name(settings)
+
+    def respond(message, chat, turns, backend, k, hybrid, show_scores):
+        chat = list(chat or [])
+        turns = list(turns or [])
+        chat += [{"role": "user", "content": escape(message or "")}, {"role": "assistant", "content": "…"}]
+        yield chat, turns, gr.skip(), ""
+        text, result = "", None
+        try:
+            for event in assistant.stream(message, history=turns, backend=backend, k=int(k), mode="hybrid" if hybrid else "dense"):
+                if isinstance(event, str):
+                    text += event
+                    chat[-1]["content"] = escape(text)
+                    yield chat, turns, gr.skip(), ""
+                else:
+                    result = event
+        except AssistantError as exc:
+            chat[-1]["content"] = f"⚠️ {escape(str(exc))}"
+            yield chat, turns, gr.skip(), ""
+            return
+        chat[-1]["content"] = answer_markdown(result, show_scores)
+        if result.notice:
+            chat[-1]["content"] = f"<i>{escape(result.notice)}</i><br>" + chat[-1]["content"]
+        turns.append(Turn(message, result))
+        yield chat, turns, sources_html(result, state.articles, show_scores), ""
+
+    def api_ask(question: str, backend: str = "") -> dict:
+        """Answer one question (no history); returns the whole result object."""
+        try:
+            return assistant.ask(question, backend=backend or default_backend).to_dict()
+        except AssistantError as exc:
+            return {"error": str(exc)}
+
+    def new_chat():
+        return [], [], "", ""
+
+    def upload(files, progress=gr.Progress()):
+        if not files:
+            return "Keine Datei gewählt. / No file chosen.", gr.skip()
+        state.uploads.mkdir(parents=True, exist_ok=True)
+        messages, saved = [], []
+        for f in files:
+            source = Path(f if isinstance(f, str) else f.name)
+            name = safe_filename(getattr(f, "orig_name", None) or source.name)
+            if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+                messages.append(f"❌ {name}: nur .txt und .md / only .txt and .md files")
+                continue
+            if source.stat().st_size > settings.max_file_bytes:
+                messages.append(f"❌ {name}: größer als {settings.max_file_bytes:,} Bytes / larger than the limit")
+                continue
+            target = state.uploads / name
+            shutil.copyfile(source, target)
+            saved.append(target)
+        if saved:
+            report = assistant.index.ingest(saved, progress=lambda done, total: progress(done / max(total, 1), desc="Einbetten / embedding"), prune=False)
+            for skip in report.skipped:
+                Path(skip.path).unlink(missing_ok=True)  # do not keep a file the index rejected
+                messages.append(f"❌ {escape(Path(skip.path).name)}: {escape(skip.reason)}")
+            messages += [f"✅ {escape(doc)}" for doc in report.documents]
+            messages.append(escape(report.summary()))
+            state.reload_articles()
+        return "<br>".join(messages), gr.update(choices=article_choices())
+
+    def article_choices():
+        return [(f"{a.title} ({a.doc_id})", a.doc_id) for a in state.articles.values()]
+
+    def show_article(doc_id):
+        article = state.articles.get(doc_id)
+        return article_html(article) if article else ""
+
+    eval_dir = settings.data_dir / "eval" / "latest"
+    recorded_dir = PROJECT_DIR / "eval" / "results" / "extractive"
+
+    def eval_view():
+        folder = eval_dir if (eval_dir / "report.md").exists() else recorded_dir
+        report = (folder / "report.md").read_text() if (folder / "report.md").exists() else "Noch kein Bericht. / No report yet."
+        report = report.replace("![metrics](metrics.png)", "").replace("![latency](latency.png)", "")
+        images = [str(folder / n) for n in ("metrics.png", "latency.png") if (folder / n).exists()]
+        return report, images
+
+    def run_eval(progress=gr.Progress(track_tqdm=True)):
+        from .evaluation.runner import run_eval as run
+
+        run(PROJECT_DIR / "eval" / "questions.jsonl", ["extractive"], eval_dir, settings, baseline=False)
+        return eval_view()
+
+    with gr.Blocks(title="Social-Media-Strategie · Assistent") as app:
+        gr.Markdown(
+            "## Social-Media-Strategie für Unternehmen – fragen Sie die Artikel\n"
+            f"Antworten mit belegten Zitaten aus {len(state.articles)} deutschen Artikeln. "
+            "Fragen auf Deutsch oder Englisch. / Ask in German or English; every answer cites its passages."
+        )
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat")
+                    question = gr.Textbox(label="Frage / question", placeholder="Frage stellen … / Ask a question …", elem_id="question")
+                    with gr.Row():
+                        send = gr.Button("Fragen / Ask", variant="primary", elem_id="send")
+                        clear = gr.Button("Neuer Chat / New chat", elem_id="new-chat")
+                    gr.Examples(EXAMPLES, inputs=question, label="Beispiele / examples")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Quellen / sources")
+                    sources = gr.HTML(elem_id="sources")
+            with gr.Accordion("Einstellungen / settings", open=False):
+                backend = gr.Dropdown(list(BACKENDS), value=default_backend, label="Antwort-Backend / backend")
+                k = gr.Slider(1, 10, value=settings.k, step=1, label="Passagen / passages (k)")
+                hybrid = gr.Checkbox(value=settings.hybrid, label="Hybrid-Suche (dicht + BM25) / hybrid search")
+                show_scores = gr.Checkbox(value=False, label="Scores anzeigen / show retrieval scores")
+            turns = gr.State([])
+            inputs = [question, chatbot, turns, backend, k, hybrid, show_scores]
+            outputs = [chatbot, turns, sources, question]
+            send.click(respond, inputs, outputs, api_visibility="private")
+            question.submit(respond, inputs, outputs, api_visibility="private")
+            clear.click(new_chat, None, [chatbot, turns, sources, question], api_visibility="private")
+        with gr.Tab("Artikel / articles"):
+            choice = gr.Dropdown(article_choices(), label="Artikel / article", elem_id="article-choice")
+            article_view = gr.HTML()
+            choice.change(show_article, choice, article_view, api_visibility="private")
+        with gr.Tab("Evaluation"):
+            run_button = gr.Button("Evaluation starten (extractive, Dev-Set) / run the eval")
+            report_view = gr.Markdown()
+            gallery = gr.Gallery(label="Plots", columns=2, height=320)
+            run_button.click(run_eval, None, [report_view, gallery], api_visibility="private")
+            app.load(eval_view, None, [report_view, gallery], api_visibility="private")
+        with gr.Tab("Hochladen / upload"):
+            files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=".txt / .md")
+            upload_button = gr.Button("Hinzufügen / add", elem_id="upload")
+            upload_result = gr.HTML()
+            upload_button.click(upload, files, [upload_result, choice], api_visibility="private")
+        gr.api(api_ask, api_name="ask")
+    app.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+    except (OSError, ValueError):
+        return False
+
+
+def launch(settings: Settings, host: str | None = None, port: int | None = None, no_auth: bool = False) -> None:
+    host = host or settings.ui_host
+    port = port or settings.ui_port
+    auth = None
+    user, password = os.environ.get("ASSISTANT_UI_USER"), os.environ.get("ASSISTANT_UI_PASSWORD")
+    if user and password:
+        auth = (user, password)
+    elif not is_loopback(host) and not no_auth:
+        raise AssistantError(
+            f"Binding to {host} makes the app reachable from other machines: set ASSISTANT_UI_USER and "
+            f"ASSISTANT_UI_PASSWORD, or pass --no-auth if that is really intended."
+        )
+    app = build_app(settings)
+    print(f"serving on http://{host}:{port} (backend: {default_backend_name(settings)})", file=sys.stderr)
+    app.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"], show_error=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="app.py", description="Start the Gradio app.")
+    parser.add_argument("--host", help="address to bind (default 127.0.0.1, ASSISTANT_UI_HOST)")
+    parser.add_argument("--port", type=int, help="port (default 7860, ASSISTANT_UI_PORT)")
+    parser.add_argument("--no-auth", action="store_true", help="allow a non-loopback address without credentials")
+    args = parser.parse_args(argv)
+    try:
+        launch(Settings(), args.host, args.port, args.no_auth)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
