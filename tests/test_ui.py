@@ -1,0 +1,171 @@
+"""The Gradio app, started as `python app.py`, driven through gradio_client and a real browser
+(Debian chromium via Python playwright). Screenshots go to test-artifacts/."""
+
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, PROJECT_DIR, free_port
+
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def start_app(data_dir: Path, port: int, *extra: str, env: dict | None = None) -> subprocess.Popen:
+    environment = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_BACKEND": "extractive", **(env or {})}
+    log = open(data_dir.parent / f"app-{port}.log", "w")
+    return subprocess.Popen([sys.executable, str(PROJECT_DIR / "app.py"), "--port", str(port), *extra],
+                            env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("app") / "data"
+    port = free_port()
+    started = time.perf_counter()
+    proc = start_app(data_dir, port)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            assert proc.poll() is None, (data_dir.parent / f"app-{port}.log").read_text()
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not answer within 180 s")
+    print(f"python app.py to first HTTP 200 (cold, index built): {time.perf_counter() - started:.1f} s")
+    yield url
+    proc.terminate()
+    proc.wait(20)
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def test_api_answers_with_citations(client):
+    result = client.predict("Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?", "extractive", api_name="/ask")
+    assert "70 Prozent" in result["answer"] and result["citations"][0]["doc_id"] == "000_d8e9858a35932665"
+    english = client.predict("What role did earned media play in Barack Obama's first election victory?", "", api_name="/ask")
+    assert english["language"] == "en" and english["citations"][0]["doc_id"] == "004_c2c9fdd1f531437e"
+    assert client.predict("   ", "", api_name="/ask")["error"].startswith("Die Frage ist leer")
+
+
+QUESTIONS = {
+    "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?": "000_d8e9858a35932665",
+    "Was bedeutet das lateinische Wort socius?": "000_d8e9858a35932665",
+    "Wie viele Internetnutzer in Deutschland sind laut Bitkom in einem sozialen Netzwerk angemeldet?": "001_0641b772f0ced2db",
+    "Welche Faktoren nennt Elke Frank für ein erfolgreiches Social-Media-Engagement?": "001_0641b772f0ced2db",
+    "Wovor sollten Unternehmen keine Angst haben, wenn sie in Social Media aktiv werden?": "002_227b074fa25a8987",
+    "Welche Vorteile sozialer Medien nennt das Fazit?": "003_9528e93dca253b73",
+    "What role did earned media play in Barack Obama's first election victory?": "004_c2c9fdd1f531437e",
+    "Which university studied the return on social media in 2013?": "004_c2c9fdd1f531437e",
+}
+
+
+def test_eight_simultaneous_clients_each_get_their_own_answer(app_url):
+    from gradio_client import Client
+
+    def ask(question):
+        return question, Client(app_url, verbose=False).predict(question, "extractive", api_name="/ask")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(QUESTIONS)) as pool:
+        answers = dict(pool.map(ask, QUESTIONS))
+    for question, result in answers.items():
+        assert result["question"] == question
+        assert result["citations"] and result["citations"][0]["doc_id"] == QUESTIONS[question], question
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def ask_in_browser(page, question: str, screenshot: str) -> tuple[str, str]:
+    page.click("#new-chat")
+    page.wait_for_function("() => !document.querySelector('#sources .src-card')")
+    page.fill("#question textarea", question)
+    page.click("#send")
+    page.wait_for_selector("#sources mark.quote", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('extractive ·')", timeout=60_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+    return page.inner_text("#chat"), page.inner_text("#sources")
+
+
+def test_browser_german_question_shows_answer_citation_and_quote(page):
+    chat, sources = ask_in_browser(page, "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?", "ui-german.png")
+    assert "70 Prozent" in chat and "[1]" in chat
+    quote = page.inner_text("#sources mark.quote")
+    assert "70 Prozent der Diskussion rund um das Thema Banken" in quote
+    assert "Social Media: Stucture follows Strategy" in sources and "Hansjörg Leichsenring" in sources
+
+
+def test_browser_english_question(page):
+    chat, sources = ask_in_browser(page, "For how many years should the social media budget be secured?", "ui-english.png")
+    assert "The articles are in German" in chat and "[1]" in chat
+    assert "drei Jahre" in page.inner_text("#sources mark.quote")
+    assert "Open the whole article at this place" in sources
+
+
+def test_browser_renders_html_in_questions_as_text(page):
+    attack = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script> Budget?"
+    page.click("#new-chat")
+    page.wait_for_function("() => !document.querySelector('#sources .src-card')")
+    page.fill("#question textarea", attack)
+    page.click("#send")
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Budget?')", timeout=60_000)
+    time.sleep(1)
+    assert page.evaluate("() => window.__pwned") is None
+    assert "<img src=x" in page.inner_text("#chat")
+
+
+def test_upload_makes_a_new_article_answerable(page, tmp_path):
+    article = tmp_path / "handwerk.md"
+    article.write_text(
+        "# Social Media im Handwerk\n\nEine Tischlerei aus Kassel gewann über Instagram drei Auszubildende. "
+        "Der Meister veröffentlicht jede Woche ein Video aus der Werkstatt.\n"
+    )
+    broken = tmp_path / "kaputt.txt"
+    broken.write_bytes(b"\x00\x01\x02binary")
+    page.click("button[role=tab]:has-text('Hochladen')")
+    page.set_input_files("input[type=file]", [str(article), str(broken)])
+    page.wait_for_timeout(1500)
+    page.click("#upload")
+    page.wait_for_function("() => document.body.innerText.includes('chunks added')", timeout=60_000)
+    text = page.inner_text("body")
+    assert "✅ handwerk" in text and "kaputt.txt" in text and "binary" in text
+    page.click("button[role=tab]:has-text('Chat')")
+    chat, sources = ask_in_browser(page, "Wie viele Auszubildende gewann die Tischlerei über Instagram?", "ui-upload.png")
+    assert "drei Auszubildende" in chat and "Social Media im Handwerk" in sources
+
+
+def test_binding_beyond_loopback_requires_credentials(tmp_path):
+    port = free_port()
+    proc = start_app(tmp_path / "data", port, "--host", "0.0.0.0")
+    assert proc.wait(120) == 2
+    assert "ASSISTANT_UI_USER" in (tmp_path / f"app-{port}.log").read_text()
