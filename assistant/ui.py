@@ -7,7 +7,6 @@ Every browser session has its own conversation (gr.State).
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
 import re
 import shutil

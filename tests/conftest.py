@@ -80,24 +80,29 @@ def chroma_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    import urllib.request
-
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("chroma server did not start within 60 s")
+    wait_for_http(f"{url}/api/v2/heartbeat", proc, path / "server.log", 60)
     yield url
     proc.terminate()
     proc.wait(10)
     log.close()
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> float:
+    """Wait until `url` answers; fail with the server's log if it exits or takes too long.
+    Returns the seconds waited."""
+    import urllib.request
+
+    started = time.time()
+    while time.time() - started < seconds:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return time.time() - started
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args[0]} exited:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:

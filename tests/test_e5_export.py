@@ -6,7 +6,6 @@ import time
 import pytest
 
 from assistant.chunking import chunk_article
-from assistant.config import Settings
 from assistant.e5_export import export_e5, verify_export
 from assistant.embeddings import E5_NAME, load_embedding_model
 from assistant.index import Index

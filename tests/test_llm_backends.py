@@ -5,17 +5,14 @@ and the real Qwen2.5-Coder-0.5B model assembled from its PyPI packages."""
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from assistant.chain import Assistant, Turn
 from assistant.llm import default_backend_name
-from conftest import free_port
+from conftest import free_port, wait_for_http
 from tiny_gguf import write_tiny_gguf
 
-pytest.importorskip("llama_cpp", reason="needs the llamacpp extra: pip install -e '.[llamacpp]'")
 
 QUESTION = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
 
@@ -28,24 +25,15 @@ def tiny_model(tmp_path_factory):
 @pytest.fixture(scope="session")
 def llama_server(tiny_model, tmp_path_factory):
     port = free_port()
-    log = open(tmp_path_factory.mktemp("llama-server") / "server.log", "w")
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "16384", "--model_alias", "tiny"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1)
-            break
-        except OSError:
-            assert proc.poll() is None, "llama_cpp.server exited"
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start within 60 s")
+    wait_for_http(f"{url}/models", proc, log_path, 60)
     yield url
     proc.terminate()
     proc.wait(10)

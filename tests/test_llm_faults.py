@@ -82,3 +82,10 @@ def test_server_returning_malformed_output(ready_index, faulty_server):
     assert result.fallback and "70 Prozent" in result.answer and result.citations
     assert time.perf_counter() - started < 10
     json.dumps(result.to_dict())  # still a complete, serialisable result
+
+
+def test_ollama_server_down(ready_index):
+    settings = ready_index.settings.model_copy(update={"ollama_base_url": f"http://127.0.0.1:{free_port()}", "llm_timeout": 2.0})
+    result = Assistant(settings, ready_index).ask(QUESTION, backend="ollama")
+    assert result.backend == "ollama" and result.fallback and "(ollama)" in result.fallback
+    assert "70 Prozent" in result.answer and result.citations

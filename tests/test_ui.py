@@ -7,12 +7,11 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, PROJECT_DIR, free_port
+from conftest import PROJECT_DIR, free_port, wait_for_http
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,17 +31,7 @@ def app_url(tmp_path_factory):
     started = time.perf_counter()
     proc = start_app(data_dir, port)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            assert proc.poll() is None, (data_dir.parent / f"app-{port}.log").read_text()
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not answer within 180 s")
+    wait_for_http(url, proc, data_dir.parent / f"app-{port}.log", 180)
     print(f"python app.py to first HTTP 200 (cold, index built): {time.perf_counter() - started:.1f} s")
     yield url
     proc.terminate()
@@ -169,3 +158,34 @@ def test_binding_beyond_loopback_requires_credentials(tmp_path):
     proc = start_app(tmp_path / "data", port, "--host", "0.0.0.0")
     assert proc.wait(120) == 2
     assert "ASSISTANT_UI_USER" in (tmp_path / f"app-{port}.log").read_text()
+
+
+def test_two_browser_sessions_keep_separate_histories(page, app_url):
+    other = page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+    other.goto(app_url)
+    other.wait_for_selector("#question textarea", timeout=60_000)
+    ask_in_browser(page, "Welche Faktoren nennt Elke Frank für ein erfolgreiches Social-Media-Engagement?", "ui-session-a.png")
+    ask_in_browser(other, "Which university studied the return on social media in 2013?", "ui-session-b.png")
+    mine, theirs = page.inner_text("#chat"), other.inner_text("#chat")
+    assert "Elke Frank" in mine and "St. Gallen" not in mine
+    assert "St. Gallen" in theirs and "Elke Frank" not in theirs
+    other.close()
+
+
+def test_eval_tab_shows_the_report_and_plots(page):
+    page.click("button[role=tab]:has-text('Evaluation')")
+    page.wait_for_function("() => document.body.innerText.includes('Evaluation report')", timeout=30_000)
+    text = page.inner_text("body")
+    assert "citation_support" in text and "ours vs the naive LangChain rag-chroma template" in text
+    assert page.locator("img").count() >= 2
+    page.click("button[role=tab]:has-text('Chat')")
+
+
+def test_article_browser_shows_cleaned_text_and_metadata(page):
+    page.click("button[role=tab]:has-text('Artikel')")
+    page.click("#article-choice input")
+    page.click("li:has-text('Keine Angst vor Social Media')")
+    page.wait_for_function("() => document.body.innerText.includes('Annette Speck')", timeout=30_000)
+    text = page.inner_text("body")
+    assert "Elke Frank" in text and "DRUCKEN" not in text
+    page.click("button[role=tab]:has-text('Chat')")
