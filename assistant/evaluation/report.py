@@ -8,7 +8,8 @@ from .metrics import facts_covered, gold_rank
 
 METRICS = [
     "hit@1", "hit@3", "mrr", "fact_recall", "all_facts_rate", "citation_validity", "citation_precision",
-    "citation_support", "refusal_accuracy", "false_refusal_rate", "answer_language_match", "latency_p50_s", "latency_p95_s",
+    "citation_support", "refusal_accuracy", "false_refusal_rate", "answer_language_match", "fallbacks", "latency_p50_s",
+    "latency_p95_s", "ttft_p50_s",
 ]
 
 
@@ -91,7 +92,7 @@ def _plots(summary: dict, rows: list[dict], out: Path) -> None:
 
     shown = ["hit@1", "mrr", "fact_recall", "citation_support", "refusal_accuracy", "answer_language_match"]
     groups = [(b, lang, v["by_language"][lang]) for b, v in summary["backends"].items() for lang in v["by_language"]]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 5.5))
     width = 0.8 / max(len(groups), 1)
     x = np.arange(len(shown))
     for i, (backend, lang, values) in enumerate(groups):
@@ -99,7 +100,7 @@ def _plots(summary: dict, rows: list[dict], out: Path) -> None:
     ax.set_xticks(x + width * (len(groups) - 1) / 2, shown)
     ax.set_ylim(0, 1.05)
     ax.set_title("Metrics per backend and question language")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3)
     fig.tight_layout()
     fig.savefig(out / "metrics.png", dpi=110)
     plt.close(fig)
