@@ -1,0 +1,57 @@
+"""Interrupted ingestion: `assistant ingest` killed with SIGKILL at several points; the next
+run completes and the index holds exactly the expected chunks, and BM25 agrees with Chroma."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import chunk_article
+from assistant.corpus import load_articles
+from assistant.index import Index
+from assistant.retrieval import Retriever
+from conftest import CORPUS, make_settings
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory):
+    """The five articles plus 20 recombined ones, so an ingest takes several seconds."""
+    folder = tmp_path_factory.mktemp("big-corpus")
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, folder)
+    articles, _ = load_articles([CORPUS])
+    paragraphs = [p for a in articles for p in a.text.split("\n\n") if len(p) > 80]
+    for i in range(20):
+        chosen = [paragraphs[(i * 7 + j * 3) % len(paragraphs)] for j in range(6)]
+        (folder / f"mix_{i:02d}.txt").write_text(f"Sammelartikel Nummer {i}\n\n" + "\n\n".join(chosen))
+    return folder
+
+
+@pytest.mark.parametrize("kill_after", [2.5, 5.0, 8.0])
+def test_sigkill_midway_then_rerun_gives_exactly_the_expected_index(tmp_path, big_corpus, kill_after):
+    data = tmp_path / "data"
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
+    cmd = [str(Path(sys.executable).with_name("assistant")), "ingest", str(big_corpus)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(kill_after)
+    killed = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+
+    articles, _ = load_articles([big_corpus])
+    expected = {c.chunk_id for a in articles for c in chunk_article(a, 600, 120)}
+    index = Index(make_settings(data))
+    ids = index.all_chunks()[0]
+    assert len(ids) == len(set(ids)), "duplicate chunks"
+    assert set(ids) == expected, f"missing {sorted(expected - set(ids))[:5]}, extra {sorted(set(ids) - expected)[:5]}"
+    assert len(index.documents()) == len(articles)
+    assert set(Retriever(index).bm25().chunk_ids) == expected  # BM25 and dense agree
+    print(f"killed after {kill_after}s (still running: {killed}); rerun: {done.stdout.strip()}")
