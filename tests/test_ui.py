@@ -189,3 +189,25 @@ def test_article_browser_shows_cleaned_text_and_metadata(page):
     text = page.inner_text("body")
     assert "Elke Frank" in text and "DRUCKEN" not in text
     page.click("button[role=tab]:has-text('Chat')")
+
+
+def test_fifty_concurrent_questions_through_the_api(app_url):
+    """Load: 50 questions at once; no errors, each answer belongs to its own question."""
+    from gradio_client import Client
+
+    questions = [(q, doc) for q, doc in QUESTIONS.items()] * 7
+    questions = questions[:50]
+
+    def ask(item):
+        question, doc = item
+        started = time.perf_counter()
+        result = Client(app_url, verbose=False).predict(question, "extractive", api_name="/ask")
+        return question, doc, result, time.perf_counter() - started
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(ask, questions))
+    latencies = sorted(seconds for *_, seconds in answers)
+    for question, doc, result, _ in answers:
+        assert "error" not in result, result
+        assert result["question"] == question and result["citations"][0]["doc_id"] == doc
+    print(f"50 concurrent questions: p50 {latencies[24]:.2f} s, p95 {latencies[47]:.2f} s, max {latencies[-1]:.2f} s")
