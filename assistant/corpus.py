@@ -50,14 +50,17 @@ def load_articles(paths: list[Path], max_bytes: int = 5_000_000) -> tuple[list[A
     articles: list[Article] = []
     skipped: list[Skipped] = []
     seen: dict[str, str] = {}
+    texts: dict[str, str] = {}  # cleaned text -> path: the same article under another name
     for path in find_files(paths):
         result = load_article(path, max_bytes)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result.doc_id in seen:
             skipped.append(Skipped(str(path), f"same document id {result.doc_id!r} as {seen[result.doc_id]}"))
+        elif result.text in texts:
+            skipped.append(Skipped(str(path), f"same article text as {texts[result.text]}"))
         else:
-            seen[result.doc_id] = str(path)
+            seen[result.doc_id] = texts[result.text] = str(path)
             articles.append(result)
     return articles, skipped
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,6 +107,8 @@ class Index:
         """The raw chromadb collection, or None when it does not exist yet."""
         try:
             return self.client.get_collection(self.settings.collection)
+        except AssistantError:
+            raise
         except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
             if "does not exist" in str(exc) or "not found" in str(exc).lower():
                 return None
@@ -160,10 +163,23 @@ class Index:
         collection.modify(metadata={**(collection.metadata or {}), "revision": uuid.uuid4().hex})
 
     def drop(self) -> None:
-        """Delete the collection (for --rebuild)."""
-        if self.collection() is not None:
-            self.client.delete_collection(self.settings.collection)
+        """Delete the collection (for --rebuild). An embedded store that cannot be opened
+        (corrupted) is moved aside, not deleted, and a new one is started."""
         self._store = None
+        try:
+            if self.collection() is not None:
+                self.client.delete_collection(self.settings.collection)
+        except AssistantError:
+            folder = self.settings.chroma_dir
+            if self.settings.chroma_url or not folder.is_dir():
+                raise
+            aside = folder.with_name(f"chroma.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+            folder.rename(aside)
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()  # chromadb caches the failed client per path
+            self._client = None
+            print(f"the store at {folder} could not be opened; moved it to {aside}", file=sys.stderr)
 
     # -- reading ----------------------------------------------------------
     def documents(self) -> list[dict]:
