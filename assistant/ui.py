@@ -94,7 +94,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             return {"error": str(exc)}
 
     def new_chat():
-        return [], [], "", ""
+        return [], [], ""
 
     def upload(files, progress=gr.Progress()):
         if not files:
@@ -174,7 +174,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             outputs = [chatbot, turns, sources, question]
             send.click(respond, inputs, outputs, api_visibility="private")
             question.submit(respond, inputs, outputs, api_visibility="private")
-            clear.click(new_chat, None, [chatbot, turns, sources, question], api_visibility="private")
+            clear.click(new_chat, None, [chatbot, turns, sources], api_visibility="private")
         with gr.Tab("Artikel / articles"):
             choice = gr.Dropdown(article_choices(), label="Artikel / article", elem_id="article-choice")
             article_view = gr.HTML()

@@ -96,7 +96,7 @@ def page(app_url):
 
 def ask_in_browser(page, question: str, screenshot: str) -> tuple[str, str]:
     page.click("#new-chat")
-    page.wait_for_function("() => !document.querySelector('#sources .src-card')")
+    page.wait_for_function("() => !document.querySelector('#sources .src-card') && !document.querySelector('#chat .message')")
     page.fill("#question textarea", question)
     page.click("#send")
     page.wait_for_selector("#sources mark.quote", timeout=60_000)
