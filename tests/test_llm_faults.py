@@ -89,3 +89,19 @@ def test_ollama_server_down(ready_index):
     result = Assistant(settings, ready_index).ask(QUESTION, backend="ollama")
     assert result.backend == "ollama" and result.fallback and "(ollama)" in result.fallback
     assert "70 Prozent" in result.answer and result.citations
+
+
+def test_api_keys_never_appear_in_output_or_results(tmp_path):
+    import json as _json
+
+    from conftest import run_cli
+
+    secret = "sk-test-SECRET-0123456789abcdef"
+    env = {"OPENAI_API_KEY": secret, "ASSISTANT_OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1",
+           "ASSISTANT_LLM_TIMEOUT": "2", "ASSISTANT_LLM_RETRIES": "0", "ASSISTANT_DATA_DIR": str(tmp_path)}
+    for args in (["ask", QUESTION, "--backend", "openai", "--json"], ["ask", QUESTION, "--backend", "openai"], ["info", "--json"]):
+        result = run_cli(*args, env=env)
+        assert result.returncode == 0, result.stderr
+        assert secret not in result.stdout and secret not in result.stderr
+    answer = _json.loads(run_cli("ask", QUESTION, "--backend", "openai", "--json", env=env).stdout)
+    assert answer["fallback"] and secret not in _json.dumps(answer)

@@ -153,6 +153,29 @@ def test_upload_makes_a_new_article_answerable(page, tmp_path):
     assert "drei Auszubildende" in chat and "Social Media im Handwerk" in sources
 
 
+def test_html_in_an_article_is_shown_as_text(page, tmp_path):
+    article = tmp_path / "skript.md"
+    article.write_text(
+        "# Skripte in Artikeln\n\nDieser Artikel über Social-Media-Sicherheit enthält Markup: "
+        "<script>window.__article_pwned=1</script><img src=x onerror=\"window.__article_pwned=1\"> "
+        "Sicherheitsrichtlinien für Social Media schützen Unternehmen vor Phishing über Direktnachrichten.\n"
+    )
+    page.click("button[role=tab]:has-text('Hochladen')")
+    page.set_input_files("input[type=file]", [str(article)])
+    page.wait_for_timeout(1500)
+    page.click("#upload")
+    page.wait_for_function("() => document.body.innerText.includes('✅ skript')", timeout=60_000)
+    page.click("button[role=tab]:has-text('Chat')")
+    chat, sources = ask_in_browser(page, "Wovor schützen Sicherheitsrichtlinien für Social Media über Direktnachrichten?", "ui-html-article.png")
+    assert "Phishing" in sources and "<script>" in sources  # shown as text
+    page.click("button[role=tab]:has-text('Artikel')")
+    page.click("#article-choice input")
+    page.click("li:has-text('Skripte in Artikeln')")
+    page.wait_for_function("() => document.body.innerText.includes('<script>window.') && document.body.innerText.includes('onerror=')", timeout=30_000)
+    assert page.evaluate("() => window.__article_pwned") is None
+    page.click("button[role=tab]:has-text('Chat')")
+
+
 def test_binding_beyond_loopback_requires_credentials(tmp_path):
     port = free_port()
     proc = start_app(tmp_path / "data", port, "--host", "0.0.0.0")
