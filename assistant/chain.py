@@ -173,6 +173,8 @@ class Assistant:
             return
 
         # generate (streaming)
+        from .prompts import format_passages
+
         pieces: list[str] = []
         error = None
         try:
@@ -302,12 +304,6 @@ def citations_for(sentences: list[SentenceSupport], passages: list[Passage]) -> 
             start, end = span if span else (0, len(passages[n - 1].text))
             citations[n] = make_citation(n, passages[n - 1], start, end)
     return [citations[n] for n in sorted(citations)]
-
-
-def format_passages(passages: list[Passage]) -> str:
-    from .prompts import format_passages as fmt
-
-    return fmt(passages)
 
 
 def _is_refusal(text: str, lang: str) -> bool:

@@ -1,6 +1,6 @@
 """The Gradio app: chat with cited sources, article browser, evaluation, upload.
 
-`python app.py` (or `assistant serve`) builds it with `build_app` and launches it.
+`python app.py` builds it with `build_app` and launches it.
 Every browser session has its own conversation (gr.State).
 """
 
