@@ -1,6 +1,7 @@
 """Bad input and broken storage: a clear message, and nothing lost."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,14 @@ def test_a_data_dir_that_is_not_a_directory_is_a_clear_error(tmp_path):
         Index(make_settings(blocker)).ingest([CORPUS])
     result = run_cli("--data-dir", str(blocker), "ingest")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_an_unwritable_data_dir_is_a_clear_error():
+    # /sys refuses mkdir even to root, so this holds when the tests run as root.
+    with pytest.raises(AssistantError, match="Check that the directory is writable"):
+        Index(make_settings(Path("/sys/kernel/assistant-test-data"))).ingest([CORPUS])
+    result = run_cli("--data-dir", "/sys/kernel/assistant-test-data", "ingest")
+    assert result.returncode == 2 and "Operation not permitted" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_corrupted_store_gets_a_clear_message_and_rebuild_keeps_a_copy(tmp_path):

@@ -141,13 +141,16 @@ def test_upload_makes_a_new_article_answerable(page, tmp_path):
     )
     broken = tmp_path / "kaputt.txt"
     broken.write_bytes(b"\x00\x01\x02binary")
+    huge = tmp_path / "riesig.txt"
+    huge.write_text("Ein Satz über Social Media. " * 200_000)  # 5.6 MB, over the 5 MB limit
     page.click("button[role=tab]:has-text('Hochladen')")
-    page.set_input_files("input[type=file]", [str(article), str(broken)])
+    page.set_input_files("input[type=file]", [str(article), str(broken), str(huge)])
     page.wait_for_timeout(1500)
     page.click("#upload")
     page.wait_for_function("() => document.body.innerText.includes('chunks added')", timeout=60_000)
     text = page.inner_text("body")
     assert "✅ handwerk" in text and "kaputt.txt" in text and "binary" in text
+    assert "riesig.txt" in text and "larger than the limit" in text
     page.click("button[role=tab]:has-text('Chat')")
     chat, sources = ask_in_browser(page, "Wie viele Auszubildende gewann die Tischlerei über Instagram?", "ui-upload.png")
     assert "drei Auszubildende" in chat and "Social Media im Handwerk" in sources
