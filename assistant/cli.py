@@ -77,6 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--out", type=Path, default=Path("eval/results/calibration"))
     calibrate.set_defaults(func=cmd_calibrate)
 
+    bench = sub.add_parser("bench", help="ingest, search, answer, start-up and memory figures from the corpus to 100k chunks")
+    bench.add_argument("--sizes", default="corpus,1000,10000,100000",
+                       help="comma-separated: 'corpus' and synthetic chunk counts (default corpus,1000,10000,100000)")
+    bench.add_argument("--out", type=Path, default=Path("eval/results"), help="where bench.md, bench.json and plots go")
+    bench.add_argument("--work", type=Path, default=Path("data/bench"), help="synthetic corpora and stores (large)")
+    bench.add_argument("--server-sizes", default="100000", help="sizes also measured against a `chroma run` server")
+    bench.add_argument("--llm", type=int, default=5, help="time N answers from the local model if one is installed (0 = skip)")
+    bench.add_argument("--no-naive", action="store_true", help="skip the naive LangChain pipeline")
+    bench.add_argument("--no-startup", action="store_true", help="skip the cold-start measurements")
+    bench.add_argument("--startup-runs", type=int, default=3)
+    bench.add_argument("--reuse", action="store_true", help="keep figures already measured for a size in --work")
+    bench.set_defaults(func=cmd_bench)
+
     models = sub.add_parser("models", help="local GGUF models: list, install")
     models.add_argument("action", choices=("list", "install"))
     models.add_argument("name", nargs="?", help="qwen2.5-0.5b or qwen2.5-1.5b")
@@ -250,6 +263,23 @@ def cmd_eval(args) -> int:
         b = summary["baseline"]["overall"]
         print(f"naive baseline: hit@1 {b['hit@1']} MRR {b['mrr']}")
     print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench.run import run_bench
+    from .llm.llamacpp import available, model_path
+
+    args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    args.server_sizes = [s.strip() for s in args.server_sizes.split(",") if s.strip()]
+    for size in args.sizes:
+        if size != "corpus" and not size.isdigit():
+            raise AssistantError(f"--sizes takes 'corpus' and chunk counts, not {size!r}")
+    if args.llm and not available(load_settings(args)):
+        print("no local model installed: skipping the time-to-first-token figures", file=sys.stderr)
+        args.llm = 0
+    args.llm_model = str(model_path(load_settings(args))) if args.llm else ""
+    print(f"report: {run_bench(args)}")
     return 0
 
 

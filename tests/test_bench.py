@@ -1,0 +1,65 @@
+"""`assistant bench` end to end at a small size: synthetic corpus, our pipeline, the naive
+LangChain one, a real `chroma run` server, cold starts, and the report with its plot.
+(No timing is asserted: figures are printed and recorded, see eval/results/bench.md.)"""
+
+import json
+
+import pytest
+
+from assistant.bench.synthetic import corpus_sentences, write_corpus
+from assistant.corpus import load_articles
+from conftest import CORPUS, PROJECT_DIR, run_cli
+
+
+def test_synthetic_corpus_is_seeded_and_made_of_corpus_sentences(tmp_path):
+    first = write_corpus(200, tmp_path / "a", CORPUS, 600, 120)
+    second = write_corpus(200, tmp_path / "b", CORPUS, 600, 120)
+    assert first == second > 5
+    files = sorted((tmp_path / "a").glob("*.txt"))
+    assert [f.read_text() for f in files] == [f.read_text() for f in sorted((tmp_path / "b").glob("*.txt"))]
+    articles, skipped = load_articles([tmp_path / "a"])
+    assert not skipped and len(articles) == first
+    known = sorted(set(corpus_sentences(CORPUS)), key=len, reverse=True)
+    for paragraph in files[0].read_text().split("\n\n")[1:]:  # after the title line
+        rest = paragraph.strip()
+        while rest:  # each paragraph is corpus sentences joined by spaces
+            sentence = next((k for k in known if rest == k or rest.startswith(k + " ")), None)
+            assert sentence, rest[:80]
+            rest = rest[len(sentence):].lstrip()
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    out, work = tmp_path_factory.mktemp("bench-out"), tmp_path_factory.mktemp("bench-work")
+    done = run_cli("bench", "--sizes", "300", "--server-sizes", "300", "--llm", "0", "--startup-runs", "1",
+                   "--out", str(out), "--work", str(work), timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, json.loads((out / "bench.json").read_text())
+
+
+def test_bench_measures_both_pipelines_and_the_server(bench):
+    _, results = bench
+    figures = results["sizes"]["300"]
+    ours, naive, server = figures["ours"], figures["naive"], figures["server"]
+    assert 240 <= ours["chunks"] <= 360  # aimed at 300
+    assert ours["ingest"]["embedded"] == ours["chunks"] and ours["noop_embedded"] == 0
+    assert server["store"] == "server" and server["chunks"] == ours["chunks"] and server["noop_embedded"] == 0
+    assert naive["chunks"] > 0 and naive["ingest"]["embedded"] == naive["chunks"]
+    n_questions = sum(1 for line in (PROJECT_DIR / "eval" / "questions.jsonl").read_text().splitlines() if line.strip())
+    for system in (ours, naive, server):
+        for mode in ("dense", "bm25", "hybrid"):
+            latency = system["search"][mode]
+            assert latency["n"] == 2 * n_questions and 0 < latency["p50_ms"] <= latency["p95_ms"]
+        assert system["peak_rss_mb"] > 50
+    assert ours["bm25"]["first_was"] == "build" and ours["answer_extractive"]["n"] == n_questions
+    for start in ("ask", "search", "app", "naive_search"):
+        assert results["startup"][start]["median_s"] > 0
+
+
+def test_bench_report_has_the_tables_and_a_plot(bench):
+    out, _ = bench
+    report = (out / "bench.md").read_text()
+    print(report)
+    assert "| hybrid search p50 / p95, ms |" in report and "ours / naive" in report
+    assert "`chroma run` server" in report and "## Cold start" in report
+    assert (out / "bench-growth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
