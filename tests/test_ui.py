@@ -31,7 +31,7 @@ def app_url(tmp_path_factory):
     started = time.perf_counter()
     proc = start_app(data_dir, port)
     url = f"http://127.0.0.1:{port}/"
-    wait_for_http(url, proc, data_dir.parent / f"app-{port}.log", 180)
+    wait_for_http(url, proc, 180, data_dir.parent / f"app-{port}.log")
     print(f"python app.py to first HTTP 200 (cold, index built): {time.perf_counter() - started:.1f} s")
     yield url
     proc.terminate()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..config import Settings
 from .report import write_report
-from .startup import free_port, measure_startup
+from ..servers import free_port, wait_for_http
+from .startup import measure_startup
 from .synthetic import write_corpus
 
 
@@ -29,8 +30,6 @@ def run_worker(system: str, corpus: Path, data: Path, out: Path, extra: list[str
 
 def chroma_server(path: Path):
     """A real `chroma run` on `path`; returns (process, url) once it answers."""
-    from .startup import wait_for_http
-
     port = free_port()
     chroma = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--port", str(port)],

@@ -6,37 +6,17 @@ hybrid search result."""
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from ..config import PROJECT_DIR
+from ..servers import free_port, wait_for_http
 
 BIN = Path(sys.executable).parent
 QUESTION = "Was bedeutet das lateinische Wort socius?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{proc.args[0]} exited before {url} answered")
-            time.sleep(0.05)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 def app_start(env: dict) -> float:
