@@ -111,7 +111,8 @@ def write_report(results: dict, out: Path) -> Path:
     lines = [
         "# Benchmarks: ingest, search, answers, start-up, memory",
         "",
-        f"Command: `{results.get('command', 'assistant bench')}` on {results.get('machine', '')}; "
+        f"Commands: {', then '.join(f'`{c}`' for c in results.get('commands', ['assistant bench']))} "
+        f"on {results.get('machine', '')}; "
         "figures in `bench.json`. Synthetic corpora recombine sentences of the five articles "
         "(`assistant/bench/synthetic.py`, seeded). Each pipeline runs in its own process per size, "
         f"so peak RSS is one pipeline at one size. Search latencies: the {_questions(results)} dev questions "

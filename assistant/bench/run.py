@@ -92,7 +92,8 @@ def run_bench(args) -> Path:
     results.setdefault("sizes", {})
     for size in args.sizes:
         print(f"size {size}:", file=sys.stderr, flush=True)
-        results["sizes"][size] = measure_size(size, settings, work, models, args)
+        # merged: a later run for one pipeline keeps the figures of the others
+        results["sizes"][size] = {**results["sizes"].get(size, {}), **measure_size(size, settings, work, models, args)}
         _save(results, results_file)  # a long run keeps what it has measured
     if not args.no_startup:
         print("cold starts:", file=sys.stderr, flush=True)
@@ -101,7 +102,8 @@ def run_bench(args) -> Path:
             measure_size("corpus", settings, work, models, args)
         naive = None if args.no_naive else work / "run-corpus" / "naive"
         results["startup"] = measure_startup(data, naive, args.startup_runs)
-    results["command"] = "assistant bench " + " ".join(sys.argv[2:])
+    command = "assistant bench " + " ".join(sys.argv[2:])
+    results["commands"] = [c for c in results.get("commands", []) if c != command] + [command]
     results["machine"] = _machine()
     _save(results, results_file)
     return write_report(results, args.out)
