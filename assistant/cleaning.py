@@ -52,11 +52,14 @@ class CleanedArticle:
     date: str | None
 
 
+# Control characters (Unicode category Cc) other than newline and tab carry no text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalize(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\ufeff", "")
-    # Control characters other than newline and tab carry no text.
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return _CONTROL.sub("", text)
 
 
 def clean_article(raw: str) -> CleanedArticle:

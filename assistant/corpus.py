@@ -7,6 +7,7 @@ so one broken file does not stop the others.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ class Article:
     date: str | None = None
     language: str = "de"
     path: str = ""
+    source_hash: str = ""  # sha256 of the file's bytes
+    text_hash: str = ""  # sha256 of the cleaned text (finds the same article under another name)
+    unchanged: bool = False  # known to the caller with the same bytes: not parsed, title and text empty
 
 
 @dataclass
@@ -46,26 +50,35 @@ def find_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def load_articles(paths: list[Path], max_bytes: int = 5_000_000) -> tuple[list[Article], list[Skipped]]:
+def load_articles(
+    paths: list[Path], max_bytes: int = 5_000_000, known: dict[str, dict] | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    """The articles in `paths`, and the files skipped with a reason.
+
+    `known` maps a file path to the {"source_hash", "text_hash"} of an article the
+    caller already holds (the index): a file whose bytes still hash the same is
+    returned unparsed, marked `unchanged`, which makes a no-op re-ingest of a large
+    corpus a matter of hashing files rather than cleaning them again.
+    """
     articles: list[Article] = []
     skipped: list[Skipped] = []
     seen: dict[str, str] = {}
-    texts: dict[str, str] = {}  # cleaned text -> path: the same article under another name
+    texts: dict[str, str] = {}  # text hash -> path: the same article under another name
     for path in find_files(paths):
-        result = load_article(path, max_bytes)
+        result = load_article(path, max_bytes, (known or {}).get(str(path)))
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result.doc_id in seen:
             skipped.append(Skipped(str(path), f"same document id {result.doc_id!r} as {seen[result.doc_id]}"))
-        elif result.text in texts:
-            skipped.append(Skipped(str(path), f"same article text as {texts[result.text]}"))
+        elif result.text_hash in texts:
+            skipped.append(Skipped(str(path), f"same article text as {texts[result.text_hash]}"))
         else:
-            seen[result.doc_id] = texts[result.text] = str(path)
+            seen[result.doc_id] = texts[result.text_hash] = str(path)
             articles.append(result)
     return articles, skipped
 
 
-def load_article(path: Path, max_bytes: int = 5_000_000) -> Article | Skipped:
+def load_article(path: Path, max_bytes: int = 5_000_000, known: dict | None = None) -> Article | Skipped:
     where = str(path)
     if path.suffix.lower() not in SUFFIXES:
         return Skipped(where, f"unsupported file type {path.suffix or '(none)'}; use .txt, .md or .html")
@@ -78,6 +91,9 @@ def load_article(path: Path, max_bytes: int = 5_000_000) -> Article | Skipped:
         return Skipped(where, f"cannot read file: {exc.strerror or exc}")
     if b"\x00" in data[:8192]:
         return Skipped(where, "looks like a binary file, not text")
+    source_hash = hashlib.sha256(data).hexdigest()
+    if known and known.get("source_hash") == source_hash and known.get("text_hash"):
+        return Article(path.stem, "", "", path=where, source_hash=source_hash, text_hash=known["text_hash"], unchanged=True)
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -93,6 +109,8 @@ def load_article(path: Path, max_bytes: int = 5_000_000) -> Article | Skipped:
         return Skipped(where, "no article text found (file is empty or only boilerplate)")
     article.path = where
     article.language = detect_language(article.text[:2000])
+    article.source_hash = source_hash
+    article.text_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
     return article
 
 

@@ -72,10 +72,21 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
     return meta
 
 
+def pipeline_key(settings: Settings) -> str:
+    """What, besides the file, decides a document's chunks."""
+    return f"{PIPELINE_VERSION}/{settings.chunk_size}/{settings.chunk_overlap}"
+
+
 def document_hash(article: Article, settings: Settings) -> str:
     parts = [PIPELINE_VERSION, str(settings.chunk_size), str(settings.chunk_overlap), article.title, article.text]
     parts += [article.author or "", article.source or "", article.date or "", article.language]
     return sha256("\x1f".join(parts))
+
+
+def marker(article: Article, doc_hash: str, n_chunks: int, settings: Settings) -> dict:
+    """The metadata that marks a document's first chunk, and so the document, as ingested."""
+    return {"doc_hash": doc_hash, "n_chunks": n_chunks, "path": article.path, "source_hash": article.source_hash,
+            "text_hash": article.text_hash, "pipeline": pipeline_key(settings)}
 
 
 class Index:
@@ -209,22 +220,32 @@ class Index:
     def ingest(self, paths: list[Path], progress: Progress | None = None, prune: bool = True) -> IngestReport:
         """Add or update the articles in `paths`; with `prune`, drop documents whose
         file under one of the given directories no longer exists."""
-        articles, skipped = load_articles(paths, self.settings.max_file_bytes)
-        report = IngestReport(skipped=skipped, documents=[a.doc_id for a in articles])
         self.check_model()
         collection = self.collection()
         first_rows = {meta["doc_id"]: meta for meta in self.documents()}
+        # A file with the same bytes under the same chunking settings is not even parsed again.
+        known = {meta["path"]: meta for meta in first_rows.values() if meta.get("pipeline") == pipeline_key(self.settings)}
+        articles, skipped = load_articles(paths, self.settings.max_file_bytes, known)
+        report = IngestReport(skipped=skipped, documents=[a.doc_id for a in articles])
 
         # The document hash covers the text and the chunking settings: an unchanged
-        # document is not even chunked again.
-        changed_articles = []
+        # document is not chunked again.
+        changed_articles, new_markers = [], []
         for article in articles:
-            doc_hash = document_hash(article, self.settings)
             old = first_rows.get(article.doc_id)
+            if article.unchanged:
+                report.unchanged += int(old.get("n_chunks", 0))
+                continue
+            doc_hash = document_hash(article, self.settings)
             if old and old.get("doc_hash") == doc_hash:
                 report.unchanged += int(old.get("n_chunks", 0))
+                # same text from other bytes (or a store from before file hashes): note the file's hash
+                new_markers.append((f"{article.doc_id}#0", {**old, **marker(article, doc_hash, int(old.get("n_chunks", 0)), self.settings)}))
             else:
                 changed_articles.append((article, doc_hash))
+        for i in range(0, len(new_markers), 1000):
+            part = new_markers[i : i + 1000]
+            collection.update(ids=[cid for cid, _ in part], metadatas=[meta for _, meta in part])
 
         pending = []
         old_hashes = self._chunk_hashes(collection, [a.doc_id for a, _ in changed_articles])
@@ -299,12 +320,12 @@ class Index:
 
         queue, markers = [], []
         for article, doc_hash, chunks, metas, old in pending:
-            marker = {"doc_hash": doc_hash, "n_chunks": len(chunks), "path": article.path}
+            done_marker = marker(article, doc_hash, len(chunks), self.settings)
             changed = [(c, m) for c, m in zip(chunks, metas) if old.get(c.chunk_id) != m["chunk_hash"]]
             changed.sort(key=lambda pair: pair[0].index == 0)  # the first chunk last
-            queue += [(c, {**m, **marker} if c.index == 0 else m) for c, m in changed]
+            queue += [(c, {**m, **done_marker} if c.index == 0 else m) for c, m in changed]
             if not any(c.index == 0 for c, _ in changed):
-                markers.append((chunks[0].chunk_id, {**metas[0], **marker}))
+                markers.append((chunks[0].chunk_id, {**metas[0], **done_marker}))
 
         batch, done = self.settings.embed_batch_size, 0
         for i in range(0, len(queue), batch):

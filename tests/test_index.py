@@ -4,6 +4,7 @@ import pytest
 
 from assistant.chunking import chunk_article
 from assistant.config import Settings
+from assistant.corpus import load_articles
 from assistant.embeddings import EmbeddingModel, load_embedding_model
 from assistant.errors import AssistantError, ModelMismatchError
 from assistant.index import Index
@@ -51,6 +52,29 @@ def test_noop_reingest_embeds_nothing_and_is_fast(tmp_path, articles):
     assert report.unchanged == len(expected_chunk_ids(articles))
     assert index.revision() == revision  # nothing changed, BM25 stays valid
     print(f"no-op re-ingest: {elapsed:.3f} s")
+
+
+def test_noop_reingest_does_not_parse_files_with_the_same_bytes(tmp_path, corpus_copy):
+    """Unchanged files are recognised by the hash of their bytes, without cleaning them again;
+    a file whose bytes change but whose article text does not is re-read, not re-embedded,
+    and recognised by its new bytes from then on."""
+    settings = make_settings(tmp_path)
+    Index(settings).ingest([corpus_copy])
+    index, embeddings = counting_index(settings)
+    known = {meta["path"]: meta for meta in index.documents()}
+    articles, _ = load_articles([corpus_copy], known=known)
+    assert articles and all(a.unchanged and a.text == "" for a in articles)
+
+    path = corpus_copy / "004_c2c9fdd1f531437e.txt"
+    path.write_text(path.read_text() + "\n\n\n")  # other bytes, same cleaned text
+    report = index.ingest([corpus_copy])
+    assert embeddings.embedded == 0 and not report.changed
+    known = {meta["path"]: meta for meta in index.documents()}
+    assert all(a.unchanged for a in load_articles([corpus_copy], known=known)[0])
+
+    # other chunking settings: every file is parsed and chunked again
+    rechunked = Index(make_settings(tmp_path, chunk_size=400))
+    assert rechunked.ingest([corpus_copy]).changed
 
 
 def test_editing_an_article_changes_exactly_its_chunks(tmp_path, corpus_copy, articles):

@@ -27,7 +27,7 @@ def run_probe(commands, env_extra=None):
 
     env = {**os.environ, **(env_extra or {})}
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(commands)], capture_output=True, text=True, timeout=300, env=env)
-    line = next(l for l in done.stdout.splitlines() if l.startswith("EVENTS "))
+    line = next(out for out in done.stdout.splitlines() if out.startswith("EVENTS "))
     return json.loads(line[len("EVENTS "):])
 
 

@@ -52,7 +52,7 @@ def write_report(summary: dict, rows: list[dict], out: Path) -> None:
     for backend, values in backends.items():
         lines += [f"## {backend}: per language", ""]
         langs = list(values["by_language"])
-        lines += _table(["metric", *langs], [[m, *[values["by_language"][l].get(m) for l in langs]] for m in METRICS])
+        lines += _table(["metric", *langs], [[m, *[values["by_language"][lang].get(m) for lang in langs]] for m in METRICS])
         lines += [f"## {backend}: per article (answerable questions by first gold article)", ""]
         docs = list(values["by_article"])
         lines += _table(["metric", *docs], [[m, *[values["by_article"][d].get(m) for d in docs]] for m in ("hit@1", "mrr", "fact_recall", "citation_support", "false_refusal_rate")])
