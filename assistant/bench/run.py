@@ -47,6 +47,21 @@ def fresh_dir(folder: Path, models: Path) -> Path:
     return folder
 
 
+def remeasure(ours: dict, corpus: Path, run: Path) -> dict:
+    """Our figures after a change to the code, without embedding the store again: the
+    worker runs on the store already built (its ingest is a no-op), and the ingest
+    figures and peak RSS of the first run are kept. Written back to ours.json."""
+    first = run / "ours-first.json"
+    if not first.exists():
+        first.write_text(json.dumps(ours, indent=2))
+    ours = json.loads(first.read_text())
+    again = run_worker("ours", corpus, run / "ours", run / "ours-again.json")
+    merged = {**again, "ingest": ours["ingest"], "peak_rss_mb": max(ours["peak_rss_mb"], again["peak_rss_mb"]),
+              "remeasured": "no-op re-ingest, BM25 load, searches and answers measured again on the built store"}
+    (run / "ours.json").write_text(json.dumps(merged, indent=2))
+    return merged
+
+
 def measure_size(size: str, settings: Settings, work: Path, models: Path, args) -> dict:
     if size == "corpus":
         corpus = settings.corpus_dir
@@ -59,6 +74,8 @@ def measure_size(size: str, settings: Settings, work: Path, models: Path, args) 
     reuse = args.reuse and (run / "ours.json").exists()
     figures["ours"] = json.loads((run / "ours.json").read_text()) if reuse else run_worker(
         "ours", corpus, fresh_dir(run / "ours", models), run / "ours.json")
+    if reuse and args.remeasure:
+        figures["ours"] = remeasure(figures["ours"], corpus, run)
     if args.llm and size == "corpus":
         figures["llm"] = run_worker("llm", corpus, run / "ours", run / "llm.json",
                                     ["--llm", str(args.llm), "--llm-model", args.llm_model])
