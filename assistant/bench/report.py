@@ -54,19 +54,22 @@ def size_table(size: str, figures: dict) -> list[str]:
     ours, naive, server = figures.get("ours"), figures.get("naive"), figures.get("server")
     head = "| figure | ours (embedded) | naive LangChain | ours / naive |" + (" ours, `chroma run` server |" if server else "")
     lines = [head, "|---" * (5 if server else 4) + "|"]
+    embedded, chunks = dig(ours or {}, ("ingest", "embedded")), dig(ours or {}, ("chunks",))
+    resumed = embedded is not None and chunks and embedded < chunks
     for label, path, digits in ROWS:
         (o, ov), (n, nv) = cell(ours, path, digits), cell(naive, path, digits)
         if path == ("noop_reingest_s",) and naive:
             n += " (full re-embed)"
-        row = f"| {label} | {o} | {n} | {ratio(ov, nv)} |"
+        # a resumed ingest's seconds and count are not comparable with a full one
+        partial = resumed and path in (("ingest", "seconds"), ("ingest", "embedded"))
+        row = f"| {label} | {o} | {n} | {'–' if partial else ratio(ov, nv)} |"
         if server:
             row += f" {cell(server, path, digits)[0] if path[0] != 'ingest' else '(served the embedded store)'} |"
         lines.append(row)
     if dig(ours or {}, ("remeasured",)):
         lines += ["", f"Ours: {ours['remeasured']} after the first run (`--remeasure`); ingest figures and "
                       "peak RSS are those of the first run."]
-    embedded, chunks = dig(ours or {}, ("ingest", "embedded")), dig(ours or {}, ("chunks",))
-    if embedded is not None and chunks and embedded < chunks:
+    if resumed:
         lines += ["", f"Ours: the measured ingest resumed an interrupted one and embedded {embedded:,} of the "
                       f"{chunks:,} chunks; its chunks/s are over those, its seconds are not a full ingest."]
     return lines
