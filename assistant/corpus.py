@@ -27,7 +27,7 @@ class Article:
     source: str | None = None
     date: str | None = None
     language: str = "de"
-    path: str = ""
+    path: str = ""  # absolute
     source_hash: str = ""  # sha256 of the file's bytes
     text_hash: str = ""  # sha256 of the cleaned text (finds the same article under another name)
     unchanged: bool = False  # known to the caller with the same bytes: not parsed, title and text empty
@@ -55,7 +55,7 @@ def load_articles(
 ) -> tuple[list[Article], list[Skipped]]:
     """The articles in `paths`, and the files skipped with a reason.
 
-    `known` maps a file path to the {"source_hash", "text_hash"} of an article the
+    `known` maps an absolute file path to the {"source_hash", "text_hash"} of an article the
     caller already holds (the index): a file whose bytes still hash the same is
     returned unparsed, marked `unchanged`, which makes a no-op re-ingest of a large
     corpus a matter of hashing files rather than cleaning them again.
@@ -65,7 +65,7 @@ def load_articles(
     seen: dict[str, str] = {}
     texts: dict[str, str] = {}  # text hash -> path: the same article under another name
     for path in find_files(paths):
-        result = load_article(path, max_bytes, (known or {}).get(str(path)))
+        result = load_article(path, max_bytes, (known or {}).get(str(path.resolve())))
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result.doc_id in seen:
@@ -93,7 +93,7 @@ def load_article(path: Path, max_bytes: int = 5_000_000, known: dict | None = No
         return Skipped(where, "looks like a binary file, not text")
     source_hash = hashlib.sha256(data).hexdigest()
     if known and known.get("source_hash") == source_hash and known.get("text_hash"):
-        return Article(path.stem, "", "", path=where, source_hash=source_hash, text_hash=known["text_hash"], unchanged=True)
+        return Article(path.stem, "", "", path=str(path.resolve()), source_hash=source_hash, text_hash=known["text_hash"], unchanged=True)
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,7 +107,7 @@ def load_article(path: Path, max_bytes: int = 5_000_000, known: dict | None = No
         article = _from_text(path.stem, raw)
     if article is None or not article.text.strip():
         return Skipped(where, "no article text found (file is empty or only boilerplate)")
-    article.path = where
+    article.path = str(path.resolve())  # absolute: the index recognises the file from any working directory
     article.language = detect_language(article.text[:2000])
     article.source_hash = source_hash
     article.text_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
