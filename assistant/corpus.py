@@ -65,7 +65,7 @@ def load_articles(
     seen: dict[str, str] = {}
     texts: dict[str, str] = {}  # text hash -> path: the same article under another name
     for path in find_files(paths):
-        result = load_article(path, max_bytes, (known or {}).get(str(path.resolve())))
+        result = load_article(path, max_bytes, known)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result.doc_id in seen:
@@ -78,8 +78,9 @@ def load_articles(
     return articles, skipped
 
 
-def load_article(path: Path, max_bytes: int = 5_000_000, known: dict | None = None) -> Article | Skipped:
+def load_article(path: Path, max_bytes: int = 5_000_000, known: dict[str, dict] | None = None) -> Article | Skipped:
     where = str(path)
+    absolute = str(path.resolve())  # the index recognises the file from any working directory
     if path.suffix.lower() not in SUFFIXES:
         return Skipped(where, f"unsupported file type {path.suffix or '(none)'}; use .txt, .md or .html")
     try:
@@ -92,8 +93,9 @@ def load_article(path: Path, max_bytes: int = 5_000_000, known: dict | None = No
     if b"\x00" in data[:8192]:
         return Skipped(where, "looks like a binary file, not text")
     source_hash = hashlib.sha256(data).hexdigest()
-    if known and known.get("source_hash") == source_hash and known.get("text_hash"):
-        return Article(path.stem, "", "", path=str(path.resolve()), source_hash=source_hash, text_hash=known["text_hash"], unchanged=True)
+    held = (known or {}).get(absolute, {})
+    if held.get("source_hash") == source_hash and held.get("text_hash"):
+        return Article(path.stem, "", "", path=absolute, source_hash=source_hash, text_hash=held["text_hash"], unchanged=True)
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,7 +109,7 @@ def load_article(path: Path, max_bytes: int = 5_000_000, known: dict | None = No
         article = _from_text(path.stem, raw)
     if article is None or not article.text.strip():
         return Skipped(where, "no article text found (file is empty or only boilerplate)")
-    article.path = str(path.resolve())  # absolute: the index recognises the file from any working directory
+    article.path = absolute
     article.language = detect_language(article.text[:2000])
     article.source_hash = source_hash
     article.text_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()

@@ -72,13 +72,17 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
     return meta
 
 
+def _pipeline_parts(settings: Settings) -> list[str]:
+    """What, besides the file, decides a document's chunks (one list for both hashes below)."""
+    return [PIPELINE_VERSION, str(settings.chunk_size), str(settings.chunk_overlap)]
+
+
 def pipeline_key(settings: Settings) -> str:
-    """What, besides the file, decides a document's chunks."""
-    return f"{PIPELINE_VERSION}/{settings.chunk_size}/{settings.chunk_overlap}"
+    return "/".join(_pipeline_parts(settings))
 
 
 def document_hash(article: Article, settings: Settings) -> str:
-    parts = [PIPELINE_VERSION, str(settings.chunk_size), str(settings.chunk_overlap), article.title, article.text]
+    parts = _pipeline_parts(settings) + [article.title, article.text]
     parts += [article.author or "", article.source or "", article.date or "", article.language]
     return sha256("\x1f".join(parts))
 
