@@ -17,11 +17,13 @@ import numpy as np
 
 from .chunking import sentence_spans
 from .config import Settings
+from .answerability import Answerability, AnswerabilityCheck, TYPE_EVIDENCE
+from .articles import ArticleInfo, about_an_article, asked_attribute, metadata_answer, named_articles
 from .grounding import SentenceSupport, check_citations, content_words, score_sentences
 from .index import Index
 from .language import german_probability
 from .llm import Backend, create_backend, default_backend_name
-from .prompts import EXTRACTIVE_INTRO, FALLBACK_NOTICE, FALLBACK_REASONS, REFUSAL
+from .prompts import EXTRACTIVE_INTRO, FALLBACK_NOTICE, FALLBACK_REASONS, PARTIAL, REFUSAL
 from .retrieval import Passage, Retriever
 
 MAX_QUESTION_CHARS = 2000
@@ -62,6 +64,8 @@ class AnswerResult:
     fallback: str | None = None  # why the extractive answer replaced the model's
     invalid_citations: list[int] = field(default_factory=list)
     notice: str | None = None  # e.g. the question was shortened
+    refusal_reason: str | None = None  # why the question was refused (gate, answerability, metadata)
+    answerability: Answerability | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -114,6 +118,14 @@ class Assistant:
         self.index = index or Index(settings)
         self.retriever = Retriever(self.index, settings)
         self._backends: dict[str, Backend] = {}
+        self._answerability: AnswerabilityCheck | None = None
+
+    @property
+    def answerability(self) -> AnswerabilityCheck:
+        if self._answerability is None:
+            self._answerability = AnswerabilityCheck(self.index.model.embeddings, self.settings.answer_min_coverage,
+                                                     self.settings.answer_word_similarity)
+        return self._answerability
 
     def backend(self, name: str | None = None) -> Backend:
         name = name or default_backend_name(self.settings)
@@ -148,28 +160,50 @@ class Assistant:
         standalone = question
         if is_followup(question, history):
             standalone = self._condense(chosen, question, history, lang)
-        doc_filter = referenced_docs(question, history)
+        doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
 
         # retrieve + gate
         passages = self.retriever.search(standalone, k=k or self.settings.k, mode=mode, doc_ids=doc_filter)
-        gate_passages = passages if mode != "bm25" else self.retriever.search(standalone, mode="dense", doc_ids=doc_filter)
-        decision = self.retriever.gate(standalone, gate_passages)
-        timings = Timings(retrieval_s=round(time.perf_counter() - started, 4))
+        timings = Timings()
         base = dict(question=question, language=lang, backend=chosen.name, model=chosen.model,
                     standalone_question=standalone, retrieved=passages, notice=notice)
 
-        if not decision.relevant or not passages:
-            text = REFUSAL[lang]
+        def finish(text: str, refused: bool, citations=(), sentences=(), **extra) -> Iterator[str | AnswerResult]:
             timings.ttft_s = timings.total_s = round(time.perf_counter() - started, 4)
             yield text
-            yield AnswerResult(answer=text, refused=True, citations=[], sentences=[], timings=timings, **base)
+            yield AnswerResult(answer=text, refused=refused, citations=list(citations), sentences=list(sentences),
+                               timings=timings, **{**base, **extra})
+
+        # a question about an article itself: answered from its metadata
+        attribute = asked_attribute(standalone)
+        if attribute and (doc_filter or about_an_article(standalone)) and passages:
+            info = next(a for a in self.retriever.articles() if a.doc_id == (doc_filter or [passages[0].doc_id])[0])
+            header = header_passage(info)
+            text, refused = metadata_answer(info, attribute, lang)
+            base["retrieved"] = [header] + passages
+            citation = Citation(1, info.doc_id, header.chunk_id, info.title, header.text, 0, 0, info.author)
+            sentence = SentenceSupport(text, [1], True, 1.0, 0, len(text), f"article metadata: {attribute}")
+            yield from finish(text, refused, [citation], [sentence], refusal_reason=f"the article states no {attribute}" if refused else None)
+            return
+
+        gate_passages = passages if mode != "bm25" else self.retriever.search(standalone, mode="dense", doc_ids=doc_filter)
+        decision = self.retriever.gate(standalone, gate_passages)
+        timings.retrieval_s = round(time.perf_counter() - started, 4)
+        if not decision.relevant or not passages:
+            yield from finish(REFUSAL[lang], True, refusal_reason=decision.reason or "no passage")
+            return
+
+        # answerability: does the evidence hold what is asked?
+        check = self.answerability.check(standalone, [p.text for p in passages[:3]], self.retriever.domain_words())
+        base["answerability"] = check
+        if not check.answerable:
+            text, citations, sentences = self.partial_answer(check, passages, lang)
+            yield from finish(text, True, citations, sentences, refusal_reason=check.reason)
             return
 
         if chosen.chat_model is None:
-            text, citations, sentences = self.extractive_answer(standalone, passages, lang)
-            timings.ttft_s = timings.total_s = round(time.perf_counter() - started, 4)
-            yield text
-            yield AnswerResult(answer=text, refused=False, citations=citations, sentences=sentences, timings=timings, **base)
+            text, citations, sentences = self.extractive_answer(standalone, passages, lang, check)
+            yield from finish(text, False, citations, sentences)
             return
 
         # generate (streaming)
@@ -250,31 +284,45 @@ class Assistant:
         return AnswerResult(answer=text, refused=False, citations=citations, sentences=sentences, timings=timings,
                             invalid_citations=check.invalid, **base)
 
-    def extractive_answer(self, question: str, passages: list[Passage], lang: str):
-        """The sentences of the passages closest to the question, each with its [n]."""
-        candidates = []  # (passage number, start, end) within the passage text
-        seen = set()  # overlapping chunks repeat sentences
-        for n, passage in enumerate(passages[:3], start=1):
-            for s, e in sentence_spans(passage.text):
-                sentence = passage.text[s:e]
-                if len(sentence) >= 30 and sentence[-1] in '.!?"“”)' and sentence not in seen:
-                    seen.add(sentence)
-                    candidates.append((n, s, e))
-        if not candidates:
-            candidates = [(1, 0, len(passages[0].text))]
+    def extractive_answer(self, question: str, passages: list[Passage], lang: str, check: Answerability | None = None):
+        """The sentences of the passages that answer the question, each with its [n]: closest to the
+        question, holding its terms and the kind of answer it asks for; a list is kept whole."""
+        candidates = answer_candidates(passages[:3])
         embeddings = self.index.model.embeddings
         vectors = np.asarray(embeddings.embed_documents([passages[n - 1].text[s:e] for n, s, e in candidates]))
         query = np.asarray(embeddings.embed_query(question))
-        words = content_words(question)
+        asked = content_words(question)
+        terms = set(check.terms) if check else asked
+        evidence = TYPE_EVIDENCE.get(check.answer_type) if check else None
         scores = []
         for (n, s, e), vector in zip(candidates, vectors):
-            overlap = len(words & content_words(passages[n - 1].text[s:e])) / len(words) if words else 0.0
-            scores.append(float(vector @ query) + 0.1 * overlap - 0.005 * n)
-        # The best sentences, but only those nearly as close as the best one.
+            sentence = passages[n - 1].text[s:e]
+            words = content_words(sentence)
+            overlap = len(terms & words) / len(terms) if terms else 0.0
+            score = float(vector @ query) + 0.1 * overlap - 0.005 * n
+            score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
+            if len(words - asked) < 2:
+                score -= 0.2  # only repeats the question's topic (a heading, a teaser)
+            scores.append(score)
         order = np.argsort(scores)[::-1][: self.settings.extractive_sentences]
-        best = [i for i in order if scores[i] >= scores[order[0]] - 0.03]
-        chosen = sorted((candidates[i] for i in best), key=lambda c: (c[0], c[1]))
+        best = [candidates[i] for i in order if scores[i] >= scores[order[0]] - 0.03]
+        if check and check.answer_type == "list":
+            best = _whole_lists(best, candidates, passages)
+        chosen = sorted(set(best), key=lambda c: (c[0], c[1]))
+        return self._quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
 
+    def partial_answer(self, check: Answerability, passages: list[Passage], lang: str):
+        """What the articles do state near the question, and that they do not give what is asked."""
+        if not check.window or not check.matched:
+            return REFUSAL[lang], [], []
+        n, start, end = check.window
+        spans = [(n, s + start, e + start) for s, e in sentence_spans(passages[n - 1].text[start:end])]
+        terms = content_words(" ".join(check.matched.values()))
+        spans = [c for c in spans if content_words(passages[c[0] - 1].text[c[1]:c[2]]) & terms] or spans[:1]
+        missing = ", ".join(check.missing) if check.missing else {"de": "die gefragte Angabe", "en": "the asked-for detail"}[lang]
+        return self._quote(spans[:2], passages, lang, PARTIAL[lang].format(missing=missing), closing=True)
+
+    def _quote(self, chosen, passages, lang, intro: str, closing: bool = False):
         quote_open, quote_close = ("„", "“")
         parts, sentences, citations = [], [], []
         for n, s, e in chosen:
@@ -282,9 +330,46 @@ class Assistant:
             part = f"{quote_open}{quote}{quote_close} [{n}]" if lang == "en" else f"{quote} [{n}]"
             parts.append(part)
             sentences.append(SentenceSupport(part, [n], True, 1.0, reason="quoted from the passage"))
-            citations.append(make_citation(n, passages[n - 1], s, e))
-        text = EXTRACTIVE_INTRO[lang] + "\n\n" + "\n".join(f"- {p}" for p in parts)
+            if n not in {c.n for c in citations}:
+                citations.append(make_citation(n, passages[n - 1], s, e))
+        body = "\n".join(f"- {p}" for p in parts)
+        text = f"{intro}\n\n{body}" if not closing else f"{intro.split('|')[0].strip()}\n\n{body}\n\n{intro.split('|')[1].strip()}"
         return text, citations, sentences
+
+
+def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
+    """(passage number, start, end) of the sentences and list items worth quoting."""
+    candidates, seen = [], set()  # overlapping chunks repeat sentences
+    for n, passage in enumerate(passages, start=1):
+        for s, e in sentence_spans(passage.text):
+            sentence = passage.text[s:e]
+            if sentence in seen:
+                continue
+            complete = len(sentence) >= 30 and sentence[-1] in '.!?"“”)'
+            if complete or _LIST_ITEM.match(sentence):
+                seen.add(sentence)
+                candidates.append((n, s, e))
+    return candidates or [(1, 0, len(passages[0].text))]
+
+
+_LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
+
+
+def _whole_lists(best, candidates, passages):
+    """A chosen list item (or the sentence introducing a list) brings the whole list along."""
+    out = list(best)
+    for n, s, e in best:
+        text = passages[n - 1].text
+        if not (_LIST_ITEM.match(text[s:e]) or text[s:e].rstrip().endswith(":")):
+            continue
+        out += [(m, a, b) for m, a, b in candidates if m == n and _LIST_ITEM.match(text[a:b])]
+    return out
+
+
+def header_passage(info: ArticleInfo) -> Passage:
+    """The article's header (title, kind, source, author, date) as a citable passage."""
+    return Passage(f"{info.doc_id}#header", info.doc_id, info.title, info.header(), 0, 0, 1.0, rank=1,
+                   author=info.author, source=info.source)
 
 
 def make_citation(n: int, passage: Passage, start: int, end: int) -> Citation:

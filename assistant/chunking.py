@@ -52,9 +52,10 @@ def _line_sentences(line: str, offset: int) -> list[tuple[int, int]]:
         start, end = _strip(line, seg.start, seg.end)
         if start >= end:
             continue
-        # pysbd splits after some abbreviations ("bspw. im Vergleich"): a German
-        # sentence does not start in lower case, so join it to the previous one.
-        if spans and line[start].islower():
+        # pysbd splits after some abbreviations ("bspw. im Vergleich") and inside
+        # "Wofür?, Wie? und Wer?": a German sentence does not start in lower case
+        # or with a comma, so join such a piece to the previous one.
+        if spans and (line[start].islower() or line[start] in ",;)"):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))

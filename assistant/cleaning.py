@@ -43,6 +43,21 @@ _DATELINE = re.compile(r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4})(?: \|.*)?$")
 _SENTENCE_END = re.compile(r"[.!?:…\"“”)]\s*$")
 
 
+# Page chrome that names the site an article was scraped from.
+_SITE_MARKERS = [
+    (re.compile(r"^Aktivieren Sie unsere intelligente Suche, um passende Fachinhalte oder Patente zu finden"), "Springer Professional"),
+]
+# What kind of text it is, from what the text or its page says of itself (first match wins).
+_KIND_MARKERS = [
+    (re.compile(r"Download des Infobriefs|\bInfobrief\b"), "Infobrief"),
+    (re.compile(r"\bCheckliste\b"), "Checkliste"),
+    (re.compile(r"wp-includes|/blog/|\bBlogbeitrag\b"), "Blogbeitrag"),
+    (re.compile(r"\bin dieser Serie\b"), "Beitrag einer Artikelserie"),
+]
+# "24.09.2014 | Produktmanagement | Schwerpunkt | Online-Artikel": the last field is the kind.
+_DATELINE_KIND = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}(?: \|[^|]*)* \| (?P<kind>[\w-]+)$")
+
+
 @dataclass
 class CleanedArticle:
     text: str
@@ -50,6 +65,7 @@ class CleanedArticle:
     author: str | None
     source: str | None
     date: str | None
+    kind: str | None = None
 
 
 # Control characters (Unicode category Cc) other than newline and tab carry no text.
@@ -63,10 +79,16 @@ def normalize(raw: str) -> str:
 
 
 def clean_article(raw: str) -> CleanedArticle:
-    author = date = source = None
+    author = date = source = kind = None
     lines: list[str] = []
-    for line in normalize(raw).split("\n"):
+    raw = normalize(raw)
+    for line in raw.split("\n"):
         line = line.strip()
+        for marker, site in _SITE_MARKERS:
+            if marker.match(line):
+                source = source or site
+        if (m := _DATELINE_KIND.match(line)) and kind is None:
+            kind = m["kind"]
         if _BOILERPLATE_LINE.match(line):
             continue
         if (m := _BYLINE.match(line)) and author is None:
@@ -91,7 +113,8 @@ def clean_article(raw: str) -> CleanedArticle:
         paragraphs.pop(0)
     if len(paragraphs) > 1 and _is_title(paragraphs[0]):
         title = paragraphs.pop(0)
-    return CleanedArticle("\n\n".join(paragraphs), title, author, source, date)
+    kind = kind or next((name for marker, name in _KIND_MARKERS if marker.search(raw)), None)
+    return CleanedArticle("\n\n".join(paragraphs), title, author, source, date, kind)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
 
     chunk_size: int = 600  # characters, upper bound
     chunk_overlap: int = 120  # characters of trailing sentences repeated
+    # Embed and index each chunk with its article's context line (title, kind, source, author).
+    chunk_context: bool = True
     max_file_bytes: int = 5_000_000
 
     k: int = 5
@@ -55,6 +57,11 @@ class Settings(BaseSettings):
     # "nothing relevant"; English questions against German text score lower.
     gate_threshold: float = 0.8575  # calibrated: eval/results/calibration/calibration.md
     gate_english_offset: float = 0.055
+
+    # Answerability (assistant/answerability.py): share of the question's specific terms that one
+    # evidence window must hold, and the e5 similarity at which two words count as the same term.
+    answer_min_coverage: float = 0.75
+    answer_word_similarity: float = 0.905
 
     # Answering. backend: extractive | llamacpp | openai | ollama; empty = llamacpp
     # when a local model is installed and llama-cpp-python imports, else extractive.

@@ -26,6 +26,7 @@ class Article:
     author: str | None = None
     source: str | None = None
     date: str | None = None
+    kind: str | None = None  # e.g. "Infobrief", "Checkliste", "Online-Artikel"
     language: str = "de"
     path: str = ""  # absolute
     source_hash: str = ""  # sha256 of the file's bytes
@@ -125,6 +126,7 @@ def _from_text(doc_id: str, raw: str) -> Article:
         author=cleaned.author,
         source=cleaned.source,
         date=cleaned.date,
+        kind=cleaned.kind,
     )
 
 
@@ -159,3 +161,11 @@ def _title_from_text(text: str) -> str:
     first = normalize(text).strip().split("\n")[0]
     words = first.split()
     return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+
+
+def article_context(title: str, kind: str | None = None, source: str | None = None, author: str | None = None,
+                    date: str | None = None) -> str:
+    """One line naming the article a chunk comes from. It is embedded and indexed with every
+    chunk (as in contextual retrieval), so "the Infobrief" or "the CIO article" finds its chunks."""
+    parts = [title, kind, source, f"von {author}" if author else None, date]
+    return " | ".join(p for p in parts if p)

@@ -19,12 +19,12 @@ from urllib.parse import urlparse
 
 from .chunking import Chunk, chunk_article
 from .config import Settings
-from .corpus import Article, Skipped, load_articles
+from .corpus import Article, Skipped, article_context, load_articles
 from .embeddings import EmbeddingModel, load_embedding_model
 from .errors import AssistantError, ModelMismatchError
 
 # Part of every document hash: bump it when cleaning or chunking changes.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: article kind, and the article context embedded with each chunk
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
@@ -66,6 +66,8 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
         "author": article.author,
         "source": article.source,
         "date": article.date,
+        "kind": article.kind,
+        "context": article_context(chunk.title, article.kind, article.source, article.author, article.date),
     }
     meta = {key: value for key, value in meta.items() if value is not None}  # Chroma rejects None
     meta["chunk_hash"] = sha256(repr(sorted(meta.items())) + chunk.text)
@@ -74,7 +76,12 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
 
 def _pipeline_parts(settings: Settings) -> list[str]:
     """What, besides the file, decides a document's chunks (one list for both hashes below)."""
-    return [PIPELINE_VERSION, str(settings.chunk_size), str(settings.chunk_overlap)]
+    return [PIPELINE_VERSION, str(settings.chunk_size), str(settings.chunk_overlap), f"context={settings.chunk_context}"]
+
+
+def embedded_text(text: str, meta: dict, settings: Settings) -> str:
+    """What the dense and BM25 indexes see of a chunk: its article context line, then the chunk."""
+    return f"{meta['context']}\n\n{text}" if settings.chunk_context and meta.get("context") else text
 
 
 def pipeline_key(settings: Settings) -> str:
@@ -83,7 +90,7 @@ def pipeline_key(settings: Settings) -> str:
 
 def document_hash(article: Article, settings: Settings) -> str:
     parts = _pipeline_parts(settings) + [article.title, article.text]
-    parts += [article.author or "", article.source or "", article.date or "", article.language]
+    parts += [article.author or "", article.source or "", article.date or "", article.kind or "", article.language]
     return sha256("\x1f".join(parts))
 
 
@@ -311,12 +318,8 @@ class Index:
         """
         from .embeddings import bulk_embeddings
 
-        store = self.store()
+        self.store()  # creates the stamped collection on first use
         embeddings = bulk_embeddings(self.settings, self.model, total)
-        if embeddings is not self.model.embeddings:
-            from langchain_chroma import Chroma
-
-            store = Chroma(client=self.client, collection_name=self.settings.collection, embedding_function=embeddings)
         collection = self.collection()
         stale = sorted({cid for _, _, chunks, _, old in pending for cid in set(old) - {c.chunk_id for c in chunks}})
         for i in range(0, len(stale), 5000):
@@ -334,7 +337,11 @@ class Index:
         batch, done = self.settings.embed_batch_size, 0
         for i in range(0, len(queue), batch):
             part = queue[i : i + batch]
-            store.add_texts([c.text for c, _ in part], metadatas=[m for _, m in part], ids=[c.chunk_id for c, _ in part])
+            # Written through the collection, not langchain-chroma's add_texts: what is embedded
+            # (article context + chunk) differs from what is stored and quoted (the chunk).
+            vectors = embeddings.embed_documents([embedded_text(c.text, m, self.settings) for c, m in part])
+            collection.upsert(ids=[c.chunk_id for c, _ in part], embeddings=vectors,
+                              documents=[c.text for c, _ in part], metadatas=[m for _, m in part])
             done += len(part)
             if progress:
                 progress(done, total)

@@ -9,6 +9,12 @@ REFUSAL = {
     "en": "The articles contain no information about this.",
 }
 
+# A refusal that says what the articles do state: "intro | closing" around the quotes.
+PARTIAL = {
+    "de": "Die Artikel sagen dazu nur: | Die gefragte Angabe ({missing}) nennen sie nicht.",
+    "en": "The articles only say this about it (quoted in the original German): | They do not give what was asked ({missing}).",
+}
+
 EXTRACTIVE_INTRO = {
     "de": "Die Artikel sagen dazu:",
     "en": "The articles are in German; here is what they say, quoted in the original German:",

@@ -63,6 +63,35 @@ class Retriever:
         self.settings = settings or index.settings
         self._bm25: BM25Index | None = None
         self._bm25_lock = threading.Lock()  # the UI serves several users at once
+        self._articles = None  # (revision, [ArticleInfo])
+        self._domain = None  # (revision, stems)
+
+    def articles(self) -> list:
+        """What the index knows of each article (title, kind, source, author, date), per revision."""
+        from .articles import ArticleInfo
+
+        revision = self.index.revision()
+        if self._articles is None or self._articles[0] != revision:
+            self._articles = (revision, [ArticleInfo.from_meta(m) for m in self.index.documents()])
+        return self._articles[1]
+
+    def domain_words(self) -> frozenset[str]:
+        """Stems that most articles use ("sozial", "unternehm"): they say nothing specific about a question."""
+        from .grounding import content_words
+
+        revision = self.index.revision()
+        if self._domain is None or self._domain[0] != revision:
+            _, texts, metas = self.index.all_chunks()
+            per_doc: dict[str, set[str]] = {}
+            for text, meta in zip(texts, metas):
+                per_doc.setdefault(meta["doc_id"], set()).update(content_words(text))
+            counts: dict[str, int] = {}
+            for words in per_doc.values():
+                for w in words:
+                    counts[w] = counts.get(w, 0) + 1
+            needed = max(2, round(0.6 * len(per_doc)))
+            self._domain = (revision, frozenset(w for w, c in counts.items() if c >= needed))
+        return self._domain[1]
 
     def bm25(self) -> BM25Index:
         """The BM25 index for the collection's current revision: loaded from disk, or rebuilt."""
@@ -78,8 +107,10 @@ class Retriever:
         folder = self.settings.bm25_dir
         bm25 = BM25Index.load(folder, revision)
         if bm25 is None:
-            ids, texts, _ = self.index.all_chunks()
-            bm25 = BM25Index.build(ids, texts, revision)
+            from .index import embedded_text
+
+            ids, texts, metas = self.index.all_chunks()
+            bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings) for t, m in zip(texts, metas)], revision)
             try:
                 bm25.save(folder)
             except OSError:

@@ -1,0 +1,187 @@
+"""Does the retrieved evidence contain what the question asks? (the extractive reader's check)
+
+Two features decide it, both explainable and printed with every decision:
+- the kind of answer asked for (a number, a year or date, a list, a reason, …) must
+  occur in the evidence: "Wie viele Mitarbeiter …" needs a number there;
+- the question's specific terms (its content words minus question words and words
+  that every article uses) must occur together in one evidence window (a sentence with
+  its neighbours): "employees of Roland Berger" needs both. German terms match by stem
+  or inside a compound; a term that does not (an English word against German text)
+  matches by the e5 similarity of the two words.
+The share of terms that must be covered and the word-similarity bar are settings,
+cross-validated on the dev questions (assistant/evaluation/calibrate.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from .chunking import sentence_spans
+from .grounding import content_words
+
+# The kind of answer a question asks for, by its question words (German and English).
+ANSWER_TYPES = [
+    ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|when|what year|which year|since when)\b", re.I)),
+    ("number", re.compile(r"\b(wie ?viele?|wie hoch|wie groß|welche[rn]? anteil|wie lange|wie oft|wie alt|prozent|how (many|much|long|old|often|high|large)|"
+                          r"what (share|percentage|proportion|fraction|portion|amount|number)|which (share|percentage|proportion)|percent)\b", re.I)),
+    ("reason", re.compile(r"\b(warum|weshalb|wieso|weswegen|why|for what reason)\b", re.I)),
+    ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"
+                        r"which (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
+                        r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
+]
+# Evidence of each kind of answer in a piece of text.
+_NUMBER_WORDS = (r"\d|prozent|percent|hälfte|drittel|viertel|zehntel|dritte[sn]?|zweite[sn]?|zehnte[nms]?|jede[snm]? \w+|"
+                 r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|million\w*|milliard\w*|mehrheit|wenige")
+TYPE_EVIDENCE = {
+    "year": re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\bvor \w+ (jahren|monaten)\b|\bseit \w+", re.I),
+    "number": re.compile(rf"({_NUMBER_WORDS})", re.I),
+}
+# Words that shape a question but are not what it is about.
+_QUESTION_WORDS = (
+    "laut artikel artikeln beitrag beitrags text texts autor autorin quelle quellen sagt sagen sage nennt nennen genannt erwähnt "
+    "erwähnen beschreibt beschreiben beschrieben steht stehen gibt geben welche welcher welches welchen wieviel wieviele viele "
+    "according article articles piece post text says said tell tells mention mentions mentioned name names named describe describes "
+    "described state states stated give gives given which what does many much long kind type sort list three four five drei vier fünf "
+    "zwei two infobrief checkliste checklist newsletter blog fazit conclusion genau eigentlich konkret denn überhaupt stimmt true really "
+    "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
+    "etwas irgendwie sonst auch"
+).split()
+# Units of a number question: the thing counted is the word after them.
+_UNITS = "prozent percent percentage share anteil proportion number anzahl zahl amount betrag".split()
+# English words every article is about (the German ones come from the corpus itself).
+_DOMAIN_EN = "social media company companies business businesses firm firms network networks networking online internet use using".split()
+
+
+@dataclass
+class Answerability:
+    answerable: bool
+    answer_type: str  # year, number, reason, list or other
+    terms: list[str]  # the question's specific terms (stems)
+    missing: list[str]  # terms no evidence window holds
+    type_found: bool
+    coverage: float
+    window: tuple[int, int, int] | None = None  # (passage number, start, end) of the best evidence window
+    reason: str = ""
+    matched: dict[str, str] = field(default_factory=dict)  # term -> the evidence word that matched it
+
+
+def answer_type(question: str) -> str:
+    for name, pattern in ANSWER_TYPES:
+        if pattern.search(question):
+            return name
+    return "other"
+
+
+@lru_cache(maxsize=1)
+def _question_stems() -> frozenset[str]:
+    return frozenset(content_words(" ".join(_QUESTION_WORDS)) | content_words(" ".join(_DOMAIN_EN)))
+
+
+def specific_terms(question: str, domain: frozenset[str]) -> dict[str, str]:
+    """Content words of the question that say what it is about: stem -> word as written."""
+    skip = _question_stems() | domain
+    return {stem: word for stem, word in sorted(surface_words(question).items()) if stem not in skip}
+
+
+def windows(text: str) -> list[tuple[int, int]]:
+    """A sentence with its neighbours: claims often need two sentences together."""
+    spans = sentence_spans(text) or [(0, len(text))]
+    return [(spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]) for i in range(len(spans))]
+
+
+class AnswerabilityCheck:
+    def __init__(self, embeddings, min_coverage: float, word_similarity: float):
+        self.embeddings = embeddings
+        self.min_coverage = min_coverage
+        self.word_similarity = word_similarity
+        self._vectors: dict[str, np.ndarray] = {}  # word -> e5 vector, cached for the process
+
+    def check(self, question: str, passages: list[str], domain: frozenset[str]) -> Answerability:
+        kind = answer_type(question)
+        terms = specific_terms(question, domain)
+        focus = focus_term(question, terms) if kind in TYPE_EVIDENCE else None
+        best = None  # (covered count, type found, -passage number, window, matched)
+        for n, text in enumerate(passages, start=1):
+            for start, end in windows(text):
+                piece = text[start:end]
+                matched = self._matches(terms, piece)
+                type_found = kind not in TYPE_EVIDENCE or _type_near(TYPE_EVIDENCE[kind], piece, matched.get(focus))
+                key = (len(matched) + 0.5 * type_found, -n)
+                if best is None or key > best[0]:
+                    best = (key, type_found, (n, start, end), matched)
+        if best is None:
+            return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
+        _, type_found, window, matched = best
+        missing = [terms[t] for t in terms if t not in matched]
+        coverage = 1.0 - len(missing) / len(terms) if terms else 1.0
+        reasons = []
+        if coverage < self.min_coverage:
+            reasons.append(f"the evidence does not mention: {', '.join(missing)}")
+        if not type_found:
+            reasons.append(f"the evidence holds no {kind}")
+        return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched)
+
+    def _matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
+        """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
+        words = surface_words(text)
+        matched = {}
+        unmatched = []
+        for term in terms:
+            hit = term if term in words else next((w for w in words if _compound(term, w)), None)
+            if hit:
+                matched[term] = words[hit]
+            else:
+                unmatched.append(term)
+        if unmatched and self.word_similarity < 1.0 and words:
+            pool = sorted(set(words.values()))
+            vectors = self._embed([terms[t] for t in unmatched] + pool)
+            for term in unmatched:
+                sims = np.array([vectors[w] @ vectors[terms[term]] for w in pool])
+                if sims.max() >= self.word_similarity:
+                    matched[term] = pool[int(sims.argmax())]
+        return matched
+
+    def _embed(self, words: list[str]) -> dict[str, np.ndarray]:
+        # Single words embedded as e5 queries on both sides separate translations
+        # ("employees"/"Mitarbeiter" .92) from neighbours ("employees"/"Unternehmen" .87) best.
+        for w in dict.fromkeys(words):
+            if w not in self._vectors:
+                self._vectors[w] = np.asarray(self.embeddings.embed_query(w))
+        return self._vectors
+
+
+def surface_words(text: str) -> dict[str, str]:
+    """Content-word stem -> the word as written (the stems are what content_words() gives)."""
+    from .bm25 import _stemmer
+    from .grounding import WORD, _stopwords
+
+    words = [w for w in WORD.findall(text) if w.lower() not in _stopwords()]
+    return dict(zip(_stemmer().stemWords([w.lower() for w in words]), words))
+
+
+def focus_term(question: str, terms: dict[str, str]) -> str | None:
+    """The thing a number or date question asks about: the first specific term after its
+    question words ("Wie viele *Mitarbeiter* …", "How many *employees* …")."""
+    match = next((m for _, p in ANSWER_TYPES[:2] if (m := p.search(question))), None)
+    if not match:
+        return None
+    words = [w for w in re.findall(r"[^\W\d_]+", question[match.end():]) if w.lower() not in _UNITS][:4]
+    by_word = {word: stem for stem, word in terms.items()}
+    return next((by_word[w] for w in words if w in by_word), None)
+
+
+def _type_near(evidence: re.Pattern, text: str, focus_word: str | None) -> bool:
+    """The kind of answer occurs in the text, in the same sentence as the asked-about thing if known."""
+    if focus_word is None:
+        return bool(evidence.search(text))
+    return any(focus_word in text[s:e] and evidence.search(text[s:e]) for s, e in sentence_spans(text))
+
+
+def _compound(term: str, word: str) -> bool:
+    """A German compound holds the other word: "umsatz" in "jahresumsatz"."""
+    short, long = sorted((term, word), key=len)
+    return len(short) >= 5 and short in long

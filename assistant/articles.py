@@ -1,0 +1,131 @@
+"""Questions that name an article ("laut dem Infobrief", "the CIO article", "Artikel 3")
+or ask about one (who wrote it, when and where it appeared, what kind of text it is).
+
+The names come from each article's metadata (title, kind, source, author), read
+from the index, so an uploaded article is named the same way. A question about
+the article itself is answered from that metadata and cites the article's header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words users use for a kind of text, German and English (keys: kinds cleaning.py detects).
+KIND_WORDS = {
+    "Infobrief": ["infobrief", "infobriefs", "newsletter", "info letter", "information letter", "informationsbrief"],
+    "Checkliste": ["checkliste", "checklist"],
+    "Blogbeitrag": ["blog", "blogbeitrag", "blogpost", "blog post", "blog article", "blogartikel", "blog-beitrag"],
+    "Beitrag einer Artikelserie": ["artikelserie", "serie", "series"],
+}
+KIND_EN = {"Infobrief": "newsletter (Infobrief)", "Checkliste": "checklist (Checkliste)", "Blogbeitrag": "blog post",
+           "Beitrag einer Artikelserie": "part of an article series", "Online-Artikel": "online article"}
+_ARTICLE_WORD = r"(?:artikel|beitrag|beitrags|text|texts|dokument|article|piece|post|document|infobrief|checkliste|checklist|newsletter|blog\w*)"
+_ORDINAL = {"erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "vierte": 4, "vierten": 4,
+            "fünfte": 5, "fünften": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "letzte": -1, "letzten": -1}
+_BY_NUMBER = re.compile(rf"\b{_ARTICLE_WORD}\s*(?:nr\.?|no\.?|nummer|number|#)?\s*(\d)\b|\b(\w+)\s+{_ARTICLE_WORD}\b", re.IGNORECASE)
+# Title words too common in this corpus to name one article.
+_GENERIC = {"social", "media", "soziale", "sozialen", "medien", "strategie", "strategy", "unternehmen", "erfolg", "keine",
+            "oder", "nicht", "fall", "wird", "vor", "und", "the", "wie", "man", "auf", "keinen"}
+
+# What a question asks about the article itself.
+ATTRIBUTES = {
+    "author": re.compile(r"\bwer\b.*\b(geschrieben|verfasst|schrieb|verfasste|autor\w*)\b|\b(autor|autorin|verfasser\w*)\b|"
+                         r"\bwho\b.*\b(wrote|written|write|authored)\b|\bauthor\b|\bwritten by\b", re.IGNORECASE),
+    "date": re.compile(r"\bwann\b.*\b(erschienen|erschien|veröffentlicht|publiziert|geschrieben|datiert)\b|"
+                       r"\b(erscheinungsdatum|veröffentlichungsdatum|datum)\b|\bwhen\b.*\b(appear\w*|publish\w*|written|released|dated)\b|"
+                       r"\b(publication date|date of publication|what date|which date)\b", re.IGNORECASE),
+    "source": re.compile(r"\b(wo|auf welche[rm]?|in welche[rm]?|bei welche[rm]?)\b.*\b(erschienen|erschien|veröffentlicht|publiziert)\b|"
+                         r"\bwhere\b.*\b(appear\w*|publish\w*|posted)\b|\b(which|what) (site|website|portal|publication|outlet|magazine)\b|"
+                         r"\b(welche[rms]?) (website|webseite|portal|plattform|medium|zeitschrift|publikation)\b", re.IGNORECASE),
+    "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(welche art|textsorte|textart|art von text)\b|"
+                       r"\bwhat (kind|type|sort) of (text|article|document|piece|publication)\b", re.IGNORECASE),
+    "title": re.compile(r"\b(titel|überschrift|title|headline)\b|\bwhat is the (article|piece|post) called\b|"
+                        r"\bwie (heißt|lautet) (der|das|die) (artikel|beitrag|text|infobrief|checkliste)\b", re.IGNORECASE),
+}
+
+
+@dataclass
+class ArticleInfo:
+    doc_id: str
+    title: str
+    author: str | None = None
+    source: str | None = None
+    date: str | None = None
+    kind: str | None = None
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> "ArticleInfo":
+        return cls(meta["doc_id"], meta.get("title", ""), meta.get("author"), meta.get("source"), meta.get("date"), meta.get("kind"))
+
+    def names(self) -> list[str]:
+        """Lower-case phrases that name this article in a question."""
+        names = list(KIND_WORDS.get(self.kind or "", []))
+        if self.source:
+            site = self.source.lower()
+            names += [site, site.split(".")[0], site.split()[0]]
+        if self.author:
+            parts = self.author.split()
+            names += [self.author.lower()] + ([parts[-1].lower()] if len(parts[-1]) >= 4 else [])
+        if not self.title.endswith("…"):  # a stated title, not the start of the text
+            words = re.findall(r"[\w-]+", self.title.lower())
+            names += [f"{a} {b}" for a, b in zip(words, words[1:])  # two distinctive title words in a row
+                      if not ({a, b} & _GENERIC) and min(len(a), len(b)) > 2]
+        return [n for n in dict.fromkeys(names) if n]
+
+    def header(self) -> str:
+        """The article's header as cited by a metadata answer."""
+        parts = [f"„{self.title}“", self.kind, self.source, f"von {self.author}" if self.author else None, self.date]
+        return " · ".join(p for p in parts if p)
+
+
+def named_articles(question: str, articles: list[ArticleInfo]) -> list[str]:
+    """Documents the question names by kind, source, author, title words or number."""
+    text = question.lower()
+    found = [a.doc_id for a in articles if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in a.names())]
+    if len(found) == len(articles) and len(articles) > 1:
+        return []  # names every article: no reference
+    if not found:
+        ordered = sorted(a.doc_id for a in articles)
+        for m in _BY_NUMBER.finditer(question):
+            n = int(m.group(1)) if m.group(1) else _ORDINAL.get((m.group(2) or "").lower())
+            if n and -len(ordered) <= n <= len(ordered) and n != 0:
+                return [ordered[n - 1 if n > 0 else n]]
+    return found
+
+
+def asked_attribute(question: str) -> str | None:
+    """Which fact about the article itself the question asks for, if any."""
+    for name, pattern in ATTRIBUTES.items():
+        if pattern.search(question):
+            return name
+    return None
+
+
+def about_an_article(question: str) -> bool:
+    return bool(re.search(rf"\b{_ARTICLE_WORD}\b", question, re.IGNORECASE))
+
+
+def metadata_answer(info: ArticleInfo, attribute: str, lang: str) -> tuple[str, bool]:
+    """(answer with [1] citing the header, refused). Refused when the article does not state it."""
+    value = getattr(info, attribute)
+    name = f"„{info.title}“"
+    if attribute == "kind" and value and lang == "en":
+        value = KIND_EN.get(value, value)
+    if not value:
+        missing = {
+            "de": {"author": "keinen Autor", "date": "kein Erscheinungsdatum", "source": "keine Quelle oder Website",
+                   "kind": "nicht, was für ein Text er ist", "title": "keinen Titel"},
+            "en": {"author": "no author", "date": "no publication date", "source": "no source or website",
+                   "kind": "no kind of text", "title": "no title"},
+        }[lang][attribute]
+        return (f"Der Beitrag {name} nennt {missing} [1]." if lang == "de" else f"The article {name} states {missing} [1]."), True
+    templates = {
+        "de": {"author": "Der Beitrag {name} wurde von {value} geschrieben [1].", "date": "Der Beitrag {name} erschien am {value} [1].",
+               "source": "Der Beitrag {name} erschien bei {value} [1].", "kind": "Der Beitrag {name} ist ein(e) {value} [1].",
+               "title": "Der Beitrag heißt {name} [1]."},
+        "en": {"author": "The article {name} was written by {value} [1].", "date": "The article {name} appeared on {value} [1].",
+               "source": "The article {name} appeared on {value} [1].", "kind": "The article {name} is a {value} [1].",
+               "title": "The article is titled {name} [1]."},
+    }
+    return templates[lang][attribute].format(name=name, value=value), False
