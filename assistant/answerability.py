@@ -48,7 +48,11 @@ _QUESTION_WORDS = (
     "described state states stated give gives given which what does many much long kind type sort list three four five drei vier fünf "
     "zwei two infobrief checkliste checklist newsletter blog fazit conclusion genau eigentlich konkret denn überhaupt stimmt true really "
     "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
-    "etwas irgendwie sonst auch"
+    "etwas irgendwie sonst auch "
+    # English verbs and fillers that carry no content against German text
+    "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
+    "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
+    "kind share percentage proportion number amount"
 ).split()
 # Units of a number question: the thing counted is the word after them.
 _UNITS = "prozent percent percentage share anteil proportion number anzahl zahl amount betrag".split()
@@ -94,9 +98,11 @@ def windows(text: str) -> list[tuple[int, int]]:
 
 
 class AnswerabilityCheck:
-    def __init__(self, embeddings, min_coverage: float, word_similarity: float):
+    def __init__(self, embeddings, min_coverage: float, word_similarity: float, min_coverage_en: float | None = None):
         self.embeddings = embeddings
         self.min_coverage = min_coverage
+        # English terms meet German text only through word embeddings: they match less often.
+        self.min_coverage_en = min_coverage if min_coverage_en is None else min_coverage_en
         self.word_similarity = word_similarity
         self._vectors: dict[str, np.ndarray] = {}  # word -> e5 vector, cached for the process
 
@@ -119,7 +125,9 @@ class AnswerabilityCheck:
         missing = [terms[t] for t in terms if t not in matched]
         coverage = 1.0 - len(missing) / len(terms) if terms else 1.0
         reasons = []
-        if coverage < self.min_coverage:
+        from .language import german_probability
+
+        if coverage < (self.min_coverage if german_probability(question) >= 0.5 else self.min_coverage_en):
             reasons.append(f"the evidence does not mention: {', '.join(missing)}")
         if not type_found:
             reasons.append(f"the evidence holds no {kind}")

@@ -124,7 +124,7 @@ class Assistant:
     def answerability(self) -> AnswerabilityCheck:
         if self._answerability is None:
             self._answerability = AnswerabilityCheck(self.index.model.embeddings, self.settings.answer_min_coverage,
-                                                     self.settings.answer_word_similarity)
+                                                     self.settings.answer_word_similarity, self.settings.answer_min_coverage_en)
         return self._answerability
 
     def backend(self, name: str | None = None) -> Backend:

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate = sub.add_parser("eval-calibrate", help="sweep the relevance-gate threshold on a question set")
     calibrate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     calibrate.add_argument("--out", type=Path, default=Path("eval/results/calibration"))
+    calibrate.add_argument("--test", type=Path, default=None, help="a held-out question file: judged with the fitted values, never fitted")
     calibrate.set_defaults(func=cmd_calibrate)
 
     bench = sub.add_parser("bench", help="ingest, search, answer, start-up and memory figures from the corpus to 100k chunks")
@@ -292,10 +293,9 @@ def cmd_calibrate(args) -> int:
 
     settings = load_settings(args)
     ensure_index(Index(settings))
-    best = calibrate(args.questions, args.out, settings)
-    print(f"best gate: ASSISTANT_GATE_THRESHOLD={best['threshold']} ASSISTANT_GATE_ENGLISH_OFFSET={best['english_offset']} "
-          f"(balanced refusal accuracy {best['balanced_accuracy']}, {best['false_refusals']} false refusals); "
-          f"sweep: {args.out / 'calibration.md'}")
+    best = calibrate(args.questions, args.out, settings, args.test)
+    print("fitted on the dev file: " + " ".join(f"ASSISTANT_{k.upper()}={v}" for k, v in best.items())
+          + f"; cross-validated and test figures: {args.out / 'calibration.md'}")
     return 0
 
 

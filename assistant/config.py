@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     # Answerability (assistant/answerability.py): share of the question's specific terms that one
     # evidence window must hold, and the e5 similarity at which two words count as the same term.
     answer_min_coverage: float = 0.75
+    answer_min_coverage_en: float = 0.5
     answer_word_similarity: float = 0.905
 
     # Answering. backend: extractive | llamacpp | openai | ollama; empty = llamacpp
