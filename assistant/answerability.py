@@ -104,7 +104,6 @@ class AnswerabilityCheck:
         # English terms meet German text only through word embeddings: they match less often.
         self.min_coverage_en = min_coverage if min_coverage_en is None else min_coverage_en
         self.word_similarity = word_similarity
-        self._vectors: dict[str, np.ndarray] = {}  # word -> e5 vector, cached for the process
 
     def check(self, question: str, passages: list[str], domain: frozenset[str]) -> Answerability:
         kind = answer_type(question)
@@ -146,20 +145,23 @@ class AnswerabilityCheck:
                 unmatched.append(term)
         if unmatched and self.word_similarity < 1.0 and words:
             pool = sorted(set(words.values()))
-            vectors = self._embed([terms[t] for t in unmatched] + pool)
-            for term in unmatched:
-                sims = np.array([vectors[w] @ vectors[terms[term]] for w in pool])
-                if sims.max() >= self.word_similarity:
-                    matched[term] = pool[int(sims.argmax())]
+            sims = self._embed([terms[t] for t in unmatched]) @ self._embed(pool).T
+            for row, term in zip(sims, unmatched):
+                if row.max() >= self.word_similarity:
+                    matched[term] = pool[int(row.argmax())]
         return matched
 
-    def _embed(self, words: list[str]) -> dict[str, np.ndarray]:
+    def _embed(self, words: list[str]) -> np.ndarray:
         # Single words embedded as e5 queries on both sides separate translations
         # ("employees"/"Mitarbeiter" .92) from neighbours ("employees"/"Unternehmen" .87) best.
-        for w in dict.fromkeys(words):
-            if w not in self._vectors:
-                self._vectors[w] = np.asarray(self.embeddings.embed_query(w))
-        return self._vectors
+        cache = _WORD_VECTORS.setdefault(id(self.embeddings), {})
+        for w in words:
+            if w not in cache:
+                cache[w] = np.asarray(self.embeddings.embed_query(w))
+        return np.stack([cache[w] for w in words])
+
+
+_WORD_VECTORS: dict[int, dict[str, np.ndarray]] = {}  # per embedding model: word -> vector, for the process
 
 
 def surface_words(text: str) -> dict[str, str]:

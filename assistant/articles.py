@@ -30,11 +30,12 @@ _GENERIC = {"social", "media", "soziale", "sozialen", "medien", "strategie", "st
 
 # What a question asks about the article itself.
 ATTRIBUTES = {
-    "author": re.compile(r"\bwer\b.*\b(geschrieben|verfasst|schrieb|verfasste|autor\w*)\b|\b(autor|autorin|verfasser\w*)\b|"
-                         r"\bwho\b.*\b(wrote|written|write|authored)\b|\bauthor\b|\bwritten by\b", re.IGNORECASE),
-    "date": re.compile(r"\bwann\b.*\b(erschienen|erschien|veröffentlicht|publiziert|geschrieben|datiert)\b|"
-                       r"\b(erscheinungsdatum|veröffentlichungsdatum|datum)\b|\bwhen\b.*\b(appear\w*|publish\w*|written|released|dated)\b|"
-                       r"\b(publication date|date of publication|what date|which date)\b", re.IGNORECASE),
+    "author": re.compile(r"\bwer\b.*\b(geschrieben|verfasst|schrieb|verfasste)\b|\bwer ist (der|die) (autor|autorin|verfasser\w*)\b|"
+                         r"\bvon wem\b.*\b(stammt|stammen|geschrieben|verfasst)\b|\bwho\b.*\b(wrote|written|write|authored)\b|"
+                         r"\bwho('s| is| was) the author\b|\bwritten by whom\b|\b(name of the|the) author\b\W*$", re.IGNORECASE),
+    "date": re.compile(r"\b(wann|an welchem (tag|datum)|welche[ms]? datum|in welchem (jahr|monat))\b.*\b(erschienen|erschien|veröffentlicht|publiziert|geschrieben|datiert)\b|"
+                       r"\b(erscheinungsdatum|veröffentlichungsdatum)\b|\b(when|what day|which day|on what date|in what year|which year)\b.*\b(appear\w*|publish\w*|written|released|dated|posted)\b|"
+                       r"\b(publication date|date of publication)\b", re.IGNORECASE),
     "source": re.compile(r"\b(wo|auf welche[rm]?|in welche[rm]?|bei welche[rm]?)\b.*\b(erschienen|erschien|veröffentlicht|publiziert)\b|"
                          r"\bwhere\b.*\b(appear\w*|publish\w*|posted)\b|\b(which|what) (site|website|portal|publication|outlet|magazine)\b|"
                          r"\b(welche[rms]?) (website|webseite|portal|plattform|medium|zeitschrift|publikation)\b", re.IGNORECASE),

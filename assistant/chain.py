@@ -23,6 +23,7 @@ from .grounding import SentenceSupport, check_citations, content_words, score_se
 from .index import Index
 from .language import german_probability
 from .llm import Backend, create_backend, default_backend_name
+from .reader import MAX_SENTENCES, read
 from .prompts import EXTRACTIVE_INTRO, FALLBACK_NOTICE, FALLBACK_REASONS, PARTIAL, REFUSAL
 from .retrieval import Passage, Retriever
 
@@ -66,6 +67,7 @@ class AnswerResult:
     notice: str | None = None  # e.g. the question was shortened
     refusal_reason: str | None = None  # why the question was refused (gate, answerability, metadata)
     answerability: Answerability | None = None
+    reader: list[int] | None = None  # the LLM reader's chosen candidate sentences ([] = none answers)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -193,10 +195,27 @@ class Assistant:
             yield from finish(REFUSAL[lang], True, refusal_reason=decision.reason or "no passage")
             return
 
-        # answerability: does the evidence hold what is asked?
+        # answerability: does the evidence hold what is asked? (features; with an LLM also its reader step)
         check = self.answerability.check(standalone, [p.text for p in passages[:3]], self.retriever.domain_words())
         base["answerability"] = check
-        if not check.answerable:
+        evidence = None
+        if chosen.chat_model is not None and self.settings.reader != "off":
+            candidates = self.rank_sentences(standalone, passages, check)[0][:MAX_SENTENCES]
+            candidates.sort(key=lambda c: (c[0], c[1]))  # in reading order
+            picked = read(chosen, standalone, [passages[n - 1].text[a:b] for n, a, b in candidates])
+            timings.retrieval_s = round(time.perf_counter() - started, 4)
+            base["reader"] = picked
+            if picked == [] or (picked is None and not check.answerable):
+                text, citations, sentences = self.partial_answer(check, passages, lang)
+                yield from finish(text, True, citations, sentences, refusal_reason=check.reason or "reader: no sentence states it")
+                return
+            if picked:
+                evidence = [candidates[i - 1] for i in picked]
+            if self.settings.reader == "and-features" and not check.answerable:
+                text, citations, sentences = self.partial_answer(check, passages, lang)
+                yield from finish(text, True, citations, sentences, refusal_reason=check.reason)
+                return
+        elif not check.answerable:
             text, citations, sentences = self.partial_answer(check, passages, lang)
             yield from finish(text, True, citations, sentences, refusal_reason=check.reason)
             return
@@ -207,12 +226,14 @@ class Assistant:
             return
 
         # generate (streaming)
-        from .prompts import format_passages
+        from .prompts import format_evidence, format_passages
 
         pieces: list[str] = []
         error = None
         try:
-            for piece in self._answer_chain(chosen, lang).stream({"question": standalone, "passages": format_passages(passages)}):
+            # The reader's sentences, under their passages' numbers, make a short prompt (fast prefill).
+            given = format_evidence(passages, evidence) if evidence else format_passages(passages)
+            for piece in self._answer_chain(chosen, lang).stream({"question": standalone, "passages": given}):
                 if timings.ttft_s is None:
                     timings.ttft_s = round(time.perf_counter() - started, 4)
                 pieces.append(piece)
@@ -287,7 +308,17 @@ class Assistant:
     def extractive_answer(self, question: str, passages: list[Passage], lang: str, check: Answerability | None = None):
         """The sentences of the passages that answer the question, each with its [n]: closest to the
         question, holding its terms and the kind of answer it asks for; a list is kept whole."""
-        candidates = answer_candidates(passages[:3])
+        candidates, scores = self.rank_sentences(question, passages[:3], check)
+        best = [c for c, score in zip(candidates, scores) if score >= scores[0] - 0.03][: self.settings.extractive_sentences]
+        if check and check.answer_type == "list":
+            best = _whole_lists(best, candidates, passages)
+        chosen = sorted(set(best), key=lambda c: (c[0], c[1]))
+        return self._quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
+
+    def rank_sentences(self, question: str, passages: list[Passage], check: Answerability | None = None):
+        """The quotable sentences of the passages, best first, with their scores: closest to the
+        question, holding its terms and the kind of answer it asks for, not only its topic."""
+        candidates = answer_candidates(passages)
         embeddings = self.index.model.embeddings
         vectors = np.asarray(embeddings.embed_documents([passages[n - 1].text[s:e] for n, s, e in candidates]))
         query = np.asarray(embeddings.embed_query(question))
@@ -304,12 +335,8 @@ class Assistant:
             if len(words - asked) < 2:
                 score -= 0.2  # only repeats the question's topic (a heading, a teaser)
             scores.append(score)
-        order = np.argsort(scores)[::-1][: self.settings.extractive_sentences]
-        best = [candidates[i] for i in order if scores[i] >= scores[order[0]] - 0.03]
-        if check and check.answer_type == "list":
-            best = _whole_lists(best, candidates, passages)
-        chosen = sorted(set(best), key=lambda c: (c[0], c[1]))
-        return self._quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
+        order = np.argsort(scores)[::-1]
+        return [candidates[i] for i in order], [scores[i] for i in order]
 
     def partial_answer(self, check: Answerability, passages: list[Passage], lang: str):
         """What the articles do state near the question, and that they do not give what is asked."""

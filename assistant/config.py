@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     answer_min_coverage: float = 0.75
     answer_min_coverage_en: float = 0.5
     answer_word_similarity: float = 0.905
+    # With an LLM backend: "reader" (the model's grammar-constrained reader step decides, the
+    # features only when it fails), "and-features" (both must agree), or "off" (features only).
+    reader: str = "and-features"
 
     # Answering. backend: extractive | llamacpp | openai | ollama; empty = llamacpp
     # when a local model is installed and llama-cpp-python imports, else extractive.

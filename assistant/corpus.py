@@ -163,9 +163,11 @@ def _title_from_text(text: str) -> str:
     return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
 
 
-def article_context(title: str, kind: str | None = None, source: str | None = None, author: str | None = None,
+def article_context(kind: str | None = None, source: str | None = None, author: str | None = None,
                     date: str | None = None) -> str:
     """One line naming the article a chunk comes from. It is embedded and indexed with every
     chunk (as in contextual retrieval), so "the Infobrief" or "the CIO article" finds its chunks."""
-    parts = [title, kind, source, f"von {author}" if author else None, date]
+    # Not the title: a title's words ("Keine Angst vor Social Media") drew every question using
+    # them to that article's chunks (dev hit@1 0.98 -> 0.89); the kind and source name the article.
+    parts = [kind, source, f"von {author}" if author else None, date]
     return " | ".join(p for p in parts if p)

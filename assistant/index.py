@@ -24,7 +24,7 @@ from .embeddings import EmbeddingModel, load_embedding_model
 from .errors import AssistantError, ModelMismatchError
 
 # Part of every document hash: bump it when cleaning or chunking changes.
-PIPELINE_VERSION = "2"  # 2: article kind, and the article context embedded with each chunk
+PIPELINE_VERSION = "3"  # 3: article kind, and the article context embedded with each chunk
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
@@ -67,7 +67,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
         "source": article.source,
         "date": article.date,
         "kind": article.kind,
-        "context": article_context(chunk.title, article.kind, article.source, article.author, article.date),
+        "context": article_context(article.kind, article.source, article.author, article.date),
     }
     meta = {key: value for key, value in meta.items() if value is not None}  # Chroma rejects None
     meta["chunk_hash"] = sha256(repr(sorted(meta.items())) + chunk.text)

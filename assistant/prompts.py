@@ -101,3 +101,11 @@ def condense_prompt(lang: str) -> ChatPromptTemplate:
 
 def format_passages(passages) -> str:
     return "\n\n".join(f"Quelle [{n}] ({p.title}): {p.text}" for n, p in enumerate(passages, start=1))
+
+
+def format_evidence(passages, evidence) -> str:
+    """Only the chosen sentences ((passage number, start, end)), grouped under their passage's number."""
+    by_passage: dict[int, list[str]] = {}
+    for n, start, end in sorted(evidence):
+        by_passage.setdefault(n, []).append(passages[n - 1].text[start:end])
+    return "\n\n".join(f"Quelle [{n}] ({passages[n - 1].title}): {' '.join(texts)}" for n, texts in sorted(by_passage.items()))

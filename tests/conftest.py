@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tiny_gguf import write_tiny_gguf
+from tiny_gguf import check_decodes, write_tiny_gguf
 
 from assistant.config import PROJECT_DIR, Settings
 from assistant.corpus import load_articles
@@ -93,7 +93,18 @@ def read_jsonl(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
-    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+    """The tiny quantized GGUF, after one decode in a child process: a llama-cpp-python
+    built with kernels that crash on this CPU fails here with the fix in the message,
+    instead of a segfault taking down pytest (in-process test) or a dead server
+    that the fallback path would hide (server tests)."""
+    path = write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+    try:
+        check_decodes(path)
+    except RuntimeError as exc:
+        error = str(exc)
+    else:
+        return path
+    pytest.fail(error, pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -45,22 +45,27 @@ class ChatLlamaCpp(BaseChatModel):
     def _llm_type(self) -> str:
         return "llamacpp"
 
-    def _request(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:
-        return {
+    def _request(self, messages: list[BaseMessage], stop: list[str] | None, **options) -> dict[str, Any]:
+        request = {
             "messages": [{"role": ROLES.get(m.type, "user"), "content": m.content} for m in messages],
             "temperature": self.temperature,
-            "max_tokens": self.max_tokens,
+            "max_tokens": options.get("max_tokens") or self.max_tokens,
             "stop": stop or [],
         }
+        if options.get("grammar"):  # GBNF text: llama.cpp only samples tokens the grammar allows
+            from llama_cpp import LlamaGrammar
+
+            request["grammar"] = LlamaGrammar.from_string(options["grammar"], verbose=False)
+        return request
 
     def _generate(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs) -> ChatResult:
-        text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager))
+        text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager, **kwargs))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
     def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs) -> Iterator[ChatGenerationChunk]:
         llama = load_llama(self.model_path, self.n_ctx, self.n_threads)
         with _GENERATION_LOCK:
-            for part in llama.create_chat_completion(stream=True, **self._request(messages, stop)):
+            for part in llama.create_chat_completion(stream=True, **self._request(messages, stop, **kwargs)):
                 token = part["choices"][0]["delta"].get("content") or ""
                 if token:
                     if run_manager:
