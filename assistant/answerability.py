@@ -25,7 +25,9 @@ from .grounding import content_words
 
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
-    ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|when|what year|which year|since when)\b", re.I)),
+    # "when" asks for a time only as a question word, not in "what happens when …"
+    ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|what year|which year|since when)\b|"
+                        r"(^|[.?!]\s*)when\b|\bwhen (did|was|were|is|will|does|do|has|had)\b", re.I)),
     ("number", re.compile(r"\b(wie ?viele?|wie hoch|wie groß|welche[rn]? anteil|wie lange|wie oft|wie alt|prozent|how (many|much|long|old|often|high|large)|"
                           r"what (share|percentage|proportion|fraction|portion|amount|number)|which (share|percentage|proportion)|percent)\b", re.I)),
     ("reason", re.compile(r"\b(warum|weshalb|wieso|weswegen|why|for what reason)\b", re.I)),

@@ -23,7 +23,8 @@ KIND_EN = {"Infobrief": "newsletter (Infobrief)", "Checkliste": "checklist (Chec
 _ARTICLE_WORD = r"(?:artikel|beitrag|beitrags|text|texts|dokument|article|piece|post|document|infobrief|checkliste|checklist|newsletter|blog\w*)"
 _ORDINAL = {"erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "vierte": 4, "vierten": 4,
             "fünfte": 5, "fünften": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "letzte": -1, "letzten": -1}
-_BY_NUMBER = re.compile(rf"\b{_ARTICLE_WORD}\s*(?:nr\.?|no\.?|nummer|number|#)?\s*(\d)\b|\b(\w+)\s+{_ARTICLE_WORD}\b", re.IGNORECASE)
+_BY_NUMBER = re.compile(rf"\b{_ARTICLE_WORD}\s*(?:nr\.?|no\.?|nummer|number|#)?\s*(\d)\b", re.IGNORECASE)
+_BY_ORDINAL = re.compile(rf"\b(\w+)\s+{_ARTICLE_WORD}\b", re.IGNORECASE)
 # Title words too common in this corpus to name one article.
 _GENERIC = {"social", "media", "soziale", "sozialen", "medien", "strategie", "strategy", "unternehmen", "erfolg", "keine",
             "oder", "nicht", "fall", "wird", "vor", "und", "the", "wie", "man", "auf", "keinen"}
@@ -80,17 +81,44 @@ class ArticleInfo:
         return " · ".join(p for p in parts if p)
 
 
+_QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“‚‘»«]{8,120})[\"'“”‘’«»]")
+
+
+def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list[str]]:
+    """doc id -> the phrases of the question that name that article (a quoted title, kind, source, …)."""
+    text = question.lower().replace("-", " ")  # "der Business-Case-Artikel" names "Business Case …"
+    found: dict[str, list[str]] = {}
+    for quoted in _QUOTED.findall(question):  # a title in quotes names its article
+        for a in articles:
+            if a.title and not a.title.endswith("…") and (quoted.lower() in a.title.lower() or a.title.lower() in quoted.lower()):
+                found.setdefault(a.doc_id, []).append(quoted.lower())
+    for a in articles:
+        hits = [n for n in a.names() if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)]
+        if hits:
+            found.setdefault(a.doc_id, []).extend(hits)
+    return found
+
+
+def without_names(question: str, articles: list[ArticleInfo]) -> str:
+    """The question with the phrases that name an article removed: they say which article, not what is asked."""
+    for phrases in naming_phrases(question, articles).values():
+        for phrase in sorted(phrases, key=len, reverse=True):
+            pattern = r"[\s-]+".join(re.escape(w) for w in phrase.split())
+            question = re.sub(rf"(?<!\w){pattern}(?!\w)", " ", question, flags=re.IGNORECASE)
+    return question
+
+
 def named_articles(question: str, articles: list[ArticleInfo]) -> list[str]:
-    """Documents the question names by kind, source, author, title words or number."""
-    text = question.lower()
-    found = [a.doc_id for a in articles if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in a.names())]
+    """Documents the question names by a quoted title, kind, source, author, title words or number."""
+    found = list(naming_phrases(question, articles))
     if len(found) == len(articles) and len(articles) > 1:
         return []  # names every article: no reference
     if not found:
         ordered = sorted(a.doc_id for a in articles)
-        for m in _BY_NUMBER.finditer(question):
-            n = int(m.group(1)) if m.group(1) else _ORDINAL.get((m.group(2) or "").lower())
-            if n and -len(ordered) <= n <= len(ordered) and n != 0:
+        numbers = [int(m.group(1)) for m in _BY_NUMBER.finditer(question)]
+        numbers += [_ORDINAL[m.group(1).lower()] for m in _BY_ORDINAL.finditer(question) if m.group(1).lower() in _ORDINAL]
+        for n in numbers:
+            if 1 <= n <= len(ordered) or n == -1:
                 return [ordered[n - 1 if n > 0 else n]]
     return found
 

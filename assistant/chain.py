@@ -18,7 +18,7 @@ import numpy as np
 from .chunking import sentence_spans
 from .config import Settings
 from .answerability import Answerability, AnswerabilityCheck, TYPE_EVIDENCE
-from .articles import ArticleInfo, about_an_article, asked_attribute, metadata_answer, named_articles
+from .articles import ArticleInfo, about_an_article, asked_attribute, metadata_answer, named_articles, without_names
 from .grounding import SentenceSupport, check_citations, content_words, score_sentences
 from .index import Index
 from .language import german_probability
@@ -196,7 +196,8 @@ class Assistant:
             return
 
         # answerability: does the evidence hold what is asked? (features; with an LLM also its reader step)
-        check = self.answerability.check(standalone, [p.text for p in passages[:3]], self.retriever.domain_words())
+        asked = without_names(standalone, self.retriever.articles()) if doc_filter else standalone
+        check = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words())
         base["answerability"] = check
         evidence = None
         if chosen.chat_model is not None and self.settings.reader != "off":

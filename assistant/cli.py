@@ -192,7 +192,8 @@ def render(result) -> str:
         lines.append("Quellen:" if result.language == "de" else "Sources:")
         for c in result.citations:
             chars = "Zeichen" if result.language == "de" else "characters"
-            lines.append(f"  [{c.n}] {c.title} ({c.doc_id}, {chars} {c.start}-{c.end})")
+            where = ("Kopfzeile" if result.language == "de" else "header") if c.chunk_id.endswith("#header") else f"{chars} {c.start}-{c.end}"
+            lines.append(f"  [{c.n}] {c.title} ({c.doc_id}, {where})")
             lines.append(f"      „{c.quote}“")
     footer = f"— {result.backend}: {result.model} · {result.timings.total_s:.2f} s"
     return "\n".join(lines + ["", footer])

@@ -64,6 +64,12 @@ def sources_html(result, articles: dict, show_scores: bool = False) -> str:
     cards = []
     for i, c in enumerate(result.citations):
         article = articles.get(c.doc_id)
+        if c.chunk_id.endswith("#header"):  # a metadata answer cites the article's header, not its text
+            label = _t(lang, "Angaben zum Artikel", "About the article")
+            cards.append(f"<div class='src-card' data-doc='{escape(c.doc_id)}'><h4>[{c.n}] {escape(c.title)}</h4>"
+                         f"<div class='src-meta'>{escape(label)} · {escape(c.doc_id)}</div>"
+                         f"<div class='src-context'><mark class='quote'>{escape(c.quote)}</mark></div></div>")
+            continue
         text = article.text if article else c.quote
         start, end = (c.start, c.end) if article and text[c.start : c.end] == c.quote else (0, len(text))
         lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)

@@ -10,18 +10,20 @@ from assistant.evaluation.runner import load_questions, run_eval
 from conftest import PROJECT_DIR, run_cli
 
 DEV_SET = PROJECT_DIR / "eval" / "questions.jsonl"
+TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 
-# Set from measured values (eval/results/extractive/report.md) minus a small margin.
+# The CI gate uses the held-out test file (eval/README.md: the dev file tunes, the test file judges).
+# Bars: the measured values (eval/results/extractive-test/report.md) minus a small margin.
 CI_GATE = {
-    "hit@1": 0.95,  # measured 0.979
-    "mrr": 0.97,  # measured 0.989
-    "fact_recall": 0.70,  # measured 0.745
+    "hit@1": 0.80,  # measured 0.84 (dev 0.979)
+    "mrr": 0.86,  # measured 0.90 (dev 0.986)
+    "fact_recall": 0.40,  # measured 0.443 (dev 0.745)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.9,  # measured 0.929 (13 of 14)
-    "answer_language_match": 0.95,  # measured 0.967
+    "refusal_accuracy": 0.65,  # measured 0.70: near-miss 0.67, far 0.83 (dev 1.0)
+    "answer_language_match": 0.92,  # measured 0.95
 }
-MAX_FALSE_REFUSALS = 2  # measured 2 of 47
+MAX_FALSE_REFUSAL_RATE = 0.40  # measured 0.36 (18 of 50; dev 0.085): the open defect, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():
@@ -34,25 +36,37 @@ def test_dev_set_meets_the_issue_requirements():
     assert {d for q in questions for d in q["gold_docs"]} == {p.stem for p in (PROJECT_DIR / "corpus").glob("*.txt")}
 
 
+def test_held_out_test_set_meets_the_issue_requirements():
+    questions = load_questions(TEST_SET)
+    dev = {q["question"] for q in load_questions(DEV_SET)}
+    assert len(questions) >= 60 and not dev & {q["question"] for q in questions}
+    langs = [q["lang"] for q in questions]
+    assert langs.count("de") == langs.count("en")
+    styles = [q["style"] for q in questions]
+    assert styles.count("near-miss") >= 20 and all(not q["answerable"] for q in questions if q["style"] == "near-miss")
+    for style in ("paraphrase", "by-description", "list", "multi-article", "metadata"):
+        assert styles.count(style) >= 5, style
+
+
 @pytest.fixture(scope="module")
 def extractive_eval(ready_index, tmp_path_factory):
     out = tmp_path_factory.mktemp("eval")
-    summary = run_eval(DEV_SET, ["extractive"], out, ready_index.settings, baseline=True, progress=False)
+    summary = run_eval(TEST_SET, ["extractive"], out, ready_index.settings, baseline=True, progress=False)
     return summary, out
 
 
-def test_ci_gate_extractive_on_the_dev_set(extractive_eval):
+def test_ci_gate_extractive_on_the_held_out_test_set(extractive_eval):
     summary, _ = extractive_eval
     overall = summary["backends"]["extractive"]["overall"]
     failures = {m: overall[m] for m, bar in CI_GATE.items() if overall[m] < bar}
     assert not failures, f"below the CI gate: {failures} (bars {CI_GATE})"
-    assert overall["false_refusals"] <= MAX_FALSE_REFUSALS
+    assert overall["false_refusal_rate"] <= MAX_FALSE_REFUSAL_RATE
 
 
 def test_eval_writes_results_summary_report_and_plots(extractive_eval):
     summary, out = extractive_eval
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert len(rows) == len(load_questions(DEV_SET))
+    assert len(rows) == len(load_questions(TEST_SET))
     for key in ("id", "lang", "question", "answer", "answer_lang", "refused", "citations", "retrieved", "sentences", "backend", "model", "latency_s", "ttft_s"):
         assert key in rows[0]
     assert json.loads((out / "summary.json").read_text())["backends"]["extractive"]["overall"]["questions"] == len(rows)

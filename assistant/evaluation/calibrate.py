@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..answerability import AnswerabilityCheck
-from ..articles import about_an_article, asked_attribute, metadata_answer, named_articles
+from ..articles import about_an_article, asked_attribute, metadata_answer, named_articles, without_names
 from ..config import Settings
 from ..index import Index
 from ..language import german_probability
@@ -56,7 +56,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         row["number_rule_refuses"] = not open_gate.gate(text, passages).relevant
         row["checks"] = {}
         for ws, check in checks.items():
-            result = check.check(text, [p.text for p in passages[:3]], retriever.domain_words())
+            asked = without_names(text, retriever.articles()) if doc_filter else text
+            result = check.check(asked, [p.text for p in passages[:3]], retriever.domain_words())
             row["checks"][str(ws)] = {"coverage": result.coverage, "type_found": result.type_found}
         rows.append(row)
     return rows

@@ -67,7 +67,8 @@ def summarize(rows: list[dict]) -> dict:
         "citation_validity": _share([not r.get("invalid_citations") and all(1 <= c["n"] <= len(r["retrieved"]) for c in r["citations"]) for r in answered]),
         "citation_precision": _share([c["doc_id"] in r["gold_docs"] for r in answered for c in r["citations"]]) if citations else None,
         "citation_support": _share([s["supported"] for s in sentences]),
-        "refusal_accuracy": _share([r["refused"] for r in unanswerable]),
+        "refusal_accuracy": _share([r["refused"] for r in unanswerable]),  # = recall of "refuse"
+        "refusal_precision": _share([not r["answerable"] for r in rows if r["refused"]]),
         "false_refusal_rate": _share([r["refused"] for r in answerable]),
         "false_refusals": sum(r["refused"] for r in answerable),
         "balanced_refusal_accuracy": round(

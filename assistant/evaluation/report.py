@@ -8,7 +8,7 @@ from .metrics import facts_covered, gold_rank
 
 METRICS = [
     "hit@1", "hit@3", "mrr", "fact_recall", "all_facts_rate", "citation_validity", "citation_precision",
-    "citation_support", "refusal_accuracy", "false_refusal_rate", "answer_language_match", "fallbacks", "latency_p50_s",
+    "citation_support", "refusal_accuracy", "refusal_precision", "false_refusal_rate", "answer_language_match", "fallbacks", "latency_p50_s",
     "latency_p95_s", "ttft_p50_s",
 ]
 
@@ -56,6 +56,11 @@ def write_report(summary: dict, rows: list[dict], out: Path) -> None:
         lines += [f"## {backend}: per article (answerable questions by first gold article)", ""]
         docs = list(values["by_article"])
         lines += _table(["metric", *docs], [[m, *[values["by_article"][d].get(m) for d in docs]] for m in ("hit@1", "mrr", "fact_recall", "citation_support", "false_refusal_rate")])
+        if values.get("by_style"):
+            lines += [f"## {backend}: per question style (refusal accuracy = recall of refuse on unanswerable styles)", ""]
+            styles = list(values["by_style"])
+            lines += _table(["metric", *styles], [[m, *[values["by_style"][st].get(m) for st in styles]]
+                                                 for m in ("questions", "hit@1", "fact_recall", "refusal_accuracy", "false_refusal_rate")])
 
     lines += ["## Worst questions", ""]
     for row in sorted(rows, key=_badness, reverse=True)[:10]:
@@ -67,7 +72,7 @@ def write_report(summary: dict, rows: list[dict], out: Path) -> None:
             "",
             "> " + row["answer"].replace("\n", "\n> "),
             "",
-        ]
+        ] + ([f"Refusal reason: {row['refusal_reason']}", ""] if row.get("refusal_reason") else [])
     lines += ["## Plots", "", "![metrics](metrics.png)", "", "![latency](latency.png)", ""]
     (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
     _plots(summary, rows, out)

@@ -45,7 +45,10 @@ def result_row(question: dict, result, latency: float) -> dict:
         "answerable": question["answerable"],
         "gold_docs": question["gold_docs"],
         "facts": question["facts"],
+        "style": question.get("style"),
         "answer": result.answer,
+        "refusal_reason": result.refusal_reason,
+        "reader": result.reader,
         "answer_lang": answer_language(result.answer),
         "refused": result.refused,
         "citations": [{"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote} for c in result.citations],
@@ -107,6 +110,9 @@ def run_eval(questions_path: Path, backends: list[str], out: Path, settings: Set
             "model": mine[0]["model"] if mine else "",
             "overall": summarize(mine),
             "by_language": {lang: summarize([r for r in mine if r["lang"] == lang]) for lang in sorted({r["lang"] for r in mine})},
+            # styles of the held-out file (paraphrase, near-miss, far, …): refusal of near-miss vs far questions
+            "by_style": {style: summarize([r for r in mine if r.get("style") == style])
+                         for style in sorted({r["style"] for r in mine if r.get("style")})},
             "by_article": {
                 doc: summarize([r for r in mine if r["gold_docs"][:1] == [doc]])
                 for doc in sorted({r["gold_docs"][0] for r in mine if r["gold_docs"]})
