@@ -24,7 +24,7 @@ from .index import Index
 from .language import german_probability
 from .llm import Backend, create_backend, default_backend_name
 from .reader import MAX_SENTENCES, read
-from .prompts import EXTRACTIVE_INTRO, FALLBACK_NOTICE, FALLBACK_REASONS, PARTIAL, REFUSAL
+from .prompts import EXTRACTIVE_INTRO, FALLBACK_NOTICE, FALLBACK_REASONS, MISSING_KIND, PARTIAL, REFUSAL
 from .retrieval import Passage, Retriever
 
 MAX_QUESTION_CHARS = 2000
@@ -340,15 +340,19 @@ class Assistant:
         return [candidates[i] for i in order], [scores[i] for i in order]
 
     def partial_answer(self, check: Answerability, passages: list[Passage], lang: str):
-        """What the articles do state near the question, and that they do not give what is asked."""
-        if not check.window or not check.matched:
+        """What the articles do state about the question's own words, and that they do not give what
+        is asked; a plain refusal when no sentence shares a word with the question."""
+        stems = set(check.terms)
+        scored = []
+        for n, s, e in answer_candidates(passages[:3]):
+            shared = len(content_words(passages[n - 1].text[s:e]) & stems)
+            if shared:
+                scored.append((-shared, n, s, e))
+        if not scored:
             return REFUSAL[lang], [], []
-        n, start, end = check.window
-        spans = [(n, s + start, e + start) for s, e in sentence_spans(passages[n - 1].text[start:end])]
-        terms = content_words(" ".join(check.matched.values()))
-        spans = [c for c in spans if content_words(passages[c[0] - 1].text[c[1]:c[2]]) & terms] or spans[:1]
-        missing = ", ".join(check.missing) if check.missing else {"de": "die gefragte Angabe", "en": "the asked-for detail"}[lang]
-        return self._quote(spans[:2], passages, lang, PARTIAL[lang].format(missing=missing), closing=True)
+        chosen = sorted((n, s, e) for _, n, s, e in sorted(scored)[:2])
+        missing = ", ".join(check.missing) or MISSING_KIND[lang].get(check.answer_type, MISSING_KIND[lang]["other"])
+        return self._quote(chosen, passages, lang, PARTIAL[lang].format(missing=missing), closing=True)
 
     def _quote(self, chosen, passages, lang, intro: str, closing: bool = False):
         quote_open, quote_close = ("„", "“")

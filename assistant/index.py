@@ -79,9 +79,10 @@ def _pipeline_parts(settings: Settings) -> list[str]:
     return [PIPELINE_VERSION, str(settings.chunk_size), str(settings.chunk_overlap), f"context={settings.chunk_context}"]
 
 
-def embedded_text(text: str, meta: dict, settings: Settings) -> str:
-    """What the dense and BM25 indexes see of a chunk: its article context line, then the chunk."""
-    return f"{meta['context']}\n\n{text}" if settings.chunk_context and meta.get("context") else text
+def embedded_text(text: str, meta: dict, settings: Settings, dense: bool = True) -> str:
+    """What the dense (or BM25) index sees of a chunk: its article context line, then the chunk."""
+    wanted = settings.chunk_context == "both" or (settings.chunk_context == "bm25" and not dense)
+    return f"{meta['context']}\n\n{text}" if wanted and meta.get("context") else text
 
 
 def pipeline_key(settings: Settings) -> str:

@@ -15,6 +15,12 @@ PARTIAL = {
     "en": "The articles only say this about it (quoted in the original German): | They do not give what was asked ({missing}).",
 }
 
+# What a partial answer says is missing when every word of the question was found.
+MISSING_KIND = {
+    "de": {"number": "eine Zahl dazu", "year": "einen Zeitpunkt", "reason": "einen Grund", "list": "eine Aufzählung", "other": "die gefragte Angabe"},
+    "en": {"number": "a figure for it", "year": "a date", "reason": "a reason", "list": "a list", "other": "the asked-for detail"},
+}
+
 EXTRACTIVE_INTRO = {
     "de": "Die Artikel sagen dazu:",
     "en": "The articles are in German; here is what they say, quoted in the original German:",

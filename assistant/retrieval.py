@@ -110,7 +110,7 @@ class Retriever:
             from .index import embedded_text
 
             ids, texts, metas = self.index.all_chunks()
-            bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings) for t, m in zip(texts, metas)], revision)
+            bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
             try:
                 bm25.save(folder)
             except OSError:

@@ -47,7 +47,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         english = german_probability(text) < 0.5
         doc_filter = named_articles(text, retriever.articles()) or None
         passages = retriever.search(text, doc_ids=doc_filter)
-        row = {"id": q["id"], "answerable": q["answerable"], "english": english, "metadata_refused": None}
+        row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
         attribute = asked_attribute(text)
         if attribute and (doc_filter or about_an_article(text)) and passages:
             info = next(a for a in retriever.articles() if a.doc_id == (doc_filter or [passages[0].doc_id])[0])
@@ -83,17 +83,25 @@ def score(rows: list[dict], p: dict) -> dict:
             "false_refusals": sum(answerable), "missed_refusals": len(unanswerable) - sum(unanswerable)}
 
 
+MAX_FALSE_REFUSAL_RATE = 0.05  # the product's target (issue 16): at most 5 % of answerable questions refused
+
+
 def fit(rows: list[dict]) -> dict:
-    """The grid point with the best balanced accuracy; ties: fewer false refusals, then the middle one."""
+    """The grid point that refuses the most unanswerable questions while refusing at most 5 % of the
+    answerable ones (the product's target; without it, a 61-question file picks strict values on the
+    strength of a single question). Ties: the middle one. No point within the bound: fewest false refusals."""
     results = []
     for values in itertools.product(*GRID.values()):
         p = dict(zip(GRID, values))
         results.append((p, score(rows, p)))
-    top = max(s["balanced_accuracy"] for _, s in results)
-    tied = [(p, s) for p, s in results if s["balanced_accuracy"] == top]
-    fewest = min(s["false_refusals"] for _, s in tied)
-    tied = [(p, s) for p, s in tied if s["false_refusals"] == fewest]
-    return tied[len(tied) // 2][0]
+    allowed = MAX_FALSE_REFUSAL_RATE * sum(r["answerable"] for r in rows)
+    within = [(p, s) for p, s in results if s["false_refusals"] <= allowed]
+    if not within:
+        fewest = min(s["false_refusals"] for _, s in results)
+        within = [(p, s) for p, s in results if s["false_refusals"] == fewest]
+    top = max(s["balanced_accuracy"] for _, s in within)
+    tied = [p for p, s in within if s["balanced_accuracy"] == top]
+    return tied[len(tied) // 2]
 
 
 def cross_validate(rows: list[dict], folds: int = 5, seed: int = 0) -> list[dict]:
