@@ -104,14 +104,20 @@ def fit(rows: list[dict]) -> dict:
     return tied[len(tied) // 2]
 
 
-def cross_validate(rows: list[dict], folds: int = 5, seed: int = 0) -> list[dict]:
-    """Each fold judged with the values fitted on the other folds (stratified by answerable)."""
+def fold_of(rows: list[dict], folds: int = 5, seed: int = 0) -> dict[str, int]:
+    """Question id -> fold, stratified by answerable, the same on every call."""
     rng = np.random.default_rng(seed)
     assignment = {}
     for answerable in (True, False):
         ids = [r["id"] for r in rows if r["answerable"] == answerable]
         rng.shuffle(ids)
         assignment.update({qid: i % folds for i, qid in enumerate(ids)})
+    return assignment
+
+
+def cross_validate(rows: list[dict], folds: int = 5) -> list[dict]:
+    """Each fold judged with the values fitted on the other folds."""
+    assignment = fold_of(rows, folds)
     out = []
     for fold in range(folds):
         train = [r for r in rows if assignment[r["id"]] != fold]
@@ -121,19 +127,15 @@ def cross_validate(rows: list[dict], folds: int = 5, seed: int = 0) -> list[dict
     return out
 
 
-def pooled(rows: list[dict], cv: list[dict], folds: int = 5, seed: int = 0) -> dict:
+def pooled(rows: list[dict], cv: list[dict]) -> dict:
     """The cross-validated figure over all dev questions: each judged by its own fold's values."""
-    rng = np.random.default_rng(seed)
-    assignment = {}
-    for answerable in (True, False):
-        ids = [r["id"] for r in rows if r["answerable"] == answerable]
-        rng.shuffle(ids)
-        assignment.update({qid: i % folds for i, qid in enumerate(ids)})
-    decisions = [dict(r, cv_refused=refused(r, cv[assignment[r["id"]]]["params"])) for r in rows]
-    unanswerable = [d["cv_refused"] for d in decisions if not d["answerable"]]
-    answerable = [d["cv_refused"] for d in decisions if d["answerable"]]
+    assignment = fold_of(rows, len(cv))
+    decisions = [(r["answerable"], refused(r, cv[assignment[r["id"]]]["params"])) for r in rows]
+    unanswerable = [d for a, d in decisions if not a]
+    answerable = [d for a, d in decisions if a]
     tpr, fr = sum(unanswerable) / len(unanswerable), sum(answerable) / len(answerable)
-    return {"balanced_accuracy": round((tpr + 1 - fr) / 2, 4), "refusal_accuracy": round(tpr, 4), "false_refusals": sum(answerable)}
+    return {"balanced_accuracy": round((tpr + 1 - fr) / 2, 4), "refusal_accuracy": round(tpr, 4), "false_refusals": sum(answerable),
+            "missed_refusals": len(unanswerable) - sum(unanswerable)}
 
 
 def calibrate(questions_path: Path, out: Path, settings: Settings, test_path: Path | None = None) -> dict:
