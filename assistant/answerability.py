@@ -51,6 +51,10 @@ _QUESTION_WORDS = (
     "zwei two infobrief checkliste checklist newsletter blog fazit conclusion genau eigentlich konkret denn überhaupt stimmt true really "
     "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
     "etwas irgendwie sonst auch "
+    # German question words and modal verbs: they shape the question, the evidence never repeats them
+    "wovor wofür woran worauf womit wodurch wozu woher wohin worüber worum wessen inwiefern weshalb "
+    "soll sollte sollten sollen muss musste müssen kann könnte können darf dürfen wird werden würde würden "
+    "could should would must might shall "
     # English verbs and fillers that carry no content against German text
     "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
