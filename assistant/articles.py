@@ -135,6 +135,16 @@ def about_an_article(question: str) -> bool:
     return bool(re.search(rf"\b{_ARTICLE_WORD}\b", question, re.IGNORECASE))
 
 
+def article_question(question: str, articles: list[ArticleInfo], doc_filter: list[str] | None, passages) -> tuple[ArticleInfo, str] | None:
+    """(article, attribute) when the question asks about an article itself: the article it names,
+    else the one it speaks of ("der Beitrag") whose passage ranked first."""
+    attribute = asked_attribute(question)
+    if not attribute or not passages or not (doc_filter or about_an_article(question)):
+        return None
+    doc_id = (doc_filter or [passages[0].doc_id])[0]
+    return next(a for a in articles if a.doc_id == doc_id), attribute
+
+
 def metadata_answer(info: ArticleInfo, attribute: str, lang: str) -> tuple[str, bool]:
     """(answer with [1] citing the header, refused). Refused when the article does not state it."""
     value = getattr(info, attribute)

@@ -18,7 +18,7 @@ import numpy as np
 from .chunking import sentence_spans
 from .config import Settings
 from .answerability import Answerability, AnswerabilityCheck, TYPE_EVIDENCE
-from .articles import ArticleInfo, about_an_article, asked_attribute, metadata_answer, named_articles, without_names
+from .articles import ArticleInfo, article_question, metadata_answer, named_articles, without_names
 from .grounding import SentenceSupport, check_citations, content_words, score_sentences
 from .index import Index
 from .language import german_probability
@@ -177,9 +177,9 @@ class Assistant:
                                timings=timings, **{**base, **extra})
 
         # a question about an article itself: answered from its metadata
-        attribute = asked_attribute(standalone)
-        if attribute and (doc_filter or about_an_article(standalone)) and passages:
-            info = next(a for a in self.retriever.articles() if a.doc_id == (doc_filter or [passages[0].doc_id])[0])
+        asked_about = article_question(standalone, self.retriever.articles(), doc_filter, passages)
+        if asked_about:
+            info, attribute = asked_about
             header = header_passage(info)
             text, refused = metadata_answer(info, attribute, lang)
             base["retrieved"] = [header] + passages
@@ -199,6 +199,7 @@ class Assistant:
         asked = without_names(standalone, self.retriever.articles()) if doc_filter else standalone
         check = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words())
         base["answerability"] = check
+        refusal = None if check.answerable else check.reason
         evidence = None
         if chosen.chat_model is not None and self.settings.reader != "off":
             candidates = self.rank_sentences(standalone, passages, check)[0][:MAX_SENTENCES]
@@ -206,19 +207,15 @@ class Assistant:
             picked = read(chosen, standalone, [passages[n - 1].text[a:b] for n, a, b in candidates])
             timings.retrieval_s = round(time.perf_counter() - started, 4)
             base["reader"] = picked
-            if picked == [] or (picked is None and not check.answerable):
-                text, citations, sentences = self.partial_answer(check, passages, lang)
-                yield from finish(text, True, citations, sentences, refusal_reason=check.reason or "reader: no sentence states it")
-                return
-            if picked:
+            if picked == []:
+                refusal = refusal or "reader: no sentence states it"
+            elif picked:  # None: the reader failed, the features decide
                 evidence = [candidates[i - 1] for i in picked]
-            if self.settings.reader == "and-features" and not check.answerable:
-                text, citations, sentences = self.partial_answer(check, passages, lang)
-                yield from finish(text, True, citations, sentences, refusal_reason=check.reason)
-                return
-        elif not check.answerable:
+                if self.settings.reader == "reader":
+                    refusal = None  # the reader decides
+        if refusal:
             text, citations, sentences = self.partial_answer(check, passages, lang)
-            yield from finish(text, True, citations, sentences, refusal_reason=check.reason)
+            yield from finish(text, True, citations, sentences, refusal_reason=refusal)
             return
 
         if chosen.chat_model is None:
@@ -352,9 +349,10 @@ class Assistant:
             return REFUSAL[lang], [], []
         chosen = sorted((n, s, e) for _, n, s, e in sorted(scored)[:2])
         missing = ", ".join(check.missing) or MISSING_KIND[lang].get(check.answer_type, MISSING_KIND[lang]["other"])
-        return self._quote(chosen, passages, lang, PARTIAL[lang].format(missing=missing), closing=True)
+        intro, closing = PARTIAL[lang]
+        return self._quote(chosen, passages, lang, intro, closing.format(missing=missing))
 
-    def _quote(self, chosen, passages, lang, intro: str, closing: bool = False):
+    def _quote(self, chosen, passages, lang, intro: str, closing: str = ""):
         quote_open, quote_close = ("„", "“")
         parts, sentences, citations = [], [], []
         for n, s, e in chosen:
@@ -365,7 +363,7 @@ class Assistant:
             if n not in {c.n for c in citations}:
                 citations.append(make_citation(n, passages[n - 1], s, e))
         body = "\n".join(f"- {p}" for p in parts)
-        text = f"{intro}\n\n{body}" if not closing else f"{intro.split('|')[0].strip()}\n\n{body}\n\n{intro.split('|')[1].strip()}"
+        text = f"{intro}\n\n{body}" + (f"\n\n{closing}" if closing else "")
         return text, citations, sentences
 
 

@@ -9,10 +9,10 @@ REFUSAL = {
     "en": "The articles contain no information about this.",
 }
 
-# A refusal that says what the articles do state: "intro | closing" around the quotes.
+# A refusal that says what the articles do state: (intro, closing) around the quotes.
 PARTIAL = {
-    "de": "Die Artikel sagen dazu nur: | Die gefragte Angabe ({missing}) nennen sie nicht.",
-    "en": "The articles only say this about it (quoted in the original German): | They do not give what was asked ({missing}).",
+    "de": ("Die Artikel sagen dazu nur:", "Die gefragte Angabe ({missing}) nennen sie nicht."),
+    "en": ("The articles only say this about it (quoted in the original German):", "They do not give what was asked ({missing})."),
 }
 
 # What a partial answer says is missing when every word of the question was found.

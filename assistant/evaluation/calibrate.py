@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..answerability import AnswerabilityCheck
-from ..articles import about_an_article, asked_attribute, metadata_answer, named_articles, without_names
+from ..articles import article_question, metadata_answer, named_articles, without_names
 from ..config import Settings
 from ..index import Index
 from ..language import german_probability
@@ -48,10 +48,9 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         doc_filter = named_articles(text, retriever.articles()) or None
         passages = retriever.search(text, doc_ids=doc_filter)
         row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
-        attribute = asked_attribute(text)
-        if attribute and (doc_filter or about_an_article(text)) and passages:
-            info = next(a for a in retriever.articles() if a.doc_id == (doc_filter or [passages[0].doc_id])[0])
-            row["metadata_refused"] = metadata_answer(info, attribute, "en" if english else "de")[1]
+        asked_about = article_question(text, retriever.articles(), doc_filter, passages)
+        if asked_about:
+            row["metadata_refused"] = metadata_answer(*asked_about, "en" if english else "de")[1]
         row["best"] = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
         row["number_rule_refuses"] = not open_gate.gate(text, passages).relevant
         row["checks"] = {}
