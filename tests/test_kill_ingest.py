@@ -2,11 +2,11 @@
 run completes and the index holds exactly the expected chunks, and BM25 agrees with Chroma."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -32,26 +32,48 @@ def big_corpus(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("kill_after", [2.5, 5.0, 8.0])
-def test_sigkill_midway_then_rerun_gives_exactly_the_expected_index(tmp_path, big_corpus, kill_after):
+def kill_when_embedded(proc: subprocess.Popen, share: float) -> tuple[int, int]:
+    """Read the progress bar on stderr; SIGKILL the ingest once `share` of its chunks are written.
+    Returns the (done, total) the bar showed at the kill."""
+    seen = ""
+    while proc.poll() is None:
+        piece = os.read(proc.stderr.fileno(), 4096).decode("utf-8", "replace")
+        if not piece:
+            break
+        seen += piece
+        bars = re.findall(r"embedding:.*?(\d+)/(\d+)", seen)
+        if bars:
+            done, total = map(int, bars[-1])
+            if done >= share * total:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                return done, total
+    raise AssertionError(f"the ingest ended before it could be killed: {seen[-500:]}")
+
+
+@pytest.mark.parametrize("share", [0.2, 0.5, 0.75])
+def test_sigkill_midway_then_rerun_gives_exactly_the_expected_index(tmp_path, big_corpus, share):
     data = tmp_path / "data"
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
     cmd = [str(Path(sys.executable).with_name("assistant")), "ingest", str(big_corpus)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(kill_after)
-    killed = proc.poll() is None
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done, total = kill_when_embedded(proc, share)
+    assert proc.returncode == -signal.SIGKILL and done < total  # killed midway, not after the end
 
     articles, _ = load_articles([big_corpus])
     expected = {c.chunk_id for a in articles for c in chunk_article(a, 600, 120)}
+    assert total == len(expected)
+    killed_state = Index(make_settings(data))
+    assert len(killed_state.documents()) < len(articles)  # the kill left documents unfinished
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # read the store afresh after the rerun below
+
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
     index = Index(make_settings(data))
     ids = index.all_chunks()[0]
     assert len(ids) == len(set(ids)), "duplicate chunks"
     assert set(ids) == expected, f"missing {sorted(expected - set(ids))[:5]}, extra {sorted(set(ids) - expected)[:5]}"
     assert len(index.documents()) == len(articles)
     assert set(Retriever(index).bm25().chunk_ids) == expected  # BM25 and dense agree
-    print(f"killed after {kill_after}s (still running: {killed}); rerun: {done.stdout.strip()}")

@@ -12,7 +12,7 @@ QUESTION = "Wie viel Prozent der Diskussion über Banken findet über Social-Med
 
 
 def test_llamacpp_in_process_streams_and_the_verifier_catches_random_text(ready_index, tiny_model):
-    settings = ready_index.settings.model_copy(update={"llamacpp_model": str(tiny_model), "max_tokens": 40, "llamacpp_ctx": 16384})
+    settings = ready_index.settings.replace(**{"llamacpp_model": str(tiny_model), "max_tokens": 40, "llamacpp_ctx": 16384})
     assistant = Assistant(settings, ready_index)
     events = list(assistant.stream(QUESTION, backend="llamacpp"))
     result = events[-1]
@@ -24,7 +24,7 @@ def test_llamacpp_in_process_streams_and_the_verifier_catches_random_text(ready_
 
 
 def test_openai_backend_against_a_real_openai_compatible_server(ready_index, llama_server):
-    settings = ready_index.settings.model_copy(update={"openai_base_url": llama_server, "openai_model": "tiny", "max_tokens": 40, "llm_timeout": 30})
+    settings = ready_index.settings.replace(**{"openai_base_url": llama_server, "openai_model": "tiny", "max_tokens": 40, "llm_timeout": 30})
     assistant = Assistant(settings, ready_index)
     first = assistant.ask(QUESTION, backend="openai")
     assert first.backend == "openai" and first.model == "tiny"
@@ -41,4 +41,4 @@ def test_an_installed_local_model_becomes_the_default_backend(tmp_path, tiny_mod
     settings.models_dir.mkdir(parents=True)
     shutil.copy(tiny_model, settings.models_dir / "tiny.gguf")
     assert default_backend_name(settings) == "llamacpp"
-    assert default_backend_name(settings.model_copy(update={"backend": "openai"})) == "openai"
+    assert default_backend_name(settings.replace(**{"backend": "openai"})) == "openai"

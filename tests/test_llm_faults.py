@@ -48,7 +48,7 @@ def faulty_server(request):
 
 
 def assistant_for(ready_index, base_url):
-    settings = ready_index.settings.model_copy(update={"openai_base_url": base_url, "llm_timeout": 2.0, "llm_retries": 0})
+    settings = ready_index.settings.replace(**{"openai_base_url": base_url, "llm_timeout": 2.0, "llm_retries": 0})
     return Assistant(settings, ready_index)
 
 
@@ -85,7 +85,7 @@ def test_server_returning_malformed_output(ready_index, faulty_server):
 
 
 def test_ollama_server_down(ready_index):
-    settings = ready_index.settings.model_copy(update={"ollama_base_url": f"http://127.0.0.1:{free_port()}", "llm_timeout": 2.0})
+    settings = ready_index.settings.replace(ollama_base_url=f"http://127.0.0.1:{free_port()}", llm_timeout=2.0)
     result = Assistant(settings, ready_index).ask(QUESTION, backend="ollama")
     assert result.backend == "ollama" and result.fallback and "(ollama)" in result.fallback
     assert "70 Prozent" in result.answer and result.citations

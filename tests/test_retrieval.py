@@ -71,9 +71,16 @@ def test_bm25_index_is_persisted_and_reused(ready_index):
     assert BM25Index.load(folder, "another-revision") is None
 
 
-def test_english_question_downweights_bm25_in_fusion(retriever):
-    english = retriever.search("What role did earned media play in Barack Obama's first election victory?", k=3)
-    assert english[0].doc_id == "004_c2c9fdd1f531437e"
+@pytest.mark.parametrize("question, gold", [
+    ("What benefits of social media does the conclusion list?", "003_9528e93dca253b73"),
+    ("How many medium-sized companies monitor their social network activity?", "003_9528e93dca253b73"),
+])
+def test_english_question_downweights_bm25_in_fusion(retriever, monkeypatch, question, gold):
+    """BM25 ranks of an English question over German text are noise: its fusion weight is the
+    probability that the question is German. At full weight these questions lose their article."""
+    assert retriever.search(question, k=3)[0].doc_id == gold
+    monkeypatch.setattr("assistant.retrieval.german_probability", lambda text: 1.0)
+    assert retriever.search(question, k=3)[0].doc_id != gold
 
 
 def test_rrf_sums_weighted_reciprocal_ranks():

@@ -25,8 +25,13 @@ def start_app(data_dir: Path, port: int, *extra: str, env: dict | None = None) -
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("app") / "data"
+def app_data(tmp_path_factory):
+    return tmp_path_factory.mktemp("app") / "data"
+
+
+@pytest.fixture(scope="module")
+def app_url(app_data):
+    data_dir = app_data
     port = free_port()
     started = time.perf_counter()
     proc = start_app(data_dir, port)
@@ -198,12 +203,22 @@ def test_two_browser_sessions_keep_separate_histories(page, app_url):
     other.close()
 
 
-def test_eval_tab_shows_the_report_and_plots(page):
+def test_eval_tab_shows_the_recorded_report_then_runs_the_eval(page, app_data):
     page.click("button[role=tab]:has-text('Evaluation')")
     page.wait_for_function("() => document.body.innerText.includes('Evaluation report')", timeout=30_000)
     text = page.inner_text("body")
+    # before any run: the committed report of the extractive backend, with the naive baseline
     assert "citation_support" in text and "ours vs the naive LangChain rag-chroma template" in text
     assert page.locator("img").count() >= 2
+
+    page.click("button:has-text('Evaluation starten')")
+    fresh = str(PROJECT_DIR / "eval" / "questions.jsonl")
+    page.wait_for_function(f"() => document.body.innerText.includes({fresh!r})", timeout=600_000)
+    report = (app_data / "eval" / "latest" / "report.md").read_text()
+    assert fresh in report and "## Overall" in report and "naive LangChain" not in report  # run without the baseline
+    text = page.inner_text("body")
+    assert "naive LangChain" not in text and "hit@1" in text
+    assert (app_data / "eval" / "latest" / "metrics.png").exists() and page.locator("img").count() >= 2
     page.click("button[role=tab]:has-text('Chat')")
 
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from ..config import Settings
-from .report import write_report
 from ..servers import free_port, wait_for_http
+from .report import write_report
 from .startup import measure_startup
 from .synthetic import write_corpus
 
@@ -67,7 +67,7 @@ def measure_size(size: str, settings: Settings, work: Path, models: Path, args) 
         corpus = settings.corpus_dir
     else:
         corpus = work / f"corpus-{size}"
-        write_corpus(int(size), corpus, settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
+        write_corpus(int(size), corpus, settings.corpus_dir, settings.ingest.chunk_size, settings.ingest.chunk_overlap)
     run = work / f"run-{size}"
     run.mkdir(parents=True, exist_ok=True)
     figures = {}

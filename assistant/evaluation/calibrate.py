@@ -25,7 +25,7 @@ from ..config import Settings
 from ..index import Index
 from ..language import german_probability
 from ..retrieval import Retriever
-from .runner import load_questions
+from .questions import load_questions
 
 GRID = {
     "gate_threshold": [round(x, 3) for x in np.arange(0.74, 0.871, 0.01)],
@@ -39,7 +39,7 @@ GRID = {
 def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
     """Per question, everything the refusal decision looks at, for every word-similarity bar."""
     retriever = Retriever(Index(settings), settings)
-    open_gate = Retriever(retriever.index, settings.model_copy(update={"gate_threshold": -1.0, "gate_english_offset": 0.0}))
+    open_gate = Retriever(retriever.index, settings.replace(**{"gate_threshold": -1.0, "gate_english_offset": 0.0}))
     checks = {ws: AnswerabilityCheck(retriever.index.model.embeddings, 0.0, ws) for ws in GRID["answer_word_similarity"]}
     rows = []
     for q in questions:
@@ -142,7 +142,7 @@ def calibrate(questions_path: Path, out: Path, settings: Settings, test_path: Pa
     cv = cross_validate(rows)
     cv_figure = pooled(rows, cv)
     best = fit(rows)
-    current = {key: getattr(settings, key) for key in GRID}
+    current = {key: settings.flat()[key] for key in GRID}
     figures = {"dev (fitted on all dev)": score(rows, best), "dev (cross-validated)": cv_figure,
                "dev with the settings in use": score(rows, current)}
     test_rows = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from statistics import mean
 
@@ -32,10 +33,22 @@ def answer_language(answer: str) -> str:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest rank: the smallest value with at least a share q of the values at or below it.
+    The one percentile rule of the eval and the bench."""
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def ranking_metrics(ranks: list[int | None]) -> dict:
+    """hit@1/3/5 and MRR from the gold document's rank per question (None = not retrieved)."""
+    return {
+        "hit@1": _share([r == 1 for r in ranks]),
+        "hit@3": _share([r is not None and r <= 3 for r in ranks]),
+        "hit@5": _share([r is not None and r <= 5 for r in ranks]),
+        "mrr": round(mean(1 / r if r else 0 for r in ranks), 4) if ranks else None,
+    }
 
 
 def _share(flags: list[bool]) -> float | None:
@@ -55,10 +68,7 @@ def summarize(rows: list[dict]) -> dict:
         "questions": len(rows),
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
-        "hit@1": _share([r == 1 for r in ranks]),
-        "hit@3": _share([r is not None and r <= 3 for r in ranks]),
-        "hit@5": _share([r is not None and r <= 5 for r in ranks]),
-        "mrr": round(mean(1 / r if r else 0 for r in ranks), 4) if ranks else None,
+        **ranking_metrics(ranks),
         # Refused answerable questions count as covering no fact.
         "fact_recall": round(mean([float(mean(f)) for f in fact_rows] + [0.0] * sum(1 for r in answerable if r["refused"] and r["facts"])), 4)
         if answerable
@@ -84,10 +94,4 @@ def summarize(rows: list[dict]) -> dict:
 
 def retrieval_summary(rows: list[dict]) -> dict:
     """Only the retrieval metrics (for the baseline, which does not answer)."""
-    ranks = [gold_rank(r) for r in rows if r["answerable"]]
-    return {
-        "hit@1": _share([r == 1 for r in ranks]),
-        "hit@3": _share([r is not None and r <= 3 for r in ranks]),
-        "hit@5": _share([r is not None and r <= 5 for r in ranks]),
-        "mrr": round(mean(1 / r if r else 0 for r in ranks), 4) if ranks else None,
-    }
+    return ranking_metrics([gold_rank(r) for r in rows if r["answerable"]])

@@ -9,32 +9,9 @@ from pathlib import Path
 
 from ..chain import Assistant
 from ..config import Settings
-from ..errors import AssistantError
+from ..service import open_assistant
 from .metrics import answer_language, retrieval_summary, summarize
-
-REQUIRED = {"id", "lang", "question", "answerable", "gold_docs", "facts"}
-
-
-def load_questions(path: Path) -> list[dict]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AssistantError(f"Cannot read the question file {path}: {exc}") from exc
-    questions = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AssistantError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-        missing = REQUIRED - set(item)
-        if missing:
-            raise AssistantError(f"{path}:{number}: missing field(s) {', '.join(sorted(missing))}")
-        questions.append(item)
-    if not questions:
-        raise AssistantError(f"{path} holds no questions.")
-    return questions
+from .questions import load_questions
 
 
 def result_row(question: dict, result, latency: float) -> dict:
@@ -79,7 +56,7 @@ def run_backend(assistant: Assistant, questions: list[dict], backend: str, progr
 def baseline_rows(settings: Settings, questions: list[dict]) -> list[dict]:
     from .baseline import NaivePipeline
 
-    pipeline = NaivePipeline(settings.corpus_dir)
+    pipeline = NaivePipeline.built(settings.corpus_dir)
     return [
         {**{k: q[k] for k in ("id", "lang", "answerable", "gold_docs")}, "retrieved": pipeline.retrieve(q["question"])}
         for q in questions
@@ -87,12 +64,8 @@ def baseline_rows(settings: Settings, questions: list[dict]) -> list[dict]:
 
 
 def run_eval(questions_path: Path, backends: list[str], out: Path, settings: Settings, baseline: bool = True, progress: bool = True) -> dict:
-    from ..cli import ensure_index
-
     questions = load_questions(questions_path)
-    assistant = Assistant(settings)
-    assistant.index.check_model()
-    ensure_index(assistant.index)
+    assistant = open_assistant(settings)
     out.mkdir(parents=True, exist_ok=True)
 
     rows: list[dict] = []
@@ -134,4 +107,4 @@ def run_eval(questions_path: Path, backends: list[str], out: Path, settings: Set
 
 def _settings_used(settings: Settings) -> dict:
     keys = ("embedding", "k", "hybrid", "gate_threshold", "gate_english_offset", "support_threshold", "support_threshold_en", "chunk_size", "chunk_overlap")
-    return {key: getattr(settings, key) for key in keys}
+    return {key: settings.flat()[key] for key in keys}

@@ -1,8 +1,136 @@
-"""No LLM: the answer is built from retrieved sentences (see extractive_answer in chain.py)."""
+"""No LLM: the answer is the passages' own sentences, quoted, each with its [n].
 
-from ..config import Settings
-from . import Backend
+Sentences are ranked by closeness to the question, the question's specific terms and
+the kind of answer asked for (a number, a reason, a list), not by topic alone; a list
+is kept whole. The partial answer (what the articles do state, and that they do not
+give what is asked) is built here too, for every backend's refusals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..answerability import TYPE_EVIDENCE, Answerability
+from ..chunking import sentence_spans
+from ..grounding import SentenceSupport, content_words
+from ..prompts import EXTRACTIVE_INTRO, MISSING_KIND, PARTIAL, REFUSAL
+from ..results import Answer, make_citation
+from ..retrieval import Passage
+from .base import AnswerRequest, Backend
+
+_LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
-def create(settings: Settings) -> Backend:
-    return Backend("extractive", "quotes from the articles (no LLM)")
+class ExtractiveBackend(Backend):
+    name = "extractive"
+    model = "quotes from the articles (no LLM)"
+
+    def __init__(self, embeddings, n_sentences: int = 3):
+        self.embeddings = embeddings
+        self.n_sentences = n_sentences
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        answer = extractive_answer(request.question, request.passages, request.lang, self.embeddings,
+                                   request.check, self.n_sentences)
+        yield answer.text
+        yield answer
+
+
+def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
+                      check: Answerability | None = None, n_sentences: int = 3) -> Answer:
+    """The best sentences of the top passages (those within 0.03 of the best), in reading order."""
+    candidates, scores = rank_sentences(question, passages[:3], embeddings, check)
+    best = [c for c, score in zip(candidates, scores) if score >= scores[0] - 0.03][:n_sentences]
+    if check and check.answer_type == "list":
+        best = _whole_lists(best, candidates, passages)
+    chosen = sorted(set(best), key=lambda c: (c[0], c[1]))
+    return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
+
+
+def rank_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None = None):
+    """The quotable sentences of the passages, best first, with their scores: closest to the
+    question, holding its terms and the kind of answer it asks for, not only its topic."""
+    candidates = answer_candidates(passages)
+    vectors = np.asarray(embeddings.embed_documents([passages[n - 1].text[s:e] for n, s, e in candidates]))
+    query = np.asarray(embeddings.embed_query(question))
+    asked = content_words(question)
+    terms = set(check.terms) if check else asked
+    evidence = TYPE_EVIDENCE.get(check.answer_type) if check else None
+    scores = []
+    for (n, s, e), vector in zip(candidates, vectors):
+        sentence = passages[n - 1].text[s:e]
+        words = content_words(sentence)
+        overlap = len(terms & words) / len(terms) if terms else 0.0
+        score = float(vector @ query) + 0.1 * overlap - 0.005 * n
+        score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
+        if len(words - asked) < 2:
+            score -= 0.2  # only repeats the question's topic (a heading, a teaser)
+        scores.append(score)
+    order = np.argsort(scores)[::-1]
+    return [candidates[i] for i in order], [scores[i] for i in order]
+
+
+def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> Answer:
+    """What the articles do state about the question's own words, and that they do not give what
+    is asked; a plain refusal when no sentence shares a word with the question."""
+    stems = set(check.terms)
+    scored = []
+    for n, s, e in answer_candidates(passages[:3]):
+        shared = len(content_words(passages[n - 1].text[s:e]) & stems)
+        if shared:
+            scored.append((-shared, n, s, e))
+    if not scored:
+        return Answer(REFUSAL[lang], refused=True)
+    chosen = sorted((n, s, e) for _, n, s, e in sorted(scored)[:2])
+    missing = ", ".join(check.missing) or MISSING_KIND[lang].get(check.answer_type, MISSING_KIND[lang]["other"])
+    intro, closing = PARTIAL[lang]
+    answer = _quote(chosen, passages, lang, intro, closing.format(missing=missing))
+    answer.refused = True
+    return answer
+
+
+def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
+    """(passage number, start, end) of the sentences and list items worth quoting."""
+    candidates, seen = [], set()  # overlapping chunks repeat sentences
+    for n, passage in enumerate(passages, start=1):
+        for s, e in sentence_spans(passage.text):
+            sentence = passage.text[s:e]
+            if sentence in seen:
+                continue
+            complete = len(sentence) >= 30 and sentence[-1] in '.!?"“”)'
+            if complete or _LIST_ITEM.match(sentence):
+                seen.add(sentence)
+                candidates.append((n, s, e))
+    return candidates or [(1, 0, len(passages[0].text))]
+
+
+def _whole_lists(best, candidates, passages):
+    """A chosen list item (or the sentence introducing a list) brings the whole list along."""
+    out = list(best)
+    for n, s, e in best:
+        text = passages[n - 1].text
+        if not (_LIST_ITEM.match(text[s:e]) or text[s:e].rstrip().endswith(":")):
+            continue
+        out += [(m, a, b) for m, a, b in candidates if m == n and _LIST_ITEM.match(text[a:b])]
+    return out
+
+
+def _quote(chosen, passages, lang, intro: str, closing: str = "") -> Answer:
+    parts, sentences, citations = [], [], []
+    for n, s, e in chosen:
+        quote = passages[n - 1].text[s:e]
+        part = f"„{quote}“ [{n}]" if lang == "en" else f"{quote} [{n}]"
+        parts.append(part)
+        sentences.append(SentenceSupport(part, [n], True, 1.0, reason="quoted from the passage"))
+        if n not in {c.n for c in citations}:
+            citations.append(make_citation(n, passages[n - 1], s, e))
+    body = "\n".join(f"- {p}" for p in parts)
+    text = f"{intro}\n\n{body}" + (f"\n\n{closing}" if closing else "")
+    return Answer(text, citations=citations, sentences=sentences)
+
+
+def create(settings, embeddings) -> ExtractiveBackend:
+    return ExtractiveBackend(embeddings, settings.grounding.extractive_sentences)

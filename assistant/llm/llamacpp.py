@@ -19,7 +19,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from ..config import Settings
 from ..errors import AssistantError
-from . import Backend
+from .chat import ChatBackend
 
 ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 # One llama.cpp context cannot serve two generations at once; UI users take turns.
@@ -80,8 +80,8 @@ def installed_models(settings: Settings) -> list[Path]:
 
 
 def model_path(settings: Settings) -> Path | None:
-    if settings.llamacpp_model:
-        return Path(settings.llamacpp_model)
+    if settings.llamacpp.model:
+        return Path(settings.llamacpp.model)
     models = installed_models(settings)
     return models[0] if models else None
 
@@ -92,7 +92,7 @@ def available(settings: Settings) -> bool:
     return model_path(settings) is not None and importlib.util.find_spec("llama_cpp") is not None
 
 
-def create(settings: Settings) -> Backend:
+def create(settings: Settings, embeddings) -> ChatBackend:
     import importlib.util
 
     if importlib.util.find_spec("llama_cpp") is None:
@@ -108,9 +108,9 @@ def create(settings: Settings) -> Backend:
         )
     model = ChatLlamaCpp(
         model_path=str(path),
-        n_ctx=settings.llamacpp_ctx,
-        n_threads=settings.llamacpp_threads,
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
+        n_ctx=settings.llamacpp.ctx,
+        n_threads=settings.llamacpp.threads,
+        temperature=settings.llm.temperature,
+        max_tokens=settings.llm.max_tokens,
     )
-    return Backend("llamacpp", path.name, model)
+    return ChatBackend("llamacpp", path.name, model, embeddings)

@@ -1,17 +1,17 @@
 """Ollama's native API through langchain-ollama."""
 
 from ..config import Settings
-from . import Backend
+from .chat import ChatBackend
 
 
-def create(settings: Settings) -> Backend:
+def create(settings: Settings, embeddings) -> ChatBackend:
     from langchain_ollama import ChatOllama
 
     model = ChatOllama(
-        base_url=settings.ollama_base_url,
-        model=settings.ollama_model,
-        temperature=settings.temperature,
-        num_predict=settings.max_tokens,
-        client_kwargs={"timeout": settings.llm_timeout},
+        base_url=settings.ollama.base_url,
+        model=settings.ollama.model,
+        temperature=settings.llm.temperature,
+        num_predict=settings.llm.max_tokens,
+        client_kwargs={"timeout": settings.llm.timeout},
     )
-    return Backend("ollama", settings.ollama_model, model)
+    return ChatBackend("ollama", settings.ollama.model, model, embeddings)

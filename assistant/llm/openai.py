@@ -3,21 +3,21 @@
 import os
 
 from ..config import Settings
-from . import Backend
+from .chat import ChatBackend
 
 
-def create(settings: Settings) -> Backend:
+def create(settings: Settings, embeddings) -> ChatBackend:
     from langchain_openai import ChatOpenAI
 
     model = ChatOpenAI(
-        base_url=settings.openai_base_url or None,
-        model=settings.openai_model,
+        base_url=settings.openai.base_url or None,
+        model=settings.openai.model,
         # A local server needs no key, but the client insists on one.
-        api_key=os.environ.get(settings.openai_api_key_env) or "not-needed",
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_retries,
-        temperature=settings.temperature,
-        max_completion_tokens=settings.max_tokens,
+        api_key=os.environ.get(settings.openai.api_key_env) or "not-needed",
+        timeout=settings.llm.timeout,
+        max_retries=settings.llm.retries,
+        temperature=settings.llm.temperature,
+        max_completion_tokens=settings.llm.max_tokens,
         streaming=True,
     )
-    return Backend("openai", settings.openai_model, model)
+    return ChatBackend("openai", settings.openai.model, model, embeddings)

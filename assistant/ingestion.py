@@ -1,0 +1,224 @@
+"""Ingestion: hashing, planning what changed, and crash-safe writes into the store.
+
+Every chunk row carries a content hash; the first chunk of each document also carries the
+document's hash and is written last, so it marks a document as completely ingested.
+Re-ingesting compares hashes and embeds only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunking import Chunk, chunk_article
+from .config import Settings
+from .corpus import Article, Skipped, article_context, load_articles
+from .store import Store, embedded_text
+
+# Part of every document hash: bump it when cleaning or chunking changes.
+PIPELINE_VERSION = "3"  # 3: article kind, and the article context embedded with each chunk
+
+Progress = Callable[[int, int], None]  # (done, total) chunks embedded
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    documents: list[str] = field(default_factory=list)
+    removed_documents: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    write_seconds: float = 0.0  # embedding and storing the changed chunks
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.documents)} documents: {self.added} chunks added, {self.updated} updated, "
+            f"{self.removed} removed, {self.unchanged} unchanged; {len(self.skipped)} files skipped"
+        )
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def chunk_metadata(article: Article, chunk: Chunk) -> dict:
+    meta = {
+        "doc_id": chunk.doc_id,
+        "chunk_index": chunk.index,
+        "title": chunk.title,
+        "start": chunk.start,
+        "end": chunk.end,
+        "language": article.language,
+        "author": article.author,
+        "source": article.source,
+        "date": article.date,
+        "kind": article.kind,
+        "context": article_context(article.kind, article.source, article.author, article.date),
+    }
+    meta = {key: value for key, value in meta.items() if value is not None}  # Chroma rejects None
+    meta["chunk_hash"] = sha256(repr(sorted(meta.items())) + chunk.text)
+    return meta
+
+
+def _pipeline_parts(settings: Settings) -> list[str]:
+    """What, besides the file, decides a document's chunks (one list for both hashes below)."""
+    return [PIPELINE_VERSION, str(settings.ingest.chunk_size), str(settings.ingest.chunk_overlap), f"context={settings.ingest.chunk_context}"]
+
+
+def pipeline_key(settings: Settings) -> str:
+    return "/".join(_pipeline_parts(settings))
+
+
+def document_hash(article: Article, settings: Settings) -> str:
+    parts = _pipeline_parts(settings) + [article.title, article.text]
+    parts += [article.author or "", article.source or "", article.date or "", article.kind or "", article.language]
+    return sha256("\x1f".join(parts))
+
+
+def marker(article: Article, doc_hash: str, n_chunks: int, settings: Settings) -> dict:
+    """The metadata that marks a document's first chunk, and so the document, as ingested."""
+    return {"doc_hash": doc_hash, "n_chunks": n_chunks, "path": article.path, "source_hash": article.source_hash,
+            "text_hash": article.text_hash, "pipeline": pipeline_key(settings)}
+
+
+def ingest(store: Store, paths: list[Path], progress: Progress | None = None, prune: bool = True) -> IngestReport:
+    """Add or update the articles in `paths`; with `prune`, drop documents whose
+    file under one of the given directories no longer exists."""
+    store.check_model()
+    collection = store.collection()
+    first_rows = {meta["doc_id"]: meta for meta in store.documents()}
+    # A file with the same bytes under the same chunking settings is not even parsed again.
+    known = {meta["path"]: meta for meta in first_rows.values() if meta.get("pipeline") == pipeline_key(store.settings)}
+    articles, skipped = load_articles(paths, store.settings.ingest.max_file_bytes, known)
+    report = IngestReport(skipped=skipped, documents=[a.doc_id for a in articles])
+
+    # The document hash covers the text and the chunking settings: an unchanged
+    # document is not chunked again.
+    changed_articles, new_markers = [], []
+    for article in articles:
+        old = first_rows.get(article.doc_id)
+        if article.unchanged:
+            report.unchanged += int(old.get("n_chunks", 0))
+            continue
+        doc_hash = document_hash(article, store.settings)
+        if old and old.get("doc_hash") == doc_hash:
+            report.unchanged += int(old.get("n_chunks", 0))
+            # same text from other bytes (or a store from before file hashes): note the file's hash
+            new_markers.append((f"{article.doc_id}#0", {**old, **marker(article, doc_hash, int(old.get("n_chunks", 0)), store.settings)}))
+        else:
+            changed_articles.append((article, doc_hash))
+    for i in range(0, len(new_markers), 1000):
+        part = new_markers[i : i + 1000]
+        collection.update(ids=[cid for cid, _ in part], metadatas=[meta for _, meta in part])
+
+    pending = []
+    old_hashes = _chunk_hashes(collection, [a.doc_id for a, _ in changed_articles])
+    for article, doc_hash in changed_articles:
+        chunks = chunk_article(article, store.settings.ingest.chunk_size, store.settings.ingest.chunk_overlap)
+        metas = [chunk_metadata(article, chunk) for chunk in chunks]
+        old = old_hashes.get(article.doc_id, {})
+        pending.append((article, doc_hash, chunks, metas, old))
+        for chunk, meta in zip(chunks, metas):
+            if chunk.chunk_id not in old:
+                report.added += 1
+            elif old[chunk.chunk_id] != meta["chunk_hash"]:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        report.removed += len(set(old) - {c.chunk_id for c in chunks})
+
+    if pending:
+        started = time.perf_counter()
+        _write(store, pending, progress, report.added + report.updated)
+        report.write_seconds = time.perf_counter() - started
+        collection = store.collection()
+    if prune:
+        for doc_id, meta in first_rows.items():
+            if _pruned(meta.get("path", ""), paths):
+                report.removed += _delete_document(collection, doc_id)
+                report.removed_documents.append(doc_id)
+    if report.changed or pending:
+        store.bump_revision()
+    return report
+
+def remove(store: Store, doc_ids: list[str]) -> int:
+    collection = store.collection()
+    removed = sum(_delete_document(collection, doc_id) for doc_id in doc_ids) if collection else 0
+    if removed:
+        store.bump_revision()
+    return removed
+
+def _chunk_hashes(collection, doc_ids: list[str], batch: int = 500) -> dict[str, dict[str, str]]:
+    """doc id -> {chunk id: chunk hash} of what the store holds, looked up in batches of documents."""
+    found: dict[str, dict[str, str]] = {}
+    if collection is None:
+        return found
+    for i in range(0, len(doc_ids), batch):
+        rows = collection.get(where={"doc_id": {"$in": doc_ids[i : i + batch]}}, include=["metadatas"])
+        for cid, meta in zip(rows["ids"], rows["metadatas"]):
+            found.setdefault(meta["doc_id"], {})[cid] = meta.get("chunk_hash")
+    return found
+
+def _write(store: Store, pending, progress: Progress | None, total: int) -> None:
+    """Embed and store the changed chunks of all pending documents in shared batches.
+
+    Crash safety: a document counts as ingested only once its first chunk
+    carries the new document hash. Its stale chunks are deleted first, its
+    first chunk is written after all its others (batches are written in
+    order), and an unchanged first chunk only gets its new marker at the end.
+    An interrupted run therefore leaves every unfinished document marked as
+    not ingested, and the next run redoes it.
+    """
+    from .embeddings import bulk_embeddings
+
+    embeddings = bulk_embeddings(store.settings, store.model, total)
+    collection = store.create()  # the stamped collection, created on first use
+    stale = sorted({cid for _, _, chunks, _, old in pending for cid in set(old) - {c.chunk_id for c in chunks}})
+    for i in range(0, len(stale), 5000):
+        collection.delete(ids=stale[i : i + 5000])
+
+    queue, markers = [], []
+    for article, doc_hash, chunks, metas, old in pending:
+        done_marker = marker(article, doc_hash, len(chunks), store.settings)
+        changed = [(c, m) for c, m in zip(chunks, metas) if old.get(c.chunk_id) != m["chunk_hash"]]
+        changed.sort(key=lambda pair: pair[0].index == 0)  # the first chunk last
+        queue += [(c, {**m, **done_marker} if c.index == 0 else m) for c, m in changed]
+        if not any(c.index == 0 for c, _ in changed):
+            markers.append((chunks[0].chunk_id, {**metas[0], **done_marker}))
+
+    batch, done = store.settings.ingest.embed_batch_size, 0
+    for i in range(0, len(queue), batch):
+        part = queue[i : i + batch]
+        # Written through the collection, not langchain-chroma's add_texts: what is embedded
+        # (article context + chunk) differs from what is stored and quoted (the chunk).
+        vectors = embeddings.embed_documents([embedded_text(c.text, m, store.settings) for c, m in part])
+        collection.upsert(ids=[c.chunk_id for c, _ in part], embeddings=vectors,
+                          documents=[c.text for c, _ in part], metadatas=[m for _, m in part])
+        done += len(part)
+        if progress:
+            progress(done, total)
+    if markers:
+        collection.update(ids=[cid for cid, _ in markers], metadatas=[m for _, m in markers])
+
+def _delete_document(collection, doc_id: str) -> int:
+    ids = collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+    if ids:
+        collection.delete(ids=ids)
+    return len(ids)
+
+
+def _pruned(path: str, given: list[Path]) -> bool:
+    """True when an indexed file lay under a given directory and is gone now."""
+    if not path or Path(path).exists():
+        return False
+    resolved = Path(path).resolve()
+    return any(g.is_dir() and resolved.is_relative_to(g.resolve()) for g in given)

@@ -1,0 +1,53 @@
+"""The interface every backend implements, the extractive one included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..answerability import Answerability
+from ..results import Answer, Turn
+from ..retrieval import Passage
+
+
+@dataclass
+class AnswerRequest:
+    question: str  # standalone (condensed) question
+    passages: list[Passage]  # numbered [1]..[n] in this order
+    lang: str  # "de" or "en": the language to answer in
+    check: Answerability | None = None  # what is asked: its terms and kind of answer
+    evidence: list[tuple[int, int, int]] | None = None  # the reader's sentences: (passage number, start, end)
+
+
+@dataclass
+class Reading:
+    """The reader step's decision: which candidate sentences state what is asked."""
+
+    candidates: list[tuple[int, int, int]]  # (passage number, start, end), in reading order
+    picked: list[int] | None  # 1-based numbers of candidates; [] = none answers; None = the reader failed
+
+    def evidence(self) -> list[tuple[int, int, int]]:
+        return [self.candidates[i - 1] for i in self.picked or []]
+
+
+class Backend:
+    """Streams an answer for a question and numbered passages, in a language.
+
+    `stream` yields text pieces as they are produced. A backend whose answer is made of
+    verbatim quotes ends with the `Answer` (citations and support known by construction);
+    a generated answer ends without one and is verified after generation.
+    """
+
+    name: str = ""
+    model: str = ""  # what answers, shown to the user
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        raise NotImplementedError
+
+    def condense(self, question: str, history: list[Turn], lang: str) -> str | None:
+        """The follow-up question rewritten to stand alone; None when this backend cannot."""
+        return None
+
+    def read(self, question: str, passages: list[Passage], check: Answerability) -> Reading | None:
+        """The reader step; None when this backend has none."""
+        return None

@@ -1,0 +1,182 @@
+"""The Chroma store: connection (embedded, or a server when a URL is set), the embedding-model
+stamp, recovery from a store that cannot be opened, and reads. Writing is assistant/ingestion.py.
+
+The collection is created and written through chromadb directly, not langchain-chroma: what is
+embedded for a chunk (its article context + the chunk) differs from what is stored and quoted
+(the chunk), which langchain-chroma's add_texts cannot express. langchain-chroma is kept for
+the naive rag-chroma baseline only (assistant/evaluation/baseline.py).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from urllib.parse import urlparse
+
+from .config import Settings
+from .embeddings import EmbeddingModel, load_embedding_model
+from .errors import AssistantError, ModelMismatchError
+
+
+def embedded_text(text: str, meta: dict, settings: Settings, dense: bool = True) -> str:
+    """What the dense (or BM25) index sees of a chunk: its article context line, then the chunk."""
+    context = settings.ingest.chunk_context
+    wanted = context == "both" or (context == "bm25" and not dense)
+    return f"{meta['context']}\n\n{text}" if wanted and meta.get("context") else text
+
+
+class Store:
+    """One Chroma collection, stamped with the embedding model that filled it."""
+
+    def __init__(self, settings: Settings, model: EmbeddingModel | None = None):
+        self.settings = settings
+        self._model = model
+        self._client = None
+
+    # -- connection -------------------------------------------------------
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url or str(self.settings.chroma_dir.resolve())
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = _connect(self.settings)
+        return self._client
+
+    @property
+    def model(self) -> EmbeddingModel:
+        if self._model is None:
+            self._model = load_embedding_model(self.settings)
+        return self._model
+
+    def collection(self):
+        """The raw chromadb collection, or None when it does not exist yet."""
+        try:
+            return self.client.get_collection(self.settings.collection)
+        except AssistantError:
+            raise
+        except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
+            if "does not exist" in str(exc) or "not found" in str(exc).lower():
+                return None
+            raise AssistantError(f"Cannot open collection {self.settings.collection!r} at {self.location}: {exc}") from exc
+
+    def stamp(self) -> dict:
+        collection = self.collection()
+        return dict(collection.metadata or {}) if collection is not None else {}
+
+    def count(self) -> int:
+        collection = self.collection()
+        return collection.count() if collection is not None else 0
+
+    def check_model(self) -> None:
+        """Raise ModelMismatchError when the collection was built with another model."""
+        stamp = self.stamp()
+        built_with = stamp.get("embedding_model")
+        if built_with and built_with != self.model.name:
+            raise ModelMismatchError(
+                f"The index at {self.location} (collection {self.settings.collection!r}) was built with the "
+                f"embedding model {built_with!r} (dimension {stamp.get('embedding_dimension')}), but the "
+                f"configured model is {self.model.name!r}. Vectors of different models cannot be mixed. "
+                f"Run `assistant ingest --rebuild` to re-embed all articles with the configured model, "
+                f"or set ASSISTANT_EMBEDDING back to the model the index was built with."
+            )
+
+    def create(self):
+        """The collection, after the model check; created (stamped, cosine space) if needed."""
+        self.check_model()
+        return self.client.get_or_create_collection(
+            self.settings.collection,
+            metadata={"embedding_model": self.model.name, "embedding_dimension": self.model.dimension,
+                      "revision": uuid.uuid4().hex},
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,  # vectors always come from our model, never chromadb's default
+        )
+
+    def revision(self) -> str:
+        """Changes whenever the collection's content changes (BM25 rebuilds on it)."""
+        return str(self.stamp().get("revision", ""))
+
+    def bump_revision(self) -> None:
+        """After every write: readers (BM25, article list) rebuild what they derived."""
+        collection = self.collection()
+        collection.modify(metadata={**(collection.metadata or {}), "revision": uuid.uuid4().hex})
+
+    def drop(self) -> None:
+        """Delete the collection (for --rebuild). An embedded store that cannot be opened
+        (corrupted) is moved aside, not deleted, and a new one is started."""
+        try:
+            if self.collection() is not None:
+                self.client.delete_collection(self.settings.collection)
+        except AssistantError:
+            folder = self.settings.chroma_dir
+            if self.settings.chroma_url or not folder.is_dir():
+                raise
+            aside = folder.with_name(f"chroma.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+            folder.rename(aside)
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()  # chromadb caches the failed client per path
+            self._client = None
+            print(f"the store at {folder} could not be opened; moved it to {aside}", file=sys.stderr)
+
+    # -- reading ----------------------------------------------------------
+    def documents(self) -> list[dict]:
+        """One row per fully ingested document: the metadata of its first chunk."""
+        collection = self.collection()
+        if collection is None:
+            return []
+        rows = collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        return sorted(rows["metadatas"], key=lambda meta: meta["doc_id"])
+
+    def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict]]:
+        """Every chunk's id, text and metadata, read in pages."""
+        collection = self.collection()
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict] = []
+        total = collection.count() if collection is not None else 0
+        for offset in range(0, total, batch):
+            rows = collection.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            ids += rows["ids"]
+            texts += rows["documents"]
+            metas += rows["metadatas"]
+        return ids, texts, metas
+
+
+def _connect(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise AssistantError(f"ASSISTANT_CHROMA_URL {settings.chroma_url!r} is not a URL like http://localhost:8000")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise AssistantError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc.__class__.__name__}). "
+                f"Start it with `chroma run --path DIR --port PORT`, or unset ASSISTANT_CHROMA_URL "
+                f"to use the embedded store."
+            ) from exc
+        return client
+    path = settings.chroma_dir
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        raise AssistantError(
+            f"Cannot open the index at {path.resolve()}: {exc}. Check that the directory is writable "
+            f"(ASSISTANT_DATA_DIR), or run `assistant ingest --rebuild` if the store is corrupted."
+        ) from exc
+
+
