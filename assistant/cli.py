@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--test", type=Path, default=None, help="a held-out question file: judged with the fitted values, never fitted")
     calibrate.set_defaults(func=commands.cmd_calibrate)
 
+    retrieval = sub.add_parser("eval-retrieval", help="compare dense / BM25 / hybrid and the article context on the question files")
+    retrieval.add_argument("--out", type=Path, default=Path("eval/results/retrieval.md"))
+    retrieval.set_defaults(func=commands.cmd_eval_retrieval)
+
     bench = sub.add_parser("bench", help="ingest, search, answer, start-up and memory figures from the corpus to 100k chunks")
     bench.add_argument("--sizes", default="corpus,1000,10000,100000",
                        help="comma-separated: 'corpus' and synthetic chunk counts (default corpus,1000,10000,100000)")

@@ -153,6 +153,13 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_eval_retrieval(args) -> int:
+    from .evaluation.retrieval_modes import compare_retrieval
+
+    print("\n".join(compare_retrieval(load_settings(args), args.out)))
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench.run import run_bench
     from .llm.llamacpp import available, model_path

@@ -1,0 +1,64 @@
+"""Retrieval on the dev and test question files: dense / BM25 / hybrid, with the article context in
+no index, the BM25 index only, or both, and with the question's article references resolved or not.
+
+    assistant eval-retrieval            # writes eval/results/retrieval.md
+
+Each context setting gets its own index in a temporary folder (the corpus is ingested three times).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from ..articles import named_articles
+from ..config import PROJECT_DIR, Settings
+from ..index import Index
+from ..retrieval import Retriever
+from .metrics import retrieval_summary
+from .questions import load_questions
+
+FILES = {"dev": PROJECT_DIR / "eval" / "questions.jsonl", "test": PROJECT_DIR / "eval" / "questions-test.jsonl"}
+RETRIEVAL_TESTS = PROJECT_DIR / "tests" / "data" / "retrieval_questions.jsonl"
+
+
+def rows_for(retriever: Retriever, questions: list[dict], mode: str, references: bool) -> list[dict]:
+    rows = []
+    for q in questions:
+        docs = named_articles(q["question"], retriever.articles()) or None if references else None
+        passages = retriever.search(q["question"], mode=mode, doc_ids=docs)
+        rows.append({**q, "retrieved": [{"doc_id": p.doc_id} for p in passages]})
+    return rows
+
+
+def compare_retrieval(settings: Settings, out: Path) -> list[str]:
+    """Every configuration on every question file; writes the Markdown table to `out` and returns its lines."""
+    questions = {name: load_questions(path) for name, path in FILES.items()}
+    questions["retrieval-tests"] = [dict(q, answerable=True) for q in map(json.loads, RETRIEVAL_TESTS.read_text().splitlines())]
+    table = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for context in ("off", "bm25", "both"):
+            variant = settings.replace(data_dir=Path(tmp) / f"context-{context}", chroma_url="", chunk_context=context)
+            index = Index(variant)
+            index.ingest([variant.corpus_dir])
+            retriever = Retriever(index, variant)
+            for mode in ("dense", "bm25", "hybrid"):
+                for references in ((False, True) if context != "off" else (False,)):
+                    figures = {name: retrieval_summary(rows_for(retriever, qs, mode, references)) for name, qs in questions.items()}
+                    table.append((context, mode, references, figures))
+    lines = [
+        "# Retrieval: dense / BM25 / hybrid, article context, article references",
+        "",
+        "Command: `.venv/bin/assistant eval-retrieval` (answerable questions; document ranks as in eval/README.md).",
+        "",
+        "| article context in | mode | article references resolved | dev hit@1 | dev MRR | test hit@1 | test MRR | test hit@3 | tests/data hit@1 | tests/data MRR |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for context, mode, references, f in table:
+        lines.append(f"| {context} | {mode} | {'yes' if references else 'no'} | {f['dev']['hit@1']} | "
+                     f"{f['dev']['mrr']} | {f['test']['hit@1']} | {f['test']['mrr']} | {f['test']['hit@3']} | "
+                     f"{f['retrieval-tests']['hit@1']} | {f['retrieval-tests']['mrr']} |")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    return lines
