@@ -9,8 +9,8 @@ characters of trailing sentences at the start of the next chunk.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .corpus import Article
 
@@ -31,11 +31,17 @@ class Chunk:
         return f"{self.doc_id}#{self.index}"
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
+_THREAD = threading.local()
 
-    return pysbd.Segmenter(language="de", clean=False, char_span=True)
+
+def _segmenter():
+    """One pysbd Segmenter per thread: a Segmenter keeps the text it is splitting on itself, so
+    one shared by the app's concurrent answers returned another answer's sentence spans."""
+    if not hasattr(_THREAD, "segmenter"):
+        import pysbd
+
+        _THREAD.segmenter = pysbd.Segmenter(language="de", clean=False, char_span=True)
+    return _THREAD.segmenter
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

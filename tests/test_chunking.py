@@ -1,7 +1,7 @@
 import pytest
+from conftest import DOC_IDS
 
 from assistant.chunking import chunk_article, chunk_text, sentence_spans
-from conftest import DOC_IDS
 
 
 def sentences(text):
@@ -86,3 +86,15 @@ def test_a_sentence_longer_than_the_limit_is_cut_at_a_space():
 def test_empty_text_gives_no_chunks():
     assert chunk_text("", 600, 120) == []
     assert chunk_text("\n\n  \n", 600, 120) == []
+
+
+def test_sentence_spans_are_the_same_from_concurrent_threads(articles):
+    """The app answers several questions at once: a shared pysbd Segmenter handed one thread
+    another thread's sentence spans (wrong quotes under load)."""
+    import concurrent.futures
+
+    texts = [p for a in articles.values() for p in a.text.split("\n\n") if len(p) > 200]
+    expected = {t: sentence_spans(t) for t in texts}
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda t: (t, sentence_spans(t)), texts * 5))
+    assert all(spans == expected[t] for t, spans in results)
