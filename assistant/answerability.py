@@ -8,6 +8,7 @@ Two features decide it, both explainable and printed with every decision:
   its neighbours): "employees of Roland Berger" needs both. German terms match by stem
   or inside a compound; a term that does not (an English word against German text)
   matches by the e5 similarity of the two words.
+In German questions nouns count fully and other words half (term_weights).
 The share of terms that must be covered and the word-similarity bar are settings,
 cross-validated on the dev questions (assistant/evaluation/calibrate.py).
 """
@@ -58,8 +59,12 @@ _QUESTION_WORDS = (
     # English verbs and fillers that carry no content against German text
     "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
-    "kind share percentage proportion number amount"
+    "kind share percentage proportion number amount "
+    "rolle spielt spielen spielte"  # "Welche Rolle spielt …" is the German "What role does … play"
 ).split()
+# Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.
+_ORDINAL_WORD = re.compile(r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|letzt)(e|er|es|en|em)?|"
+                           r"zwei|drei|vier|fünf|sechs|sieben|neun|zehn", re.I)
 # Units of a number question: the thing counted is the word after them.
 _UNITS = "prozent percent percentage share anteil proportion number anzahl zahl amount betrag".split()
 # English words every article is about (the German ones come from the corpus itself).
@@ -128,7 +133,9 @@ class AnswerabilityCheck:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
         _, type_found, window, matched = best
         missing = [terms[t] for t in terms if t not in matched]
-        coverage = 1.0 - len(missing) / len(terms) if terms else 1.0
+        weights = term_weights(question, terms, focus)
+        total = sum(weights.values())
+        coverage = 1.0 - sum(weights[t] for t in terms if t not in matched) / total if total else 1.0
         reasons = []
         from .language import german_probability
 
@@ -177,6 +184,21 @@ def surface_words(text: str) -> dict[str, str]:
 
     words = [w for w in WORD.findall(text) if w.lower() not in _stopwords()]
     return dict(zip(_stemmer().stemWords([w.lower() for w in words]), words))
+
+
+def term_weights(question: str, terms: dict[str, str], focus: str | None = None) -> dict[str, float]:
+    """How much each term counts towards coverage. In a German question a noun (capitalised, not the
+    first word) names the thing asked about and counts fully; verbs, adjectives and adverbs are
+    what a paraphrase changes ("geredet" for "diskutiert") and count half. English has no such
+    mark: every term counts fully. The asked-about thing of a number or date question, and an ordinal
+    or number word, count fully."""
+    from .language import german_probability
+
+    if german_probability(question) < 0.5:
+        return {t: 1.0 for t in terms}
+    first = next(iter(re.findall(r"[^\W\d_]+", question)), "")
+    return {t: 1.0 if (word[:1].isupper() and word != first) or t == focus or _ORDINAL_WORD.fullmatch(word) else 0.5
+            for t, word in terms.items()}
 
 
 def focus_term(question: str, terms: dict[str, str]) -> str | None:

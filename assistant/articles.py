@@ -81,6 +81,8 @@ class ArticleInfo:
         return " · ".join(p for p in parts if p)
 
 
+_DETERMINER = r"(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]em|[Dd]en|[Dd]es|[Ee]ine[rms]?|[Tt]he|[Tt]his|[Tt]hat)"
+_MODIFIER = r"(?!(?:im|in|of|on|zu|zum|zur|und|and|oder|or|von|vom|über|about|aus|from|mit|with)\b)[a-zäöüß][\w-]*"
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“‚‘»«]{8,120})[\"'“”‘’«»]")
 
 
@@ -104,6 +106,9 @@ def without_names(question: str, articles: list[ArticleInfo]) -> str:
     for phrases in naming_phrases(question, articles).values():
         for phrase in sorted(phrases, key=len, reverse=True):
             pattern = r"[\s-]+".join(re.escape(w) for w in phrase.split())
+            # "der ironischen Checkliste", "the tongue-in-cheek checklist": the words between the
+            # article and the name describe the article too (lower-case: adjectives, not nouns)
+            question = re.sub(rf"(?<!\w)({_DETERMINER}\s+)(?:{_MODIFIER}\s+){{1,3}}(?=(?i:{pattern})(?!\w))", r"\1", question)
             question = re.sub(rf"(?<!\w){pattern}(?!\w)", " ", question, flags=re.IGNORECASE)
     return question
 

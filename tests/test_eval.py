@@ -18,13 +18,13 @@ TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 CI_GATE = {
     "hit@1": 0.82,  # measured 0.86 (dev 0.979)
     "mrr": 0.87,  # measured 0.91 (dev 0.989)
-    "fact_recall": 0.44,  # measured 0.48 (dev 0.809)
+    "fact_recall": 0.42,  # measured 0.46 (dev 0.798)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.62,  # measured 0.667: near-miss 0.625, far 0.833 (dev 0.857)
+    "refusal_accuracy": 0.65,  # measured 0.70: near-miss 0.625, far 1.0 (dev 0.929)
     "answer_language_match": 0.92,  # measured 0.95
 }
-MAX_FALSE_REFUSAL_RATE = 0.36  # measured 0.32 (16 of 50; dev 0.043): the open defect, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.34  # measured 0.30 (15 of 50; dev 0.043): the open defect, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():
