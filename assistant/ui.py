@@ -17,7 +17,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from .config import PROJECT_DIR, Settings, offline_environment
+from .config import PROJECT_DIR, Settings, load_settings, offline_environment
 from .corpus import load_articles
 from .errors import AssistantError
 from .llm import BACKENDS, default_backend_name
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     offline_environment()
     try:
-        launch(Settings(), args.host, args.port, args.no_auth)
+        launch(load_settings(), args.host, args.port, args.no_auth)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

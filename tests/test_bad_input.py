@@ -58,3 +58,45 @@ def test_a_corrupted_store_gets_a_clear_message_and_rebuild_keeps_a_copy(tmp_pat
     assert rebuilt.returncode == 0 and "31 chunks added" in rebuilt.stdout, rebuilt.stderr
     assert list(data.glob("chroma.unreadable-*"))  # the damaged store is kept, not deleted
     assert run_cli("--data-dir", str(data), "search", "Budget", "--json").returncode == 0
+
+
+def test_bad_settings_are_named_one_line_each(monkeypatch, capsys, tmp_path):
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ASSISTANT_K", "0")
+    monkeypatch.setenv("ASSISTANT_CHUNK_SIZE", "10")
+    monkeypatch.setenv("ASSISTANT_UI_PORT", "99999")
+    assert main(["ask", "Was bedeutet socius?"]) == 2
+    err = capsys.readouterr().err
+    assert "ASSISTANT_K (retrieval.k) = '0'" in err and "ASSISTANT_CHUNK_SIZE (ingest.chunk_size) = '10'" in err
+    assert "ASSISTANT_UI_PORT (ui.port) = '99999'" in err and "Traceback" not in err
+    assert not (tmp_path / "chroma").exists()  # nothing was built from bad settings
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("gate_threshold = 0.8\nk = \n", "not valid TOML: Invalid value (at line 2, column 5)"),
+    ("gate_treshold = 0.8\n", "unknown settings: gate_treshold"),
+    ("[ui]\nprot = 8000\n", "ui.prot: unknown setting"),
+    ("chunk_overlap = 400\n", "ingest: chunk_overlap (400) must be at most half of chunk_size (600)"),
+])
+def test_config_file_errors_name_the_file_and_the_problem(monkeypatch, capsys, tmp_path, content, expected):
+    from assistant.cli import main
+
+    config = tmp_path / "assistant.toml"
+    config.write_text(content)
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(config))
+    assert main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and (str(config) in err or expected.startswith("ingest"))
+
+
+def test_config_file_values_and_tables_are_read(monkeypatch, tmp_path):
+    from assistant.config import load_settings
+
+    config = tmp_path / "assistant.toml"
+    config.write_text("k = 7\ngate_threshold = 0.8\n[ui]\nport = 8111\n")
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(config))
+    monkeypatch.setenv("ASSISTANT_GATE_THRESHOLD", "0.82")  # the environment wins over the file
+    settings = load_settings()
+    assert (settings.retrieval.k, settings.gate.threshold, settings.ui.port) == (7, 0.82, 8111)
