@@ -19,7 +19,7 @@ from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
 from .llm.extractive import partial_answer
 from .prompts import REFUSAL
-from .question import clean_question, question_language
+from .question import NO_WORDS, answer_language, clean_question, has_words
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
 from .retrieval import Passage, Retriever
 from .verify import verify
@@ -60,10 +60,14 @@ class Assistant:
         """Yields answer text pieces as they are produced, then the verified AnswerResult."""
         history = history or []
         question, notice = clean_question(question)
-        lang = question_language(question)
+        lang, foreign = answer_language(question)  # another language: answered in English, with a notice
         chosen = self.backend(backend)
         mode = mode or ("hybrid" if self.settings.retrieval.hybrid else "dense")
-        draft = Draft(question=question, language=lang, backend=chosen.name, model=chosen.model, notice=notice)
+        draft = Draft(question=question, language=lang, backend=chosen.name, model=chosen.model,
+                      notice=" ".join(n for n in (notice, foreign) if n) or None)
+        if not has_words(question):
+            yield from draft.finish(Answer(NO_WORDS, refused=True, refusal_reason="the question has no words"))
+            return
 
         standalone = condense(chosen, question, history, lang)
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
@@ -75,7 +79,7 @@ class Assistant:
             yield from draft.finish(self._metadata_answer(*asked_about, lang, draft))
             return
         gate_passages = passages if mode != "bm25" else self.retriever.search(standalone, mode="dense", doc_ids=doc_filter)
-        decision = self.retriever.gate(standalone, gate_passages)
+        decision = self.retriever.gate(standalone, gate_passages, cross_language=lang != "de")
         draft.timings.retrieval_s = draft.elapsed()
         if not decision.relevant or not passages:
             yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=decision.reason or "no passage"))

@@ -1,4 +1,4 @@
-"""Offline language detection (German vs English) with lingua."""
+"""Offline language detection with lingua: German vs English, and whether a question is in another language."""
 
 from __future__ import annotations
 
@@ -24,3 +24,28 @@ def german_probability(text: str) -> float:
 def detect_language(text: str) -> str:
     """"de" or "en"; German wins ties, since the corpus is German."""
     return "de" if german_probability(text) >= 0.5 else "en"
+
+
+# Languages a user of a German/English assistant is likely to type instead (lingua's names).
+OTHER_LANGUAGES = ("FRENCH", "SPANISH", "ITALIAN", "DUTCH", "PORTUGUESE", "POLISH", "TURKISH", "RUSSIAN", "SWEDISH",
+                   "DANISH", "CZECH", "CHINESE", "JAPANESE", "ARABIC")
+
+
+@lru_cache(maxsize=1)
+def _wide_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [Language.GERMAN, Language.ENGLISH] + [getattr(Language, name) for name in OTHER_LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.25).build()
+
+
+def foreign_language(text: str) -> str | None:
+    """The language's English name when the text is confidently neither German nor English (needs three
+    words or a non-Latin script: short questions are too easily mistaken), else None."""
+    words = text.split()
+    if len(words) < 3 and all(c.isascii() or not c.isalpha() or c in "äöüßÄÖÜ" for c in text):
+        return None
+    language = _wide_detector().detect_language_of(text)
+    if language is None or language.name in ("GERMAN", "ENGLISH"):
+        return None
+    return language.name.capitalize()

@@ -1,11 +1,16 @@
-"""The user's question as typed: cleaned, bounded, and its language."""
+"""The user's question as typed: cleaned, bounded, its language, and whether it has words at all."""
 
 from __future__ import annotations
 
+import re
+
 from .errors import AssistantError
-from .language import german_probability
+from .language import foreign_language, german_probability
 
 MAX_QUESTION_CHARS = 2000
+NO_WORDS = ("Das ist keine Frage in Worten. Bitte fragen Sie auf Deutsch oder Englisch. / "
+            "That is not a question in words. Please ask in German or English.")
+FOREIGN_NOTICE = "Questions are answered in German or English; this one looks {language}, so the answer is in English."
 
 
 def question_language(question: str) -> str:
@@ -22,3 +27,17 @@ def clean_question(question: str) -> tuple[str, str | None]:
                   f"The question was {len(question):,} characters long; only the first {MAX_QUESTION_CHARS:,} are used.")
         return question[:MAX_QUESTION_CHARS], notice
     return question, None
+
+
+def has_words(question: str) -> bool:
+    """False for repeated letters ("aaaa…", "hahaha"), emoji, digits or punctuation only."""
+    words = re.findall(r"[^\W\d_]{2,}", question.lower())
+    return any(len(set(w)) >= 2 and not re.fullmatch(r"(.{1,3})\1{2,}", w) for w in words)
+
+
+def answer_language(question: str) -> tuple[str, str | None]:
+    """("de" or "en", a notice when the question is in another language: it is answered in English)."""
+    other = foreign_language(question)
+    if other:
+        return "en", FOREIGN_NOTICE.format(language=other)
+    return question_language(question), None

@@ -177,16 +177,16 @@ class Retriever:
             )
         return passages
 
-    def gate(self, question: str, passages: list[Passage] | None = None) -> GateDecision:
+    def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,
         with a lower bar for English questions (they score lower against German text).
         A number in the question (a year, a figure) that no passage contains means the
-        articles do not speak about it."""
+        articles do not speak about it. `cross_language`: the question is not German (default: by lingua)."""
         if passages is None:
             passages = self.search(question, mode="dense")
         best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
         threshold = self.settings.gate.threshold
-        if german_probability(question) < 0.5:
+        if german_probability(question) < 0.5 if cross_language is None else cross_language:
             threshold -= self.settings.gate.english_offset
         if best < threshold:
             return GateDecision(False, best, threshold, "best passage below the threshold")

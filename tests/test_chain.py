@@ -104,3 +104,21 @@ def test_interactive_chat_keeps_the_conversation(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "answers by: extractive" in done.stdout
     assert done.stdout.count("Quellen:") == 2 and "drei Jahre" in done.stdout
+
+
+@pytest.mark.parametrize("question", ["a" * 2000, "hahahahaha", "😀😀😀 🙈", "??? !!! ...", "1234 5678"])
+def test_a_question_without_words_is_refused_as_such(assistant, question):
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused and result.refusal_reason == "the question has no words"
+    assert result.answer.startswith("Das ist keine Frage in Worten") and not result.citations and not result.retrieved
+
+
+@pytest.mark.parametrize("question, language, doc", [
+    ("Quel rôle a joué le earned media dans la première victoire électorale de Barack Obama ?", "French", "004_c2c9fdd1f531437e"),
+    ("¿Qué significa la palabra latina socius?", "Spanish", "000_d8e9858a35932665"),
+])
+def test_a_question_in_another_language_is_answered_in_english_with_a_notice(assistant, question, language, doc):
+    result = assistant.ask(question, backend="extractive")
+    assert result.language == "en" and language in result.notice and "German or English" in result.notice
+    assert not result.refused and result.citations[0].doc_id == doc
+    assert result.answer.startswith("The articles are in German")
