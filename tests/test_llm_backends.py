@@ -3,6 +3,8 @@ real parts: a tiny random-weight GGUF in llama-cpp-python and in `python -m llam
 (fixtures in conftest.py). The real Qwen models are measured in eval/results/compare."""
 
 import shutil
+import subprocess
+import sys
 
 from assistant.chain import Assistant, Turn
 from assistant.llm import default_backend_name
@@ -42,3 +44,12 @@ def test_an_installed_local_model_becomes_the_default_backend(tmp_path, tiny_mod
     shutil.copy(tiny_model, settings.models_dir / "tiny.gguf")
     assert default_backend_name(settings) == "llamacpp"
     assert default_backend_name(settings.replace(**{"backend": "openai"})) == "openai"
+
+
+def test_a_process_that_used_the_local_model_exits_without_a_traceback(tiny_model):
+    # Held only by load_llama's cache, as in the app: freed during the interpreter's teardown.
+    code = ("from assistant.llm.llamacpp import load_llama\n"
+            f"load_llama({str(tiny_model)!r}, 512, 1).create_completion('Hallo', max_tokens=2)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr

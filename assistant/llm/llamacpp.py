@@ -6,6 +6,7 @@ LangChain one lives in langchain-community, which is being sunset.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
@@ -31,7 +32,24 @@ def load_llama(path: str, n_ctx: int, n_threads: int):
     """Loaded once per process and path: loading takes seconds."""
     from llama_cpp import Llama
 
+    atexit.unregister(_close_models)  # registered once, however many models are loaded
+    atexit.register(_close_models)
     return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+
+
+def _close_models() -> None:
+    """Free every llama.cpp model before the interpreter tears its modules down: a Llama freed
+    later prints "Exception ignored in Llama.__del__ … 'NoneType' object is not callable"."""
+    import gc
+
+    from llama_cpp import Llama
+
+    for thing in gc.get_objects():
+        if isinstance(thing, Llama):
+            try:
+                thing.close()
+            except Exception:
+                pass  # a model whose loading failed half-way has less to free
 
 
 class ChatLlamaCpp(BaseChatModel):
