@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--out", type=Path, default=Path("eval/results/retrieval.md"))
     retrieval.set_defaults(func=commands.cmd_eval_retrieval)
 
+    verifier = sub.add_parser("eval-verifier", help="precision and recall of the sentence verifier on eval/support-pairs.jsonl")
+    verifier.add_argument("--out", type=Path, default=Path("eval/results"))
+    verifier.set_defaults(func=commands.cmd_eval_verifier)
+
     bench = sub.add_parser("bench", help="ingest, search, answer, start-up and memory figures from the corpus to 100k chunks")
     bench.add_argument("--sizes", default="corpus,1000,10000,100000",
                        help="comma-separated: 'corpus' and synthetic chunk counts (default corpus,1000,10000,100000)")

@@ -160,6 +160,16 @@ def cmd_eval_retrieval(args) -> int:
     return 0
 
 
+def cmd_eval_verifier(args) -> int:
+    from .evaluation.verifier import measure, write_report
+
+    figures, rows = measure(load_settings(args))
+    o = figures["overall"]
+    print(f"verifier on {o['pairs']} labelled pairs: precision {o['precision']} recall {o['recall']} accuracy {o['accuracy']}")
+    print(f"report: {write_report(figures, rows, args.out)}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench.run import run_bench
     from .llm.llamacpp import available, model_path

@@ -85,7 +85,25 @@ _STOP: frozenset[str] | None = None
 
 
 def answer_sentences(answer: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in sentence_spans(answer) if any(c.isalnum() for c in answer[s:e])]
+    """The sentences of a generated answer. A citation after the full stop ("… gemeinsam. [1]")
+    belongs to the sentence before it, and a quoted question ("„Ein Ziel? Wofür?“ fragt …")
+    does not end the sentence that quotes it."""
+    spans: list[list[int]] = []
+    for s, e in sentence_spans(answer):
+        piece = answer[s:e]
+        if spans and (_ONLY_CITATIONS.fullmatch(piece) or _open_quote(answer[spans[-1][0]:spans[-1][1]])):
+            spans[-1][1] = e
+        else:
+            spans.append([s, e])
+    return [(s, e) for s, e in spans if any(c.isalnum() for c in answer[s:e])]
+
+
+_ONLY_CITATIONS = re.compile(r"[\s.,;:!?]*(\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+[.!?]?\s*")
+
+
+def _open_quote(text: str) -> bool:
+    """A quotation opened in the text and not closed yet."""
+    return text.count("„") > text.count("“") or text.count('"') % 2 == 1 or text.count("»") > text.count("«")
 
 
 def score_sentences(answer: str, passages: list[str], embeddings, threshold: float, threshold_en: float) -> list[SentenceSupport]:

