@@ -104,6 +104,7 @@ class Assistant:
             error = f"{exc.__class__.__name__}: {str(exc)[:200]}"
         if answer is None:
             answer = verify("".join(pieces), error, standalone, passages, lang, chosen.name, self.settings, self.index.model.embeddings)
+            answer.raw_answer = "".join(pieces)
             if answer.fallback:
                 yield "\n\n" + answer.text
         yield draft.result(answer)

@@ -51,6 +51,7 @@ class AnswerResult:
     refusal_reason: str | None = None  # why the question was refused (gate, answerability, metadata)
     answerability: Answerability | None = None
     reader: list[int] | None = None  # the LLM reader's chosen candidate sentences ([] = none answers)
+    raw_answer: str | None = None  # the model's own text before verification (None: no model wrote it), for audits
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -73,6 +74,7 @@ class Answer:
     fallback: str | None = None
     invalid_citations: list[int] = field(default_factory=list)
     refusal_reason: str | None = None
+    raw_answer: str | None = None
 
 
 class Draft:
@@ -95,7 +97,8 @@ class Draft:
         self.timings.total_s = self.elapsed()
         return AnswerResult(answer=answer.text, refused=answer.refused, citations=answer.citations,
                             sentences=answer.sentences, fallback=answer.fallback, invalid_citations=answer.invalid_citations,
-                            refusal_reason=answer.refusal_reason, timings=self.timings, **self.fields)
+                            refusal_reason=answer.refusal_reason, raw_answer=answer.raw_answer, timings=self.timings,
+                            **self.fields)
 
     def finish(self, answer: Answer) -> Iterator[str | AnswerResult]:
         """An answer decided before generation (metadata, refusal): its text, then the result."""

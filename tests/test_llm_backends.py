@@ -23,6 +23,7 @@ def test_llamacpp_in_process_streams_and_the_verifier_catches_random_text(ready_
     # Random weights produce nothing the passages support: labelled extractive fallback.
     assert result.fallback and "nicht mit den Artikeln belegen" in result.fallback
     assert result.answer.startswith("Hinweis:") and "70 Prozent" in result.answer
+    assert result.raw_answer and result.raw_answer == "".join(events[:-2])  # what the model wrote, kept for audits
 
 
 def test_openai_backend_against_a_real_openai_compatible_server(ready_index, llama_server):

@@ -24,6 +24,7 @@ def result_row(question: dict, result, latency: float) -> dict:
         "facts": question["facts"],
         "style": question.get("style"),
         "answer": result.answer,
+        "raw_answer": result.raw_answer,  # the model's text before verification: every fallback can be audited
         "refusal_reason": result.refusal_reason,
         "reader": result.reader,
         "answer_lang": answer_language(result.answer),

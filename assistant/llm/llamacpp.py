@@ -45,7 +45,7 @@ def _close_models() -> None:
     from llama_cpp import Llama
 
     for thing in gc.get_objects():
-        if isinstance(thing, Llama):
+        if issubclass(type(thing), Llama):  # type(), not isinstance(): some torch objects warn on __class__
             try:
                 thing.close()
             except Exception:
