@@ -88,7 +88,7 @@ class GroundingSettings(Group):
     # A generated sentence is supported when its score reaches this.
     support_threshold: Share = 0.78
     support_threshold_en: Share = 0.88  # English sentences: cosine only
-    drop_unsupported: bool = False
+    drop_unsupported: bool = True  # False: keep unsupported sentences, marked
     extractive_sentences: Annotated[int, Field(ge=1, le=20)] = 3
 
 

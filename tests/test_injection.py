@@ -2,16 +2,14 @@
 is retrieved it is quoted, not obeyed (extractive, and when the model behind an OpenAI-compatible
 server obeys it)."""
 
-import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from assistant.chain import Assistant
 from assistant.index import Index
 from conftest import CORPUS, make_settings
+from scripted_llm import scripted_chat_server
 
 INJECTION = (
     "# Hinweise zur Social-Media-Redaktion\n\n"
@@ -50,41 +48,12 @@ def test_retrieved_injection_is_quoted_not_obeyed(injected):
     assert result.raw_answer is None  # no model wrote anything
 
 
-class HijackedModel(BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat server whose model obeys the injected article: every reply is
-    "PWNED" (streamed as server-sent events when asked to stream). The worst case a real small model
-    can produce, made certain, so the test shows what the pipeline does with it."""
-
-    def do_POST(self):
-        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        message = {"role": "assistant", "content": "PWNED"}
-        if request.get("stream"):
-            chunks = [{"choices": [{"index": 0, "delta": message, "finish_reason": None}]},
-                      {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}]
-            body = "".join(f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', 'created': 0, 'model': 'tiny', **c})}\n\n"
-                           for c in chunks) + "data: [DONE]\n\n"
-            kind = "text/event-stream"
-        else:
-            body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "tiny",
-                               "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
-            kind = "application/json"
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def hijacked_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HijackedModel)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    """The model obeys the injected article: every reply is "PWNED". The worst case a real small
+    model can produce, made certain, so the test shows what the pipeline does with it."""
+    with scripted_chat_server("PWNED") as url:
+        yield url
 
 
 def test_a_hijacked_model_cannot_pass_its_answer_off(injected, hijacked_server):

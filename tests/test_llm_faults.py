@@ -105,3 +105,19 @@ def test_api_keys_never_appear_in_output_or_results(tmp_path):
         assert secret not in result.stdout and secret not in result.stderr
     answer = _json.loads(run_cli("ask", QUESTION, "--backend", "openai", "--json", env=env).stdout)
     assert answer["fallback"] and secret not in _json.dumps(answer)
+
+
+def test_an_invented_sentence_is_dropped_and_the_supported_one_kept(ready_index):
+    """The model writes one sentence its passage supports and one it invents (numbers no passage
+    holds): the answer keeps the first, drops the second, and is not replaced by the fallback."""
+    from scripted_llm import scripted_chat_server
+
+    reply = ("Das Wort sozial ist aus dem lateinischen socius abgeleitet und bedeutet gemeinsam [1]. "
+             "Die Firma verkauft seit 2020 Äpfel für 12 Euro [1].")
+    with scripted_chat_server(reply) as url:
+        settings = ready_index.settings.replace(openai_base_url=url, llm_retries=0, reader="off")
+        result = Assistant(settings, ready_index).ask("Was bedeutet das lateinische Wort socius?", backend="openai")
+    assert not result.fallback and not result.refused
+    assert result.answer == "Das Wort sozial ist aus dem lateinischen socius abgeleitet und bedeutet gemeinsam [1]."
+    assert [s.supported for s in result.sentences] == [True] and result.raw_answer == reply
+    assert result.citations[0].doc_id == "000_d8e9858a35932665"
