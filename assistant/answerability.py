@@ -23,6 +23,7 @@ import numpy as np
 
 from .chunking import sentence_spans
 from .grounding import content_words
+from .language import german_probability
 
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
@@ -133,13 +134,12 @@ class AnswerabilityCheck:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
         _, type_found, window, matched = best
         missing = [terms[t] for t in terms if t not in matched]
-        weights = term_weights(question, terms, focus)
+        german = german_probability(question) >= 0.5
+        weights = term_weights(question, terms, focus, german)
         total = sum(weights.values())
         coverage = 1.0 - sum(weights[t] for t in terms if t not in matched) / total if total else 1.0
         reasons = []
-        from .language import german_probability
-
-        if coverage < (self.min_coverage if german_probability(question) >= 0.5 else self.min_coverage_en):
+        if coverage < (self.min_coverage if german else self.min_coverage_en):
             reasons.append(f"the evidence does not mention: {', '.join(missing)}")
         if not type_found:
             reasons.append(f"the evidence holds no {kind}")
@@ -186,15 +186,13 @@ def surface_words(text: str) -> dict[str, str]:
     return dict(zip(_stemmer().stemWords([w.lower() for w in words]), words))
 
 
-def term_weights(question: str, terms: dict[str, str], focus: str | None = None) -> dict[str, float]:
+def term_weights(question: str, terms: dict[str, str], focus: str | None = None, german: bool | None = None) -> dict[str, float]:
     """How much each term counts towards coverage. In a German question a noun (capitalised, not the
     first word) names the thing asked about and counts fully; verbs, adjectives and adverbs are
     what a paraphrase changes ("geredet" for "diskutiert") and count half. English has no such
     mark: every term counts fully. The asked-about thing of a number or date question, and an ordinal
-    or number word, count fully."""
-    from .language import german_probability
-
-    if german_probability(question) < 0.5:
+    or number word, count fully. `german`: the question's language when the caller knows it."""
+    if not (german_probability(question) >= 0.5 if german is None else german):
         return {t: 1.0 for t in terms}
     first = next(iter(re.findall(r"[^\W\d_]+", question)), "")
     return {t: 1.0 if (word[:1].isupper() and word != first) or t == focus or _ORDINAL_WORD.fullmatch(word) else 0.5

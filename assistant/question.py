@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 
 from .errors import AssistantError
-from .language import foreign_language, german_probability
+from .language import detect_language, foreign_language
 
 MAX_QUESTION_CHARS = 2000
 NO_WORDS = ("Das ist keine Frage in Worten. Bitte fragen Sie auf Deutsch oder Englisch. / "
             "That is not a question in words. Please ask in German or English.")
 FOREIGN_NOTICE = "Questions are answered in German or English; this one looks {language}, so the answer is in English."
-
-
-def question_language(question: str) -> str:
-    return "de" if german_probability(question) >= 0.5 else "en"
 
 
 def clean_question(question: str) -> tuple[str, str | None]:
@@ -40,4 +36,4 @@ def answer_language(question: str) -> tuple[str, str | None]:
     other = foreign_language(question)
     if other:
         return "en", FOREIGN_NOTICE.format(language=other)
-    return question_language(question), None
+    return detect_language(question), None

@@ -186,7 +186,9 @@ class Retriever:
             passages = self.search(question, mode="dense")
         best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
         threshold = self.settings.gate.threshold
-        if german_probability(question) < 0.5 if cross_language is None else cross_language:
+        if cross_language is None:
+            cross_language = german_probability(question) < 0.5
+        if cross_language:
             threshold -= self.settings.gate.english_offset
         if best < threshold:
             return GateDecision(False, best, threshold, "best passage below the threshold")

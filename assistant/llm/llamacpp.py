@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+import weakref
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -32,24 +33,20 @@ def load_llama(path: str, n_ctx: int, n_threads: int):
     """Loaded once per process and path: loading takes seconds."""
     from llama_cpp import Llama
 
-    atexit.unregister(_close_models)  # registered once, however many models are loaded
-    atexit.register(_close_models)
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+    llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+    _LOADED.add(llama)
+    return llama
 
 
+_LOADED: weakref.WeakSet = weakref.WeakSet()  # every model load_llama made that is still alive
+
+
+@atexit.register
 def _close_models() -> None:
-    """Free every llama.cpp model before the interpreter tears its modules down: a Llama freed
+    """Free the loaded models before the interpreter tears its modules down: a Llama freed
     later prints "Exception ignored in Llama.__del__ … 'NoneType' object is not callable"."""
-    import gc
-
-    from llama_cpp import Llama
-
-    for thing in gc.get_objects():
-        if issubclass(type(thing), Llama):  # type(), not isinstance(): some torch objects warn on __class__
-            try:
-                thing.close()
-            except Exception:
-                pass  # a model whose loading failed half-way has less to free
+    for llama in list(_LOADED):
+        llama.close()
 
 
 class ChatLlamaCpp(BaseChatModel):
