@@ -7,10 +7,14 @@ revision it was built from, and rebuilt only when that revision changes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from . import faults
 
 STOPWORDS = "de"  # bm25s's German stopword list; English questions hit few German words anyway
 
@@ -50,20 +54,26 @@ class BM25Index:
         return cls(retriever, chunk_ids, revision)
 
     def save(self, folder: Path) -> None:
-        """Write to a temporary folder, then swap it in, so readers never see half an index."""
+        """Write to a temporary folder, then swap it in, so readers never see half an index.
+        The temporary name is unique: two processes may save at the same time."""
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         tmp.mkdir()
-        if self.chunk_ids:
-            self._retriever.save(str(tmp))
-        (tmp / "chunk_ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.chunk_ids}))
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            if self.chunk_ids:
+                self._retriever.save(str(tmp))
+            (tmp / "chunk_ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.chunk_ids}))
+            faults.wrote("bm25 files")
+            old = folder.with_name(f"{folder.name}.old-{uuid.uuid4().hex[:8]}")
+            if folder.exists():
+                folder.rename(old)
+                faults.wrote("bm25 old moved aside")
+            tmp.rename(folder)
+            faults.wrote("bm25 swapped in")
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        _remove_leftovers(folder)
 
     @classmethod
     def load(cls, folder: Path, revision: str) -> "BM25Index | None":
@@ -75,6 +85,8 @@ class BM25Index:
             if saved["revision"] != revision:
                 return None
             retriever = bm25s.BM25.load(str(folder)) if saved["ids"] else bm25s.BM25()
+            if json.loads((folder / "chunk_ids.json").read_text())["revision"] != revision:
+                return None  # another process swapped in a newer index while this one read
         except (OSError, ValueError, KeyError):
             return None
         return cls(retriever, saved["ids"], revision)
@@ -88,3 +100,39 @@ class BM25Index:
         k = min(k, len(self.chunk_ids))
         docs, scores = self._retriever.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         return [BM25Hit(self.chunk_ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary folders of savers that died (SIGKILL) before they could clean up."""
+    for leftover in folder.parent.glob(f"{folder.name}.*-*"):
+        kind, _, rest = leftover.name[len(folder.name) + 1 :].partition("-")
+        pid = rest.split("-")[0]
+        if kind == "old" or (kind == "tmp" and pid.isdigit() and not _alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def current_bm25(store, revision: str) -> BM25Index:
+    """The BM25 index of the store's chunks at `revision`: loaded from the data directory if it
+    was saved for that revision, else built from the store and saved."""
+    from .store import embedded_text
+
+    folder = store.settings.bm25_dir
+    bm25 = BM25Index.load(folder, revision)
+    if bm25 is None:
+        ids, texts, metas = store.all_chunks()
+        bm25 = BM25Index.build(ids, [embedded_text(t, m, store.settings, dense=False) for t, m in zip(texts, metas)], revision)
+        try:
+            bm25.save(folder)
+        except OSError:
+            pass  # a read-only or full data directory still searches, it just rebuilds next time
+    return bm25

@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
     ingest.add_argument("--rebuild", action="store_true", help="delete the index and embed everything again")
     ingest.add_argument("--no-prune", action="store_true", help="keep documents whose files were deleted")
+    ingest.add_argument("--replace", action="store_true", help="let these files replace indexed articles of the same id that come from other files")
+    ingest.add_argument("--wait", action="store_true", help="wait for another running ingest instead of stopping")
     ingest.set_defaults(func=commands.cmd_ingest)
 
     search = sub.add_parser("search", help="find the passages that best match a question")

@@ -29,17 +29,19 @@ def cmd_ingest(args) -> int:
     if not paths:
         raise AssistantError("Nothing to ingest: none of the given paths exists.")
     index = Index(settings)
-    if args.rebuild:
-        index.drop()
-        print(f"rebuilding the index at {index.location}", file=sys.stderr)
     started = time.perf_counter()
-    report = index.ingest(paths, progress=progress_bar(), prune=not args.no_prune)
+    wait = -1 if args.wait else 0
+    if args.rebuild:
+        print(f"rebuilding the index at {index.location}", file=sys.stderr)
+        report = index.rebuild(paths, progress=progress_bar(), wait=wait)
+    else:
+        report = index.ingest(paths, progress=progress_bar(), prune=not args.no_prune, replace=args.replace, wait=wait)
     for skip in report.skipped:
         print(f"skipped {skip.path}: {skip.reason}", file=sys.stderr)
     for doc_id in report.removed_documents:
         print(f"removed {doc_id}: its file no longer exists", file=sys.stderr)
     print(f"{report.summary()} in {time.perf_counter() - started:.2f} s")
-    return 0 if report.documents or not report.skipped else 1
+    return 1 if report.conflicts or (report.skipped and not report.documents) else 0
 
 
 def cmd_search(args) -> int:

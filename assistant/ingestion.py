@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import faults
 from .chunking import Chunk, chunk_article
 from .config import Settings
 from .corpus import Article, Skipped, article_context, load_articles
@@ -32,7 +33,8 @@ class IngestReport:
     unchanged: int = 0
     documents: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # conflicts included, with their reason
+    conflicts: list[str] = field(default_factory=list)  # document ids refused: taken by another file
     write_seconds: float = 0.0  # embedding and storing the changed chunks
 
     @property
@@ -90,16 +92,22 @@ def marker(article: Article, doc_hash: str, n_chunks: int, settings: Settings) -
             "text_hash": article.text_hash, "pipeline": pipeline_key(settings)}
 
 
-def ingest(store: Store, paths: list[Path], progress: Progress | None = None, prune: bool = True) -> IngestReport:
+def ingest(store: Store, paths: list[Path], progress: Progress | None = None, prune: bool = True,
+           replace: bool = False, recovered: bool = False) -> IngestReport:
     """Add or update the articles in `paths`; with `prune`, drop documents whose
-    file under one of the given directories no longer exists."""
+    file under one of the given directories no longer exists. A document id that another
+    existing file already holds in the index is refused unless `replace`. With `recovered`
+    (the last writer died while writing), chunks of documents it left unfinished are deleted.
+    The caller holds the write lock (Index does)."""
     store.check_model()
     collection = store.collection()
     first_rows = {meta["doc_id"]: meta for meta in store.documents()}
     # A file with the same bytes under the same chunking settings is not even parsed again.
     known = {meta["path"]: meta for meta in first_rows.values() if meta.get("pipeline") == pipeline_key(store.settings)}
     articles, skipped = load_articles(paths, store.settings.ingest.max_file_bytes, known)
-    report = IngestReport(skipped=skipped, documents=[a.doc_id for a in articles])
+    articles, conflicts = _without_conflicts(articles, first_rows, replace)
+    report = IngestReport(skipped=skipped + conflicts, conflicts=[Path(c.path).stem for c in conflicts],
+                          documents=[a.doc_id for a in articles])
 
     # The document hash covers the text and the chunking settings: an unchanged
     # document is not chunked again.
@@ -119,6 +127,7 @@ def ingest(store: Store, paths: list[Path], progress: Progress | None = None, pr
     for i in range(0, len(new_markers), 1000):
         part = new_markers[i : i + 1000]
         collection.update(ids=[cid for cid, _ in part], metadatas=[meta for _, meta in part])
+        faults.wrote("marker")
 
     pending = []
     old_hashes = _chunk_hashes(collection, [a.doc_id for a, _ in changed_articles])
@@ -146,15 +155,42 @@ def ingest(store: Store, paths: list[Path], progress: Progress | None = None, pr
             if _pruned(meta.get("path", ""), paths):
                 report.removed += _delete_document(collection, doc_id)
                 report.removed_documents.append(doc_id)
-    if report.changed or pending:
+    if recovered and collection is not None:
+        report.removed += _delete_unfinished(collection, {a.doc_id for a in articles})
+    if report.changed or pending or new_markers:
         store.bump_revision()
+        faults.wrote("revision")
     return report
 
+
+def _without_conflicts(articles: list[Article], first_rows: dict[str, dict], replace: bool) -> tuple[list[Article], list[Skipped]]:
+    """The articles whose id is free or already theirs; the others refused (unless `replace`).
+
+    An id is taken when the index holds it from another file that still exists: uploading a
+    second "000_x.txt" must not silently replace the article ingested from corpus/000_x.txt.
+    A file that moved (its old path is gone) keeps its id.
+    """
+    if replace:
+        return articles, []
+    kept, refused = [], []
+    for article in articles:
+        held_by = first_rows.get(article.doc_id, {}).get("path")
+        if held_by and held_by != article.path and Path(held_by).exists():
+            refused.append(Skipped(article.path, f"the document id {article.doc_id!r} is already taken by {held_by}; "
+                                   f"rename the file, or replace that article explicitly (`assistant ingest --replace`, "
+                                   f"or 'replace' in the app's upload tab)"))
+        else:
+            kept.append(article)
+    return kept, refused
+
+
 def remove(store: Store, doc_ids: list[str]) -> int:
+    """Delete documents (the caller holds the write lock)."""
     collection = store.collection()
     removed = sum(_delete_document(collection, doc_id) for doc_id in doc_ids) if collection else 0
     if removed:
         store.bump_revision()
+        faults.wrote("revision")
     return removed
 
 def _chunk_hashes(collection, doc_ids: list[str], batch: int = 500) -> dict[str, dict[str, str]]:
@@ -171,48 +207,71 @@ def _chunk_hashes(collection, doc_ids: list[str], batch: int = 500) -> dict[str,
 def _write(store: Store, pending, progress: Progress | None, total: int) -> None:
     """Embed and store the changed chunks of all pending documents in shared batches.
 
-    Crash safety: a document counts as ingested only once its first chunk
-    carries the new document hash. Its stale chunks are deleted first, its
-    first chunk is written after all its others (batches are written in
-    order), and an unchanged first chunk only gets its new marker at the end.
-    An interrupted run therefore leaves every unfinished document marked as
-    not ingested, and the next run redoes it.
+    Order, for crash safety and so that an article being replaced never disappears:
+    1. every changed chunk except the first of each document (the old first chunk, with the
+       old document hash, still marks the old version as the complete one);
+    2. the stale chunks (beyond the new end) are deleted;
+    3. the first chunks, carrying the new document hash that marks the document as done.
+    A run killed anywhere leaves each unfinished document without the new mark, and the next
+    run redoes exactly what is missing (the chunk hashes say which chunks are current).
     """
     from .embeddings import bulk_embeddings
 
     embeddings = bulk_embeddings(store.settings, store.model, total)
     collection = store.create()  # the stamped collection, created on first use
-    stale = sorted({cid for _, _, chunks, _, old in pending for cid in set(old) - {c.chunk_id for c in chunks}})
-    for i in range(0, len(stale), 5000):
-        collection.delete(ids=stale[i : i + 5000])
-
-    queue, markers = [], []
+    bodies, firsts, markers = [], [], []
     for article, doc_hash, chunks, metas, old in pending:
         done_marker = marker(article, doc_hash, len(chunks), store.settings)
-        changed = [(c, m) for c, m in zip(chunks, metas) if old.get(c.chunk_id) != m["chunk_hash"]]
-        changed.sort(key=lambda pair: pair[0].index == 0)  # the first chunk last
-        queue += [(c, {**m, **done_marker} if c.index == 0 else m) for c, m in changed]
-        if not any(c.index == 0 for c, _ in changed):
-            markers.append((chunks[0].chunk_id, {**metas[0], **done_marker}))
+        for chunk, meta in zip(chunks, metas):
+            if chunk.index == 0:
+                if old.get(chunk.chunk_id) != meta["chunk_hash"]:
+                    firsts.append((chunk, {**meta, **done_marker}))
+                else:
+                    markers.append((chunk.chunk_id, {**meta, **done_marker}))
+            elif old.get(chunk.chunk_id) != meta["chunk_hash"]:
+                bodies.append((chunk, meta))
+    stale = sorted({cid for _, _, chunks, _, old in pending for cid in set(old) - {c.chunk_id for c in chunks}})
 
     batch, done = store.settings.ingest.embed_batch_size, 0
-    for i in range(0, len(queue), batch):
-        part = queue[i : i + batch]
-        # Written through the collection, not langchain-chroma's add_texts: what is embedded
-        # (article context + chunk) differs from what is stored and quoted (the chunk).
-        vectors = embeddings.embed_documents([embedded_text(c.text, m, store.settings) for c, m in part])
-        collection.upsert(ids=[c.chunk_id for c, _ in part], embeddings=vectors,
-                          documents=[c.text for c, _ in part], metadatas=[m for _, m in part])
-        done += len(part)
-        if progress:
-            progress(done, total)
-    if markers:
-        collection.update(ids=[cid for cid, _ in markers], metadatas=[m for _, m in markers])
+    for queue, what in ((bodies, "chunks"), (firsts, "first chunks (marks)")):
+        if queue is firsts:
+            for i in range(0, len(stale), 5000):
+                collection.delete(ids=stale[i : i + 5000])
+                faults.wrote("stale chunks deleted")
+        for i in range(0, len(queue), batch):
+            part = queue[i : i + batch]
+            # Written through the collection, not langchain-chroma's add_texts: what is embedded
+            # (article context + chunk) differs from what is stored and quoted (the chunk).
+            vectors = embeddings.embed_documents([embedded_text(c.text, m, store.settings) for c, m in part])
+            collection.upsert(ids=[c.chunk_id for c, _ in part], embeddings=vectors,
+                              documents=[c.text for c, _ in part], metadatas=[m for _, m in part])
+            faults.wrote(what)
+            done += len(part)
+            if progress:
+                progress(done, total)
+    for i in range(0, len(markers), 1000):
+        part = markers[i : i + 1000]
+        collection.update(ids=[cid for cid, _ in part], metadatas=[m for _, m in part])
+        faults.wrote("marker")
+
+
+def _delete_unfinished(collection, keep: set[str]) -> int:
+    """Delete the chunks of documents that have no first chunk (so were never finished) and are
+    not part of this run: what a writer that died while adding a new document left behind."""
+    rows = collection.get(include=["metadatas"])
+    finished = {m["doc_id"] for m in rows["metadatas"] if m.get("chunk_index") == 0 and m.get("doc_hash")}
+    orphans = [cid for cid, m in zip(rows["ids"], rows["metadatas"]) if m["doc_id"] not in finished | keep]
+    for i in range(0, len(orphans), 5000):
+        collection.delete(ids=orphans[i : i + 5000])
+        faults.wrote("unfinished chunks deleted")
+    return len(orphans)
+
 
 def _delete_document(collection, doc_id: str) -> int:
     ids = collection.get(where={"doc_id": doc_id}, include=[])["ids"]
     if ids:
         collection.delete(ids=ids)
+        faults.wrote("document deleted")
     return len(ids)
 
 

@@ -10,10 +10,10 @@ import re
 import threading
 from dataclasses import asdict, dataclass
 
-from .bm25 import BM25Index
+from .bm25 import BM25Index, current_bm25
 from .config import Settings
 from .language import german_probability
-from .store import Store, embedded_text
+from .store import Store
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -100,20 +100,8 @@ class Retriever:
             return self._bm25
         with self._bm25_lock:
             if self._bm25 is None or self._bm25.revision != revision:
-                self._bm25 = self._load_bm25(revision)
+                self._bm25 = current_bm25(self.index, revision)
             return self._bm25
-
-    def _load_bm25(self, revision: str) -> BM25Index:
-        folder = self.settings.bm25_dir
-        bm25 = BM25Index.load(folder, revision)
-        if bm25 is None:
-            ids, texts, metas = self.index.all_chunks()
-            bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
-            try:
-                bm25.save(folder)
-            except OSError:
-                pass  # a read-only data directory still searches, it just rebuilds next time
-        return bm25
 
     def dense(self, question: str, n: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks (of the given documents)."""
@@ -133,6 +121,7 @@ class Retriever:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         k = k or self.settings.retrieval.k
         pool = max(4 * k, 20)
+        self.index.revision()  # first: catch up with what other processes wrote (dense and BM25)
         self.index.check_model()
         dense = self.dense(question, pool, doc_ids) if mode != "bm25" else []
         lexical = [(h.chunk_id, h.score) for h in self.bm25().search(question, pool * (5 if doc_ids else 1))] if mode != "dense" else []

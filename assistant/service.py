@@ -10,6 +10,7 @@ from .chain import Assistant
 from .config import Settings
 from .index import Index
 from .ingestion import Progress
+from .writelock import IndexBusyError
 
 Log = Callable[[str], None]
 
@@ -40,7 +41,11 @@ def ensure_corpus(index: Index, log: Log = to_stderr, progress: Progress | None 
     corpus = index.settings.corpus_dir
     if index.count() == 0 and corpus.exists():
         log(f"building the index from {corpus} (first run)")
-        report = index.ingest([corpus], progress=progress or progress_bar())
+        try:
+            report = index.ingest([corpus], progress=progress or progress_bar())
+        except IndexBusyError as busy:
+            log(f"{busy} Waiting for it.")
+            report = index.ingest([corpus], progress=progress or progress_bar(), wait=-1)
         log(report.summary())
 
 

@@ -10,8 +10,10 @@ the naive rag-chroma baseline only (assistant/evaluation/baseline.py).
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import uuid
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from .config import Settings
@@ -26,13 +28,31 @@ def embedded_text(text: str, meta: dict, settings: Settings, dense: bool = True)
     return f"{meta['context']}\n\n{text}" if wanted and meta.get("context") else text
 
 
+@dataclass
+class _Embedded:
+    """This process's client for one embedded store, and the revision its in-memory vector
+    index reflects."""
+
+    client: object
+    revision: str | None = None
+
+
+# Embedded Chroma keeps each collection's vector index in the memory of the process that opened
+# it: writes by another process reach SQLite (metadata, documents) but not that copy, so a query
+# here would miss another process's chunks and still return deleted ones. One client per path is
+# shared by every Store of this process and reopened when the collection's revision (written by
+# every writer, read from SQLite) changes under it.
+_embedded: dict[str, _Embedded] = {}
+_embedded_lock = threading.Lock()
+
+
 class Store:
     """One Chroma collection, stamped with the embedding model that filled it."""
 
     def __init__(self, settings: Settings, model: EmbeddingModel | None = None):
         self.settings = settings
         self._model = model
-        self._client = None
+        self._client = None  # a Chroma server's client; embedded clients live in _embedded
 
     # -- connection -------------------------------------------------------
     @property
@@ -41,9 +61,31 @@ class Store:
 
     @property
     def client(self):
-        if self._client is None:
-            self._client = _connect(self.settings)
-        return self._client
+        if self.settings.chroma_url:
+            if self._client is None:
+                self._client = _connect(self.settings)
+            return self._client
+        return self._shared().client
+
+    def _shared(self) -> _Embedded:
+        key = str(self.settings.chroma_dir.resolve())
+        with _embedded_lock:
+            if key not in _embedded:
+                _embedded[key] = _Embedded(_connect(self.settings))
+            return _embedded[key]
+
+    def _reopen(self) -> None:
+        """Drop this process's embedded client for the path; the next use opens it afresh."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        key = str(self.settings.chroma_dir.resolve())
+        with _embedded_lock:
+            _embedded.pop(key, None)
+            # chromadb shares one System per path and process and has no public way to reload it;
+            # forgetting it (without stopping it, so queries in flight in other threads finish)
+            # makes the next client load the collection from disk.
+            SharedSystemClient._identifier_to_system.pop(key, None)
+            SharedSystemClient._identifier_to_refcount.pop(key, None)
 
     @property
     def model(self) -> EmbeddingModel:
@@ -95,13 +137,26 @@ class Store:
         )
 
     def revision(self) -> str:
-        """Changes whenever the collection's content changes (BM25 rebuilds on it)."""
-        return str(self.stamp().get("revision", ""))
+        """Changes whenever the collection's content changes (BM25 rebuilds on it). Read per
+        question: when another process wrote since this one last looked, the embedded store is
+        reopened here, so dense search sees that write too."""
+        revision = str(self.stamp().get("revision", ""))
+        if not self.settings.chroma_url:
+            shared = self._shared()
+            if shared.revision is not None and shared.revision != revision:
+                self._reopen()
+                self._shared().revision = revision
+            else:
+                shared.revision = revision
+        return revision
 
     def bump_revision(self) -> None:
-        """After every write: readers (BM25, article list) rebuild what they derived."""
+        """After every write: readers (BM25, article list, other processes) rebuild what they derived."""
         collection = self.collection()
-        collection.modify(metadata={**(collection.metadata or {}), "revision": uuid.uuid4().hex})
+        revision = uuid.uuid4().hex
+        collection.modify(metadata={**(collection.metadata or {}), "revision": revision})
+        if not self.settings.chroma_url:
+            self._shared().revision = revision  # this process's copy holds its own write
 
     def drop(self) -> None:
         """Delete the collection (for --rebuild). An embedded store that cannot be opened
@@ -115,10 +170,7 @@ class Store:
                 raise
             aside = folder.with_name(f"chroma.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
             folder.rename(aside)
-            from chromadb.api.client import SharedSystemClient
-
-            SharedSystemClient.clear_system_cache()  # chromadb caches the failed client per path
-            self._client = None
+            self._reopen()  # chromadb caches the failed client per path
             print(f"the store at {folder} could not be opened; moved it to {aside}", file=sys.stderr)
 
     # -- reading ----------------------------------------------------------
@@ -169,7 +221,7 @@ def _connect(settings: Settings):
                 f"to use the embedded store."
             ) from exc
         return client
-    path = settings.chroma_dir
+    path = settings.chroma_dir.resolve()  # the key chromadb shares its System under (see _reopen)
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)

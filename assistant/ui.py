@@ -41,11 +41,19 @@ class AppState:
         self.settings = settings
         self.assistant = open_assistant(settings)
         self.uploads = settings.data_dir / "uploads"
-        self.reload_articles()
+        self._articles: tuple[str, dict] = ("", {})
 
-    def reload_articles(self) -> None:
-        found, _ = load_articles([p for p in (self.settings.corpus_dir, self.uploads) if p.exists()], self.settings.ingest.max_file_bytes)
-        self.articles = {a.doc_id: a for a in found}
+    @property
+    def articles(self) -> dict:
+        """doc id -> Article for every document in the index, read again from the files whenever
+        the index's revision changes (an upload here, or an ingest or removal by another process)."""
+        index = self.assistant.index
+        revision = index.revision()
+        if revision != self._articles[0]:
+            paths = [Path(meta["path"]) for meta in index.documents() if meta.get("path")]
+            found, _ = load_articles([p for p in paths if p.exists()], self.settings.ingest.max_file_bytes)
+            self._articles = (revision, {a.doc_id: a for a in found})
+        return self._articles[1]
 
 
 def safe_filename(name: str) -> str:
@@ -93,31 +101,47 @@ def build_app(settings: Settings) -> gr.Blocks:
     def new_chat():
         return [], [], ""
 
-    def upload(files, progress=gr.Progress()):
+    def upload(files, replace, progress=gr.Progress()):
         if not files:
             return "Keine Datei gewählt. / No file chosen.", gr.skip()
         state.uploads.mkdir(parents=True, exist_ok=True)
-        messages, saved = [], []
+        messages, saved, backups = [], [], {}
         for f in files:
             source = Path(f if isinstance(f, str) else f.name)
             name = safe_filename(getattr(f, "orig_name", None) or source.name)
-            if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-                messages.append(f"❌ {name}: nur .txt und .md / only .txt and .md files")
-                continue
-            if source.stat().st_size > settings.ingest.max_file_bytes:
-                messages.append(f"❌ {name}: größer als {settings.ingest.max_file_bytes:,} Bytes / larger than the limit")
-                continue
             target = state.uploads / name
-            shutil.copyfile(source, target)
-            saved.append(target)
+            if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+                messages.append(f"❌ {escape(name)}: nur .txt und .md / only .txt and .md files")
+            elif source.stat().st_size > settings.ingest.max_file_bytes:
+                messages.append(f"❌ {escape(name)}: größer als {settings.ingest.max_file_bytes:,} Bytes / larger than the limit")
+            elif target.exists() and not replace:
+                messages.append(f"❌ {escape(name)}: schon hochgeladen; zum Ersetzen „Ersetzen“ ankreuzen / "
+                                f"already uploaded; tick 'replace' to replace it")
+            else:
+                if target.exists():  # kept until the new version is in the index
+                    backups[target] = target.with_name(f".{target.name}.replaced")
+                    target.replace(backups[target])
+                shutil.copyfile(source, target)
+                saved.append(target)
         if saved:
-            report = assistant.index.ingest(saved, progress=lambda done, total: progress(done / max(total, 1), desc="Einbetten / embedding"), prune=False)
+            try:
+                report = assistant.index.ingest(saved, progress=lambda done, total: progress(done / max(total, 1), desc="Einbetten / embedding"),
+                                                prune=False, replace=bool(replace))
+            except AssistantError as exc:
+                for target in saved:  # nothing of this upload stays: the old files come back
+                    target.unlink(missing_ok=True)
+                    if target in backups:
+                        backups.pop(target).replace(target)
+                return "<br>".join(messages + [f"❌ {escape(str(exc))}"]), gr.skip()
             for skip in report.skipped:
                 Path(skip.path).unlink(missing_ok=True)  # do not keep a file the index rejected
+                if Path(skip.path) in backups:
+                    backups.pop(Path(skip.path)).replace(skip.path)
                 messages.append(f"❌ {escape(Path(skip.path).name)}: {escape(skip.reason)}")
             messages += [f"✅ {escape(doc)}" for doc in report.documents]
             messages.append(escape(report.summary()))
-            state.reload_articles()
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)
         return "<br>".join(messages), gr.update(choices=article_choices())
 
     def article_choices():
@@ -184,9 +208,11 @@ def build_app(settings: Settings) -> gr.Blocks:
             app.load(eval_view, None, [report_view, gallery], api_visibility="private")
         with gr.Tab("Hochladen / upload"):
             files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=".txt / .md")
+            replace = gr.Checkbox(value=False, label="Ersetzen: ein Artikel mit gleichem Namen wird ersetzt / replace an article of the same name", elem_id="replace")
             upload_button = gr.Button("Hinzufügen / add", elem_id="upload")
             upload_result = gr.HTML()
-            upload_button.click(upload, files, [upload_result, choice], api_visibility="private")
+            upload_button.click(upload, [files, replace], [upload_result, choice], api_visibility="private")
+        app.load(lambda: gr.update(choices=article_choices()), None, choice, api_visibility="private")
         gr.api(api_ask, api_name="ask")
     app.queue(default_concurrency_limit=settings.ui.concurrency, max_size=settings.ui.queue_size)
     return app

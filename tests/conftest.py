@@ -122,3 +122,50 @@ def llama_server(tiny_model, tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(10)
+
+
+def start_cli(*args: str, env: dict | None = None, stop_after_write: int | None = None) -> subprocess.Popen:
+    """`assistant ARGS` in the background; with `stop_after_write` it stops itself (SIGSTOP) right
+    after its Nth index write (assistant/faults.py), holding the write lock, until SIGCONT/SIGKILL."""
+    environment = {**os.environ, **(env or {})}
+    if stop_after_write is not None:
+        environment["ASSISTANT_STOP_AFTER_WRITE"] = str(stop_after_write)
+    cmd = [str(Path(sys.executable).with_name("assistant")), *args]
+    proc = subprocess.Popen(cmd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if stop_after_write is not None:
+        wait_until_stopped(proc)
+    return proc
+
+
+def wait_until_stopped(proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Wait until the process has stopped itself (state T in /proc), or fail with its output."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            raise AssertionError(f"the process ended (exit {proc.returncode}) before its stop point: {out}{err[-2000:]}")
+        state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "T":
+            return
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the process never reached its stop point")
+
+
+def index_state(data_dir: Path) -> dict:
+    """What a fresh reader finds: chunk id -> chunk hash, the finished documents, and whether the
+    saved BM25 index covers exactly the same chunks at the collection's revision."""
+    from assistant.bm25 import BM25Index
+
+    index = Index(make_settings(data_dir))
+    revision = index.revision()  # first: catches up with what other processes wrote
+    ids, _, metas = index.all_chunks()
+    assert len(ids) == len(set(ids)), "duplicate chunk ids"
+    bm25 = BM25Index.load(index.settings.bm25_dir, revision)
+    return {
+        "chunks": {cid: meta["chunk_hash"] for cid, meta in zip(ids, metas)},
+        "documents": {meta["doc_id"]: meta["doc_hash"] for meta in index.documents()},
+        "bm25_agrees": bm25 is not None and sorted(bm25.chunk_ids) == sorted(ids),
+    }
