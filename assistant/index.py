@@ -35,9 +35,9 @@ class Index(Store):
             return report
 
     def remove(self, doc_ids: list[str], wait: float = 0) -> int:
-        with write_lock(self.settings.data_dir, f"removal of {', '.join(doc_ids)[:100]}", wait), self._failing_clearly():
+        with write_lock(self.settings.data_dir, f"removal of {', '.join(doc_ids)[:100]}", wait) as recovered, self._failing_clearly():
             self.revision()
-            removed = ingestion.remove(self, doc_ids)
+            removed = ingestion.remove(self, doc_ids, recovered)
             self._save_bm25()
             return removed
 

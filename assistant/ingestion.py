@@ -157,7 +157,9 @@ def ingest(store: Store, paths: list[Path], progress: Progress | None = None, pr
                 report.removed_documents.append(doc_id)
     if recovered and collection is not None:
         report.removed += _delete_unfinished(collection, {a.doc_id for a in articles})
-    if report.changed or pending or new_markers:
+    # After a dead writer the content may have changed without a new revision: bump it anyway,
+    # so readers (and the BM25 saved for the old revision) do not trust what they derived.
+    if report.changed or pending or new_markers or (recovered and collection is not None):
         store.bump_revision()
         faults.wrote("revision")
     return report
@@ -184,11 +186,11 @@ def _without_conflicts(articles: list[Article], first_rows: dict[str, dict], rep
     return kept, refused
 
 
-def remove(store: Store, doc_ids: list[str]) -> int:
-    """Delete documents (the caller holds the write lock)."""
+def remove(store: Store, doc_ids: list[str], recovered: bool = False) -> int:
+    """Delete documents (the caller holds the write lock); `recovered` as for ingest."""
     collection = store.collection()
     removed = sum(_delete_document(collection, doc_id) for doc_id in doc_ids) if collection else 0
-    if removed:
+    if removed or (recovered and collection is not None):
         store.bump_revision()
         faults.wrote("revision")
     return removed

@@ -74,6 +74,18 @@ class Store:
                 _embedded[key] = _Embedded(_connect(self.settings))
             return _embedded[key]
 
+    def close(self) -> None:
+        """Release this process's client for the store (its files are closed once no other
+        Store of this process uses them). The next use opens it again."""
+        if self.settings.chroma_url:
+            self._client = None
+            return
+        key = str(self.settings.chroma_dir.resolve())
+        with _embedded_lock:
+            shared = _embedded.pop(key, None)
+        if shared is not None:
+            shared.client.close()
+
     def _reopen(self) -> None:
         """Drop this process's embedded client for the path; the next use opens it afresh."""
         from chromadb.api.shared_system_client import SharedSystemClient

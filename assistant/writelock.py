@@ -66,6 +66,9 @@ def write_lock(data_dir: Path, action: str, wait: float = 0) -> Iterator[bool]:
         yield recovered
         # Only a write that ended normally removes the note: after an exception (disk full, a
         # model error) the store may be half written, and the next writer cleans up as after a kill.
-        note_path.unlink(missing_ok=True)
+        try:
+            note_path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only directory: the next writer takes the note as a crash and checks
     finally:
         lock.release()

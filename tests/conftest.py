@@ -164,8 +164,10 @@ def index_state(data_dir: Path) -> dict:
     ids, _, metas = index.all_chunks()
     assert len(ids) == len(set(ids)), "duplicate chunk ids"
     bm25 = BM25Index.load(index.settings.bm25_dir, revision)
-    return {
+    state = {
         "chunks": {cid: meta["chunk_hash"] for cid, meta in zip(ids, metas)},
         "documents": {meta["doc_id"]: meta["doc_hash"] for meta in index.documents()},
         "bm25_agrees": bm25 is not None and sorted(bm25.chunk_ids) == sorted(ids),
     }
+    index.close()  # the test may delete or refill the folder next
+    return state
