@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import sys
+import uuid
 from html import escape
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def build_app(settings: Settings) -> gr.Blocks:
 
     def upload(files, replace, progress=gr.Progress()):
         if not files:
-            return "Keine Datei gewählt. / No file chosen.", gr.skip()
+            return "Keine Datei gewählt. / No file chosen.", gr.skip(), gr.skip()
         state.uploads.mkdir(parents=True, exist_ok=True)
         messages, saved, backups = [], [], {}
         for f in files:
@@ -132,7 +133,8 @@ def build_app(settings: Settings) -> gr.Blocks:
                     target.unlink(missing_ok=True)
                     if target in backups:
                         backups.pop(target).replace(target)
-                return "<br>".join(messages + [f"❌ {escape(str(exc))}"]), gr.skip()
+                done = f'<span class="upload-done" hidden>{uuid.uuid4().hex}</span>'
+                return "<br>".join(messages + [f"❌ {escape(str(exc))}"]) + done, gr.skip(), None
             for skip in report.skipped:
                 Path(skip.path).unlink(missing_ok=True)  # do not keep a file the index rejected
                 if Path(skip.path) in backups:
@@ -142,7 +144,9 @@ def build_app(settings: Settings) -> gr.Blocks:
             messages.append(escape(report.summary()))
         for backup in backups.values():
             backup.unlink(missing_ok=True)
-        return "<br>".join(messages), gr.update(choices=article_choices())
+        # the hidden id tells this result from the previous one (same text) to a browser, e.g. the tests
+        done = f'<span class="upload-done" hidden>{uuid.uuid4().hex}</span>'
+        return "<br>".join(messages) + done, gr.update(choices=article_choices()), None  # None: empties the file picker
 
     def article_choices():
         return [(f"{a.title} ({a.doc_id})", a.doc_id) for a in state.articles.values()]
@@ -210,8 +214,8 @@ def build_app(settings: Settings) -> gr.Blocks:
             files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=".txt / .md")
             replace = gr.Checkbox(value=False, label="Ersetzen: ein Artikel mit gleichem Namen wird ersetzt / replace an article of the same name", elem_id="replace")
             upload_button = gr.Button("Hinzufügen / add", elem_id="upload")
-            upload_result = gr.HTML()
-            upload_button.click(upload, [files, replace], [upload_result, choice], api_visibility="private")
+            upload_result = gr.HTML(elem_id="upload-result")
+            upload_button.click(upload, [files, replace], [upload_result, choice, files], api_visibility="private")
         app.load(lambda: gr.update(choices=article_choices()), None, choice, api_visibility="private")
         gr.api(api_ask, api_name="ask")
     app.queue(default_concurrency_limit=settings.ui.concurrency, max_size=settings.ui.queue_size)

@@ -4,6 +4,7 @@
 import concurrent.futures
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, free_port, wait_for_http
+from conftest import CORPUS, DOC_IDS, PROJECT_DIR, free_port, run_cli, start_cli, wait_for_http
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -159,6 +160,82 @@ def test_upload_makes_a_new_article_answerable(page, tmp_path):
     page.click("button[role=tab]:has-text('Chat')")
     chat, sources = ask_in_browser(page, "Wie viele Auszubildende gewann die Tischlerei über Instagram?", "ui-upload.png")
     assert "drei Auszubildende" in chat and "Social Media im Handwerk" in sources
+
+
+def upload_in_browser(page, files: list, replace: bool = False) -> str:
+    """Upload through the upload tab; returns the result message once this upload's result is shown."""
+    page.click("button[role=tab]:has-text('Hochladen')")
+    page.wait_for_selector("#replace input")
+    last = page.evaluate("() => document.querySelector('#upload-result .upload-done')?.textContent || ''")
+    if page.is_checked("#replace input") != replace:
+        page.click("#replace input")
+    page.set_input_files("input[type=file]", [str(f) for f in files])
+    page.wait_for_timeout(1500)
+    page.click("#upload")
+    page.wait_for_function("""last => { const done = document.querySelector('#upload-result .upload-done');
+        return done && done.textContent !== last; }""", arg=last, timeout=60_000)
+    return page.inner_text("#upload-result")
+
+
+def test_upload_never_replaces_an_article_by_accident(page, tmp_path, app_data):
+    # A file named like a corpus article: refused, and the corpus article still answers.
+    imposter = tmp_path / f"{DOC_IDS[0]}.txt"
+    imposter.write_text("Ein anderer Artikel\n\nBanken investieren zwölf Prozent ihres Budgets in Social Media.\n")
+    message = upload_in_browser(page, [imposter])
+    assert "already taken by" in message and str(CORPUS / imposter.name) in message and "replace" in message
+    assert not (app_data / "uploads" / imposter.name).exists()
+    page.click("button[role=tab]:has-text('Chat')")
+    chat, _ = ask_in_browser(page, "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?", "ui-upload-conflict.png")
+    assert "70 Prozent" in chat
+
+    # The same upload name again: refused unless 'replace' is ticked, then replaced.
+    first = tmp_path / "v1" / "baeckerei.md"
+    first.parent.mkdir()
+    first.write_text("# Social Media in der Bäckerei\n\nDie Bäckerei Korn aus Ulm gewann über TikTok 300 neue Stammkunden.\n")
+    assert "✅ baeckerei" in upload_in_browser(page, [first])
+    second = tmp_path / "v2" / "baeckerei.md"
+    second.parent.mkdir()
+    second.write_text("# Social Media in der Bäckerei\n\nDie Bäckerei Korn aus Ulm gewann über TikTok 500 neue Stammkunden.\n")
+    refused = upload_in_browser(page, [second])
+    assert "already uploaded" in refused and "300" in (app_data / "uploads" / "baeckerei.md").read_text()
+    assert "✅ baeckerei" in upload_in_browser(page, [second], replace=True)
+    page.click("button[role=tab]:has-text('Chat')")
+    chat, _ = ask_in_browser(page, "Wie viele Stammkunden gewann die Bäckerei Korn über TikTok?", "ui-upload-replaced.png")
+    assert "500" in chat and "300" not in chat
+
+
+def test_upload_while_the_cli_ingests_says_who_is_writing(page, tmp_path, app_data):
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    (folder / "gaertnerei.txt").write_text("Social Media in der Gärtnerei\n\nDie Gärtnerei Grün aus Kiel zeigt auf Pinterest jede Woche neue Beete.\n")
+    cli = start_cli("ingest", "--no-prune", str(folder), env={"ASSISTANT_DATA_DIR": str(app_data)}, stop_after_write=1)
+    upload = tmp_path / "floristik.md"
+    upload.write_text("# Social Media in der Floristik\n\nEin Blumenladen aus Jena verkauft Sträuße über WhatsApp.\n")
+    try:
+        message = upload_in_browser(page, [upload])
+    finally:
+        cli.send_signal(signal.SIGCONT)
+    assert cli.wait(60) == 0
+    assert "already running" in message and f"pid {cli.pid}" in message
+    assert not (app_data / "uploads" / "floristik.md").exists()  # nothing half-kept
+    assert "✅ floristik" in upload_in_browser(page, [upload])  # once the CLI is done
+
+
+def test_the_app_sees_what_the_cli_ingests_and_removes(client, tmp_path, app_data):
+    question = "Wo veröffentlicht die Metzgerei Wurstmann aus Hof ihre Rezeptvideos?"
+    assert client.predict(question, "extractive", api_name="/ask")["refused"]
+    folder = tmp_path / "metzgerei"
+    folder.mkdir()
+    (folder / "metzgerei.txt").write_text(
+        "Social Media in der Metzgerei\n\nDie Metzgerei Wurstmann aus Hof veröffentlicht ihre Rezeptvideos auf YouTube. "
+        "Jede Woche kommt ein neues Grillrezept dazu.\n")
+    added = run_cli("ingest", "--no-prune", str(folder), env={"ASSISTANT_DATA_DIR": str(app_data)})
+    assert added.returncode == 0, added.stderr
+    answer = client.predict(question, "extractive", api_name="/ask")
+    assert not answer["refused"] and answer["citations"][0]["doc_id"] == "metzgerei" and "YouTube" in answer["answer"]
+    removed = run_cli("remove", "metzgerei", env={"ASSISTANT_DATA_DIR": str(app_data)})
+    assert removed.returncode == 0, removed.stderr
+    assert client.predict(question, "extractive", api_name="/ask")["refused"]
 
 
 def test_html_in_an_article_is_shown_as_text(page, tmp_path):
