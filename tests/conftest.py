@@ -171,3 +171,29 @@ def index_state(data_dir: Path) -> dict:
     }
     index.close()  # the test may delete or refill the folder next
     return state
+
+
+def _live_children(pid: int) -> list[str]:
+    """Processes whose parent is `pid` and that still run (zombies, already dead, excluded)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(f"{stat.parent.name} {head.split('(', 1)[1]}")
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No server or CLI process a test started may outlive the tests (issue 17 item 7)."""
+    import time
+
+    deadline = time.monotonic() + 10  # processes told to stop get a moment to exit
+    while (left := _live_children(os.getpid())) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if left:
+        print(f"\nprocesses started by the tests are still running: {left}", file=sys.stderr)
+        session.exitstatus = 1

@@ -76,3 +76,18 @@ def test_remeasure_keeps_the_ingest_and_measures_the_rest_again(bench):
     assert after["ours"]["search"] != before["search"]  # measured again, not copied
     assert after["naive"] == first["sizes"]["300"]["naive"]  # the other pipeline's figures are kept
     assert "--remeasure" in (out / "bench.md").read_text()
+
+
+def test_load_bench_asks_the_real_app_at_once_and_reports_against_the_cpu_limit(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "load.md"
+    done = subprocess.run([sys.executable, "-m", "assistant.bench.load", "-n", "6", "--concurrency", "2", "--sequential", "2",
+                           "--work", str(tmp_path / "work"), "--out", str(out), "--label", "ci"],
+                          capture_output=True, text=True, timeout=600, cwd=PROJECT_DIR)
+    assert done.returncode == 0, done.stderr[-3000:]
+    [row] = json.loads(out.with_suffix(".json").read_text())["ci"]["rows"]
+    assert row["ok"] == 6 and row["p50_s"] <= row["p95_s"] <= row["max_s"] and row["cpu_per_answer_s"] > 0
+    assert "| ci | 2 | 6 | 6 |" in out.read_text()
+    print(out.read_text())

@@ -22,7 +22,7 @@ def start_app(data_dir: Path, port: int, *extra: str, env: dict | None = None) -
     environment = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_BACKEND": "extractive", **(env or {})}
     log = open(data_dir.parent / f"app-{port}.log", "w")
     return subprocess.Popen([sys.executable, str(PROJECT_DIR / "app.py"), "--port", str(port), *extra],
-                            env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR)
+                            env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR, start_new_session=True)
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +236,24 @@ def test_the_app_sees_what_the_cli_ingests_and_removes(client, tmp_path, app_dat
     removed = run_cli("remove", "metzgerei", env={"ASSISTANT_DATA_DIR": str(app_data)})
     assert removed.returncode == 0, removed.stderr
     assert client.predict(question, "extractive", api_name="/ask")["refused"]
+
+
+def test_the_app_stops_cleanly_on_ctrl_c_and_leaves_no_process(tmp_path):
+    data = tmp_path / "data"
+    port = free_port()
+    proc = start_app(data, port, env={"ASSISTANT_CORPUS_DIR": str(CORPUS)})
+    wait_for_http(f"http://127.0.0.1:{port}/", proc, 180, tmp_path / f"app-{port}.log")
+    from gradio_client import Client
+
+    assert Client(f"http://127.0.0.1:{port}/", verbose=False).predict("Was bedeutet socius?", "extractive", api_name="/ask")["answer"]
+    group = os.getpgid(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) is not None
+    log = (tmp_path / f"app-{port}.log").read_text()
+    assert "Traceback" not in log and "Exception ignored" not in log, log[-3000:]
+    if group != os.getpgid(0):  # the app's own group: nothing of it may be left
+        with pytest.raises(ProcessLookupError):
+            os.killpg(group, 0)
 
 
 def test_html_in_an_article_is_shown_as_text(page, tmp_path):
