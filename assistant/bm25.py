@@ -120,19 +120,3 @@ def _alive(pid: int) -> bool:
         return True
     return True
 
-
-def current_bm25(store, revision: str) -> BM25Index:
-    """The BM25 index of the store's chunks at `revision`: loaded from the data directory if it
-    was saved for that revision, else built from the store and saved."""
-    from .store import embedded_text
-
-    folder = store.settings.bm25_dir
-    bm25 = BM25Index.load(folder, revision)
-    if bm25 is None:
-        ids, texts, metas = store.all_chunks()
-        bm25 = BM25Index.build(ids, [embedded_text(t, m, store.settings, dense=False) for t, m in zip(texts, metas)], revision)
-        try:
-            bm25.save(folder)
-        except OSError:
-            pass  # a read-only or full data directory still searches, it just rebuilds next time
-    return bm25

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import ingestion
-from .bm25 import current_bm25
 from .errors import AssistantError
 from .ingestion import IngestReport, Progress
 from .store import Store
@@ -51,7 +50,7 @@ class Index(Store):
 
     def _save_bm25(self) -> None:
         if self.collection() is not None:
-            current_bm25(self, self.revision())
+            self.bm25(self.revision())
 
     @contextmanager
     def _failing_clearly(self) -> Iterator[None]:

@@ -10,7 +10,7 @@ import re
 import threading
 from dataclasses import asdict, dataclass
 
-from .bm25 import BM25Index, current_bm25
+from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
 from .store import Store
@@ -100,7 +100,7 @@ class Retriever:
             return self._bm25
         with self._bm25_lock:
             if self._bm25 is None or self._bm25.revision != revision:
-                self._bm25 = current_bm25(self.index, revision)
+                self._bm25 = self.index.bm25(revision)
             return self._bm25
 
     def dense(self, question: str, n: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from .bm25 import BM25Index
 from .config import Settings
 from .embeddings import EmbeddingModel, load_embedding_model
 from .errors import AssistantError, ModelMismatchError
@@ -193,6 +194,19 @@ class Store:
             return []
         rows = collection.get(where={"chunk_index": 0}, include=["metadatas"])
         return sorted(rows["metadatas"], key=lambda meta: meta["doc_id"])
+
+    def bm25(self, revision: str) -> BM25Index:
+        """The BM25 index of the chunks at `revision`: loaded from the data directory if it was
+        saved for that revision (by a writer, or another reader), else built here and saved."""
+        bm25 = BM25Index.load(self.settings.bm25_dir, revision)
+        if bm25 is None:
+            ids, texts, metas = self.all_chunks()
+            bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
+            try:
+                bm25.save(self.settings.bm25_dir)
+            except OSError:
+                pass  # a read-only or full data directory still searches, it just rebuilds next time
+        return bm25
 
     def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict]]:
         """Every chunk's id, text and metadata, read in pages."""
