@@ -51,7 +51,8 @@ def test_bench_measures_both_pipelines_and_the_server(bench):
             latency = system["search"][mode]
             assert latency["n"] == 2 * n_questions and 0 < latency["p50_ms"] <= latency["p95_ms"]
         assert system["peak_rss_mb"] > 50
-    assert ours["bm25"]["first_was"] == "build" and ours["answer_extractive"]["n"] == n_questions
+    # the ingest saved BM25, so the first search loads it; its build is timed apart
+    assert ours["bm25"]["first_was"] == "load" and ours["bm25"]["build_s"] > 0 and ours["answer_extractive"]["n"] == n_questions
     for start in ("ask", "search", "app", "naive_search"):
         assert results["startup"][start]["median_s"] > 0
 
