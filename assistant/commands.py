@@ -96,9 +96,17 @@ def _assistant(args):
     return open_assistant(load_settings(args))
 
 
+def _ready(backend) -> None:
+    """Wait for a local model to load (it runs in its own process); say so if it cannot."""
+    problem = backend.wait_ready()
+    if problem:
+        print(f"note: {problem}; answers are extractive until it runs", file=sys.stderr)
+
+
 def cmd_ask(args) -> int:
     question = sys.stdin.read() if args.question == "-" else args.question
     assistant = _assistant(args)
+    _ready(assistant.backend(args.backend))
     if args.json:
         result = assistant.ask(question, backend=args.backend, k=args.k)
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -119,6 +127,7 @@ def cmd_chat(args) -> int:
 
     assistant = _assistant(args)
     backend = assistant.backend(args.backend)
+    _ready(backend)
     print(f"Antworten von / answers by: {backend.name} ({backend.model}). Leere Zeile oder Strg-D beendet.")
     history = []
     while True:

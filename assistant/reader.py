@@ -30,8 +30,8 @@ def grammar(n: int) -> str:
 
 def constrained(backend, n: int):
     """The backend's chat model, bound to answer only in the reader's format."""
-    if backend.name == "llamacpp":
-        return backend.chat_model.bind(grammar=grammar(n), max_tokens=3 * n + 2)
+    if backend.name == "llamacpp":  # llama_cpp.server takes a GBNF grammar in the request body
+        return backend.chat_model.bind(extra_body={"grammar": grammar(n)}, max_completion_tokens=3 * n + 2)
     if backend.name == "openai":
         return backend.chat_model.bind(response_format={"type": "json_schema", "json_schema": {"name": "reader", "schema": schema(n)}})
     if backend.name == "ollama":

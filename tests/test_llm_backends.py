@@ -1,10 +1,13 @@
-"""The local (llama-cpp-python in-process) and hosted (OpenAI-compatible HTTP) paths, against
-real parts: a tiny random-weight GGUF in llama-cpp-python and in `python -m llama_cpp.server`,
+"""The local (llama-cpp-python's server in a managed child process) and hosted (OpenAI-compatible
+HTTP) paths, against real parts: a tiny quantized random-weight GGUF in `python -m llama_cpp.server`,
 (fixtures in conftest.py). The real Qwen models are measured in eval/results/compare."""
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 from assistant.chain import Assistant, Turn
 from assistant.llm import default_backend_name
@@ -13,9 +16,11 @@ from assistant.llm import default_backend_name
 QUESTION = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
 
 
-def test_llamacpp_in_process_streams_and_the_verifier_catches_random_text(ready_index, tiny_model):
+def test_the_local_model_runs_in_its_own_process_and_the_verifier_catches_random_text(ready_index, tiny_model):
     settings = ready_index.settings.replace(**{"llamacpp_model": str(tiny_model), "max_tokens": 40, "llamacpp_ctx": 16384})
     assistant = Assistant(settings, ready_index)
+    backend = assistant.backend("llamacpp")
+    assert backend.wait_ready() is None and backend.server.pid not in (None, os.getpid())
     events = list(assistant.stream(QUESTION, backend="llamacpp"))
     result = events[-1]
     assert result.backend == "llamacpp" and result.model == "tiny.gguf"
@@ -24,6 +29,66 @@ def test_llamacpp_in_process_streams_and_the_verifier_catches_random_text(ready_
     assert result.fallback and "nicht mit den Artikeln belegen" in result.fallback
     assert result.answer.startswith("Hinweis:") and "70 Prozent" in result.answer
     assert result.raw_answer and result.raw_answer == "".join(events[:-2])  # what the model wrote, kept for audits
+
+
+def test_killing_the_model_process_during_an_answer_falls_back_then_restarts_it(ready_index, tiny_model):
+    settings = ready_index.settings.replace(**{"llamacpp_model": str(tiny_model), "max_tokens": 200, "llamacpp_ctx": 16384,
+                                               "llamacpp_threads": 1})
+    assistant = Assistant(settings, ready_index)
+    backend = assistant.backend("llamacpp")
+    assert backend.wait_ready() is None
+    first_pid, starts = backend.server.pid, backend.server.starts
+    events, killed = [], False
+    for event in assistant.stream(QUESTION, backend="llamacpp"):
+        events.append(event)
+        if isinstance(event, str) and not killed:
+            os.kill(first_pid, signal.SIGKILL)  # a crash in native code, mid-answer
+            killed = True
+    result = events[-1]
+    assert killed and result.fallback and "70 Prozent" in result.answer  # the labelled extractive answer
+    assert result.answer.startswith("Hinweis:")
+
+    during = assistant.ask(QUESTION, backend="llamacpp")  # the model is restarting: nothing waits
+    assert "starting" in during.fallback and "SIGKILL" in during.fallback and "70 Prozent" in during.answer
+    assert backend.wait_ready() is None
+    assert backend.server.pid != first_pid and backend.server.starts == starts + 1
+    after = assistant.ask(QUESTION, backend="llamacpp")
+    assert after.raw_answer  # the restarted model wrote this answer
+
+
+def test_no_model_process_outlives_the_process_that_started_it(tiny_model, tmp_path):
+    code = ("import sys, time\n"
+            "from pathlib import Path\n"
+            "from assistant.config import Settings\n"
+            "from assistant.llm import create_backend\n"
+            f"s = Settings(data_dir=Path({str(tmp_path)!r}), llamacpp_model={str(tiny_model)!r})\n"
+            "b = create_backend('llamacpp', s, None)\n"
+            "assert b.wait_ready() is None\n"
+            "print(b.server.pid, flush=True)\n"
+            "time.sleep(float(sys.argv[1]))\n")
+    # A normal exit stops the model's process, without a traceback.
+    done = subprocess.run([sys.executable, "-c", code, "0"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert gone(int(done.stdout.split()[0]))
+    # Killed outright (SIGKILL, no atexit): the kernel stops the model's process too.
+    parent = subprocess.Popen([sys.executable, "-c", code, "60"], stdout=subprocess.PIPE, text=True)
+    pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    assert gone(pid)
+
+
+def gone(pid: int, within: float = 15) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_openai_backend_against_a_real_openai_compatible_server(ready_index, llama_server):
@@ -45,12 +110,3 @@ def test_an_installed_local_model_becomes_the_default_backend(tmp_path, tiny_mod
     shutil.copy(tiny_model, settings.models_dir / "tiny.gguf")
     assert default_backend_name(settings) == "llamacpp"
     assert default_backend_name(settings.replace(**{"backend": "openai"})) == "openai"
-
-
-def test_a_process_that_used_the_local_model_exits_without_a_traceback(tiny_model):
-    # Held only by load_llama's cache, as in the app: freed during the interpreter's teardown.
-    code = ("from assistant.llm.llamacpp import load_llama\n"
-            f"load_llama({str(tiny_model)!r}, 512, 1).create_completion('Hallo', max_tokens=2)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -103,6 +103,7 @@ def measure_llm(args) -> dict:
     qs = [q for q in load_questions(args.questions) if q["answerable"]][: args.llm]
     ttft, speeds, refused = [], [], 0
     backend = assistant.backend("llamacpp")
+    backend.wait_ready()
     for q in qs:
         started, first, last, pieces = time.perf_counter(), None, None, 0
         for event in assistant.stream(q["question"], backend="llamacpp"):

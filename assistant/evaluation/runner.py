@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..chain import Assistant
 from ..config import Settings
+from ..errors import AssistantError
 from ..service import open_assistant
 from .metrics import answer_language, retrieval_summary, summarize
 from .questions import load_questions
@@ -71,7 +72,9 @@ def run_eval(questions_path: Path, backends: list[str], out: Path, settings: Set
 
     rows: list[dict] = []
     for backend in backends:
-        assistant.backend(backend)  # fail early and clearly on a backend that cannot start
+        problem = assistant.backend(backend).wait_ready()  # fail early and clearly on a backend that cannot start
+        if problem:
+            raise AssistantError(f"backend {backend}: {problem}")
         rows += run_backend(assistant, questions, backend, progress)
     with (out / "results.jsonl").open("w", encoding="utf-8") as f:
         for row in rows:

@@ -51,3 +51,8 @@ class Backend:
     def read(self, question: str, passages: list[Passage], check: Answerability) -> Reading | None:
         """The reader step; None when this backend has none."""
         return None
+
+    def wait_ready(self, timeout: float | None = None) -> str | None:
+        """Block until the backend can answer (a local model loads in its own process); None when
+        ready, else why not. The app never calls it: there, answers fall back meanwhile."""
+        return None

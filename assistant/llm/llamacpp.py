@@ -1,91 +1,46 @@
-"""A local GGUF model in-process through llama-cpp-python (optional extra: `pip install -e '.[llamacpp]'`).
-
-The chat model adapter is written here (about 40 lines) because the only
-LangChain one lives in langchain-community, which is being sunset.
+"""A local GGUF model through llama-cpp-python (optional extra: `pip install -e '.[llamacpp]'`),
+run in a process of its own (llm/local_server.py: llama_cpp.server, watched and restarted) and
+spoken to over its OpenAI-compatible API with langchain-openai's ChatOpenAI. A crash in the
+model's native code ends that process, never the app: the answer falls back to the labelled
+extractive one, and the next question starts the model again.
 """
 
 from __future__ import annotations
 
-import atexit
-import threading
-import weakref
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from ..config import Settings
 from ..errors import AssistantError
+from ..results import Turn
+from .base import AnswerRequest
 from .chat import ChatBackend
-
-ROLES = {"human": "user", "ai": "assistant", "system": "system"}
-# One llama.cpp context cannot serve two generations at once; UI users take turns.
-_GENERATION_LOCK = threading.Lock()
+from .local_server import LocalModelServer, server_for
 
 
-@lru_cache(maxsize=2)
-def load_llama(path: str, n_ctx: int, n_threads: int):
-    """Loaded once per process and path: loading takes seconds."""
-    from llama_cpp import Llama
+class LocalBackend(ChatBackend):
+    """A ChatBackend whose model lives in a managed child process. While that process starts
+    (first use, or after a crash) nothing waits: answers fall back, condensing and the reader
+    step are skipped."""
 
-    llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
-    _LOADED.add(llama)
-    return llama
+    def __init__(self, server: LocalModelServer, chat_model, embeddings):
+        super().__init__("llamacpp", server.model.name, chat_model, embeddings)
+        self.server = server
 
+    def stream(self, request: AnswerRequest) -> Iterator[str]:
+        self.server.require()  # LocalModelStarting: the chain gives the labelled extractive answer
+        yield from super().stream(request)
 
-_LOADED: weakref.WeakSet = weakref.WeakSet()  # every model load_llama made that is still alive
+    def condense(self, question: str, history: list[Turn], lang: str) -> str | None:
+        return super().condense(question, history, lang) if self.server.ready() else None
 
+    def read(self, question, passages, check):
+        return super().read(question, passages, check) if self.server.ready() else None
 
-@atexit.register
-def _close_models() -> None:
-    """Free the loaded models before the interpreter tears its modules down: a Llama freed
-    later prints "Exception ignored in Llama.__del__ … 'NoneType' object is not callable"."""
-    for llama in list(_LOADED):
-        llama.close()
-
-
-class ChatLlamaCpp(BaseChatModel):
-    model_path: str
-    n_ctx: int = 4096
-    n_threads: int = 2
-    temperature: float = 0.1
-    max_tokens: int = 400
-
-    @property
-    def _llm_type(self) -> str:
-        return "llamacpp"
-
-    def _request(self, messages: list[BaseMessage], stop: list[str] | None, **options) -> dict[str, Any]:
-        request = {
-            "messages": [{"role": ROLES.get(m.type, "user"), "content": m.content} for m in messages],
-            "temperature": self.temperature,
-            "max_tokens": options.get("max_tokens") or self.max_tokens,
-            "stop": stop or [],
-        }
-        if options.get("grammar"):  # GBNF text: llama.cpp only samples tokens the grammar allows
-            from llama_cpp import LlamaGrammar
-
-            request["grammar"] = LlamaGrammar.from_string(options["grammar"], verbose=False)
-        return request
-
-    def _generate(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs) -> ChatResult:
-        text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager, **kwargs))
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
-
-    def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs) -> Iterator[ChatGenerationChunk]:
-        llama = load_llama(self.model_path, self.n_ctx, self.n_threads)
-        with _GENERATION_LOCK:
-            for part in llama.create_chat_completion(stream=True, **self._request(messages, stop, **kwargs)):
-                token = part["choices"][0]["delta"].get("content") or ""
-                if token:
-                    if run_manager:
-                        run_manager.on_llm_new_token(token)
-                    yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+    def wait_ready(self, timeout: float | None = None) -> str | None:
+        if self.server.wait_ready(timeout):
+            return None
+        return self.server.last_error or f"the local model {self.server.model.name} is not ready"
 
 
 def installed_models(settings: Settings) -> list[Path]:
@@ -107,7 +62,7 @@ def available(settings: Settings) -> bool:
     return model_path(settings) is not None and importlib.util.find_spec("llama_cpp") is not None
 
 
-def create(settings: Settings, embeddings) -> ChatBackend:
+def create(settings: Settings, embeddings) -> LocalBackend:
     import importlib.util
 
     if importlib.util.find_spec("llama_cpp") is None:
@@ -121,11 +76,18 @@ def create(settings: Settings, embeddings) -> ChatBackend:
             f"No local model found ({path or settings.models_dir}). Install one with "
             f"`assistant models install qwen2.5-0.5b` or set ASSISTANT_LLAMACPP_MODEL to a GGUF file."
         )
-    model = ChatLlamaCpp(
-        model_path=str(path),
-        n_ctx=settings.llamacpp.ctx,
-        n_threads=settings.llamacpp.threads,
+    from langchain_openai import ChatOpenAI
+
+    server = server_for(path, settings.llamacpp.ctx, settings.llamacpp.threads, settings.data_dir / "logs")
+    server.start()  # in the background: the first page and the first questions do not wait
+    model = ChatOpenAI(
+        base_url=server.base_url,
+        model=path.name,
+        api_key="not-needed",  # the local server checks none; the client insists on one
+        timeout=settings.llm.timeout,
+        max_retries=0,  # a dead local server is restarted, not retried
         temperature=settings.llm.temperature,
-        max_tokens=settings.llm.max_tokens,
+        max_completion_tokens=settings.llm.max_tokens,
+        streaming=True,
     )
-    return ChatBackend("llamacpp", path.name, model, embeddings)
+    return LocalBackend(server, model, embeddings)

@@ -1,0 +1,179 @@
+"""The local GGUF model in a process of its own: llama-cpp-python's OpenAI-compatible server
+(`python -m llama_cpp.server`), started, watched and restarted by the app or the CLI.
+
+Why a process: a crash in llama.cpp's native code (a kernel built for the wrong CPU, an
+out-of-memory abort) kills the process it runs in. In a child it kills only the child: the
+answer in flight falls back to the labelled extractive answer, and the next question starts
+the model again. Starting never blocks: while the model loads, questions get the extractive
+answer with a notice.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from ..errors import AssistantError
+from ..servers import free_port
+
+
+class LocalModelStarting(AssistantError):
+    """The local model's process is (re)starting; ask again in a few seconds."""
+
+
+def _die_with_parent() -> None:
+    """Run in the child before exec: Linux sends it SIGTERM when the app dies, even by SIGKILL,
+    so no model process is left behind."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class LocalModelServer:
+    def __init__(self, model: Path, n_ctx: int, n_threads: int, log_dir: Path, start_timeout: float = 300):
+        self.model, self.n_ctx, self.n_threads = model, n_ctx, n_threads
+        self.log_path = log_dir / f"llama-server-{model.stem}.log"
+        self.start_timeout = start_timeout
+        self.port = free_port()
+        self.starts = 0  # how often the process was started (1 + restarts)
+        self.last_error = ""
+        self._proc: subprocess.Popen | None = None
+        self._ready = False
+        self._lock = threading.Lock()
+        self._starting = False
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def ready(self) -> bool:
+        """True when the model answers; otherwise (not started, died, loading) starts it in the background."""
+        if self._ready and self._proc is not None and self._proc.poll() is None:
+            return True
+        if self._ready and self._proc is not None:  # it died since it was last seen alive
+            self.last_error = f"the local model's process ended with {self._describe(self._proc.returncode)}"
+            self._ready = False
+        self.start()
+        return False
+
+    def require(self) -> str:
+        """The base URL, or LocalModelStarting with what is happening."""
+        if self.ready():
+            return self.base_url
+        why = f" ({self.last_error})" if self.last_error else ""
+        raise LocalModelStarting(f"the local model {self.model.name} is starting{why}; this answer is extractive")
+
+    def start(self) -> None:
+        """Start the process in the background unless it runs or is starting."""
+        with self._lock:
+            if self._starting or (self._ready and self._proc is not None and self._proc.poll() is None):
+                return
+            self._starting = True
+        threading.Thread(target=self._run, name="local-model", daemon=True).start()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the model answers (for the CLI and the tests)."""
+        deadline = time.monotonic() + (timeout or self.start_timeout)
+        while time.monotonic() < deadline:
+            if self.ready():
+                return True
+            time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        self._ready = False
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+    def _run(self) -> None:
+        """Start the process, wait until it answers, then watch it. This thread stays while the
+        child lives: Linux delivers PDEATHSIG when the thread that started the child ends."""
+        try:
+            proc = self._spawn()
+            ready = self._wait_answering(proc)
+        finally:
+            self._starting = False
+        if ready:
+            code = proc.wait()
+            if self._proc is proc and self._ready:
+                self._ready = False
+                self.last_error = f"the local model's process ended with {self._describe(code)}"
+
+    def _spawn(self) -> subprocess.Popen:
+        old = self._proc
+        if old is not None and old.poll() is None:
+            old.kill()  # alive but not answering: replace it
+            old.wait(5)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model), "--host", "127.0.0.1",
+                 "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads),
+                 "--model_alias", self.model.name],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+            )
+        self._proc = proc
+        self.starts += 1
+        return proc
+
+    def _wait_answering(self, proc: subprocess.Popen) -> bool:
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.last_error = (f"the local model's process ended with {self._describe(proc.returncode)} "
+                                   f"while loading; see {self.log_path}")
+                return False
+            try:
+                urllib.request.urlopen(f"{self.base_url}/models", timeout=2)
+            except OSError:
+                time.sleep(0.1)
+                continue
+            self._ready, self.last_error = True, ""
+            return True
+        self.last_error = f"the local model did not answer within {self.start_timeout:.0f} s; see {self.log_path}"
+        proc.kill()
+        return False
+
+    @staticmethod
+    def _describe(code: int | None) -> str:
+        if code is not None and code < 0:
+            return f"signal {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+
+_SERVERS: dict[tuple, LocalModelServer] = {}
+_SERVERS_LOCK = threading.Lock()
+
+
+def server_for(model: Path, n_ctx: int, n_threads: int, log_dir: Path) -> LocalModelServer:
+    """One server per model and settings in this process, started on first use."""
+    key = (str(model.resolve()), n_ctx, n_threads)
+    with _SERVERS_LOCK:
+        if key not in _SERVERS:
+            _SERVERS[key] = LocalModelServer(model, n_ctx, n_threads, log_dir)
+        return _SERVERS[key]
+
+
+@atexit.register
+def _stop_all() -> None:
+    """Stop every local model server this process started (at exit, and by the tests)."""
+    for server in list(_SERVERS.values()):
+        server.stop()
