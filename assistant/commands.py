@@ -218,7 +218,15 @@ def cmd_models(args) -> int:
     if args.action == "install":
         if not args.name:
             raise AssistantError(f"Name a model to install: {', '.join(models.MODELS)}.")
-        models.install(args.name, settings.models_dir, log=lambda line: print(line, file=sys.stderr))
+        path = models.install(args.name, settings.models_dir, log=lambda line: print(line, file=sys.stderr))
+        import importlib.util
+
+        if importlib.util.find_spec("llama_cpp") is None:
+            print("to use it, install llama-cpp-python: CMAKE_ARGS=... .venv/bin/pip install -e '.[llamacpp]' (see the README)")
+        else:
+            print(f"installed {path}. It answers from now on (the newest installed model is the default): "
+                  f"`assistant ask \"…\"`, `assistant chat`, or restart the app (`python app.py`); to choose it explicitly: "
+                  f"--backend llamacpp:{path.name}")
         return 0
     installed = {p.name for p in installed_models(settings)}
     for spec in models.MODELS.values():

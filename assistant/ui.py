@@ -67,6 +67,10 @@ def build_app(settings: Settings) -> gr.Blocks:
     state = AppState(settings)
     assistant = state.assistant
     default_backend = default_backend_name(settings)
+    try:
+        assistant.backend(default_backend)  # a local model starts loading now, in its own process, without blocking
+    except AssistantError as exc:
+        print(f"backend {default_backend}: {exc}", file=sys.stderr)
 
     def respond(message, chat, turns, backend, k, hybrid, show_scores):
         chat = list(chat or [])

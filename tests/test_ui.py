@@ -256,6 +256,58 @@ def test_the_app_stops_cleanly_on_ctrl_c_and_leaves_no_process(tmp_path):
             os.killpg(group, 0)
 
 
+def test_the_app_offers_an_installed_local_model_and_survives_its_crash(tmp_path, tiny_model):
+    """A model in data/models makes llamacpp the default; the page never waits for it to load;
+    killing the model's process (as a crash in native code would) costs one labelled extractive
+    answer, and the app starts the model again."""
+    from gradio_client import Client
+
+    data = tmp_path / "data"
+    (data / "models").mkdir(parents=True)
+    shutil.copy(tiny_model, data / "models" / "tiny.gguf")
+    port = free_port()
+    proc = start_app(data, port, env={"ASSISTANT_BACKEND": "", "ASSISTANT_CORPUS_DIR": str(CORPUS), "ASSISTANT_MAX_TOKENS": "40",
+                                      "ASSISTANT_LLAMACPP_CTX": "16384"})
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", proc, 180, tmp_path / f"app-{port}.log")
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        question = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
+
+        def answered_by_the_model(timeout=120):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                result = client.predict(question, "", api_name="/ask")
+                assert result["backend"] == "llamacpp" and "70 Prozent" in result["answer"]
+                if result["raw_answer"]:
+                    return result
+                time.sleep(1)
+            raise AssertionError("the local model never answered")
+
+        answered_by_the_model()
+        [model_pid] = [pid for pid, name in children(proc.pid) if "llama_cpp.server" in name]
+        os.kill(model_pid, signal.SIGKILL)
+        after_crash = client.predict(question, "", api_name="/ask")
+        assert proc.poll() is None and "70 Prozent" in after_crash["answer"] and after_crash["fallback"]
+        answered_by_the_model()
+        [restarted] = [pid for pid, name in children(proc.pid) if "llama_cpp.server" in name]
+        assert restarted != model_pid
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def children(pid: int) -> list[tuple[int, str]]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append((int(stat.parent.name), (stat.parent / "cmdline").read_text().replace("\0", " ")))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def test_html_in_an_article_is_shown_as_text(page, tmp_path):
     article = tmp_path / "skript.md"
     article.write_text(
