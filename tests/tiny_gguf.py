@@ -1,8 +1,8 @@
 """Write a tiny random-weight llama GGUF (about 0.2 MB) with the `gguf` package.
 
 It loads in llama-cpp-python and in `python -m llama_cpp.server`, so tests
-drive the real in-process backend and a real OpenAI-compatible server
-without big weights. Its output is random text: exactly what the verifier
+drive the real local-model backend (its own llama_cpp.server process) and a
+real OpenAI-compatible server without big weights. Its output is random text: exactly what the verifier
 must catch.
 
 Its weight matrices are quantized like a real model's (attention and output
