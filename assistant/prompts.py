@@ -67,11 +67,15 @@ USER = {
 }
 
 # One worked example: small local models follow the citation format far more reliably with it.
-EXAMPLE_PASSAGES = "Quelle [1] (Beispiel): Die Firma verkauft Äpfel. Im Jahr 2020 stieg der Umsatz um 12 Prozent.\n\nQuelle [2] (Beispiel): Der Hund heißt Bello."
+# It is about something no article mentions (a lighthouse on Sylt), so a model that copies it is
+# caught by its words (EXAMPLE_WORDS, checked in verify.py), never mistaken for an answer.
+EXAMPLE_PASSAGES = ("Quelle [1] (Beispiel): Der Leuchtturm von Hörnum auf Sylt ist 34 Meter hoch. Er wurde 1907 in Betrieb "
+                    "genommen.\n\nQuelle [2] (Beispiel): Die Fähre nach Amrum fährt zweimal am Tag.")
 EXAMPLE = {
-    "de": ("Um wie viel stieg der Umsatz?", "Der Umsatz stieg im Jahr 2020 um 12 Prozent [1]."),
-    "en": ("How much did revenue grow?", "Revenue grew by 12 percent in 2020 [1]."),
+    "de": ("Wann wurde der Leuchtturm von Hörnum in Betrieb genommen?", "Der Leuchtturm von Hörnum wurde 1907 in Betrieb genommen [1]."),
+    "en": ("When did the Hörnum lighthouse start operating?", "The Hörnum lighthouse started operating in 1907 [1]."),
 }
+EXAMPLE_WORDS = ("leuchtturm", "hörnum", "hornum", "lighthouse", "sylt", "amrum")
 
 CONDENSE = {
     "de": (

@@ -8,7 +8,7 @@ import re
 from .config import Settings
 from .grounding import check_citations, score_sentences
 from .llm.extractive import extractive_answer
-from .prompts import FALLBACK_NOTICE, FALLBACK_REASONS, REFUSAL
+from .prompts import EXAMPLE_WORDS, FALLBACK_NOTICE, FALLBACK_REASONS, REFUSAL
 from .results import Answer, citations_for
 from .retrieval import Passage
 
@@ -22,6 +22,9 @@ def verify(raw: str, error: str | None, question: str, passages: list[Passage], 
         return Answer(text, refused=True, invalid_citations=check.invalid)
     sentences = score_sentences(text, [p.text for p in passages], embeddings, settings.grounding.support_threshold,
                                 settings.grounding.support_threshold_en) if error is None else []
+    for sentence in sentences:
+        if any(word in sentence.text.lower() for word in EXAMPLE_WORDS):
+            sentence.supported, sentence.reason = False, "copied from the prompt's worked example"
     supported = [s for s in sentences if s.supported]
     if error is not None or not supported:
         reason = FALLBACK_REASONS["error" if error else "unsupported"][lang].format(backend=backend_name, error=error)

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant.chain import Assistant
-from conftest import free_port
+from conftest import CORPUS, free_port
 
 QUESTION = "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?"
 
@@ -121,3 +121,25 @@ def test_an_invented_sentence_is_dropped_and_the_supported_one_kept(ready_index)
     assert result.answer == "Das Wort sozial ist aus dem lateinischen socius abgeleitet und bedeutet gemeinsam [1]."
     assert [s.supported for s in result.sentences] == [True] and result.raw_answer == reply
     assert result.citations[0].doc_id == "000_d8e9858a35932665"
+
+
+def test_a_sentence_copied_from_the_prompts_example_is_never_kept(ready_index):
+    """The worked example in the prompt is about a lighthouse no article mentions: a model that
+    copies it has that sentence marked and dropped, whatever its support score."""
+    from scripted_llm import scripted_chat_server
+
+    from assistant.prompts import EXAMPLE, EXAMPLE_WORDS
+
+    corpus = " ".join(p.read_text(encoding="utf-8").lower() for p in CORPUS.glob("*.txt"))
+    assert not [w for w in EXAMPLE_WORDS if w in corpus]  # so the check can never drop a real answer
+    reply = "Das Wort sozial ist aus dem lateinischen socius abgeleitet und bedeutet gemeinsam [1]. " + EXAMPLE["de"][1]
+    with scripted_chat_server(reply) as url:
+        settings = ready_index.settings.replace(openai_base_url=url, llm_retries=0, reader="off", drop_unsupported=False)
+        marked = Assistant(settings, ready_index).ask("Was bedeutet das lateinische Wort socius?", backend="openai")
+        kept = Assistant(settings.replace(drop_unsupported=True), ready_index).ask("Was bedeutet das lateinische Wort socius?", backend="openai")
+    assert [(s.supported, s.reason) for s in marked.sentences][1] == (False, "copied from the prompt's worked example")
+    assert kept.answer == "Das Wort sozial ist aus dem lateinischen socius abgeleitet und bedeutet gemeinsam [1]."
+    with scripted_chat_server(EXAMPLE["de"][1]) as url:
+        only_copy = Assistant(ready_index.settings.replace(openai_base_url=url, llm_retries=0, reader="off"), ready_index).ask(
+            "Was bedeutet das lateinische Wort socius?", backend="openai")
+    assert only_copy.fallback and "Leuchtturm" not in only_copy.answer  # the labelled extractive answer instead
