@@ -200,13 +200,17 @@ class Store:
         saved for that revision (by a writer, or another reader), else built here and saved."""
         bm25 = BM25Index.load(self.settings.bm25_dir, revision)
         if bm25 is None:
-            ids, texts, metas = self.all_chunks()
-            bm25 = BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
+            bm25 = self.build_bm25(revision)
             try:
                 bm25.save(self.settings.bm25_dir)
             except OSError:
                 pass  # a read-only or full data directory still searches, it just rebuilds next time
         return bm25
+
+    def build_bm25(self, revision: str) -> BM25Index:
+        """A BM25 index built from the store's chunks now (not saved)."""
+        ids, texts, metas = self.all_chunks()
+        return BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
 
     def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict]]:
         """Every chunk's id, text and metadata, read in pages."""

@@ -137,8 +137,7 @@ def build_app(settings: Settings) -> gr.Blocks:
                     target.unlink(missing_ok=True)
                     if target in backups:
                         backups.pop(target).replace(target)
-                done = f'<span class="upload-done" hidden>{uuid.uuid4().hex}</span>'
-                return "<br>".join(messages + [f"❌ {escape(str(exc))}"]) + done, gr.skip(), None
+                return finished(messages + [f"❌ {escape(str(exc))}"]), gr.skip(), None
             for skip in report.skipped:
                 Path(skip.path).unlink(missing_ok=True)  # do not keep a file the index rejected
                 if Path(skip.path) in backups:
@@ -148,9 +147,11 @@ def build_app(settings: Settings) -> gr.Blocks:
             messages.append(escape(report.summary()))
         for backup in backups.values():
             backup.unlink(missing_ok=True)
+        return finished(messages), gr.update(choices=article_choices()), None  # None: empties the file picker
+
+    def finished(messages: list[str]) -> str:
         # the hidden id tells this result from the previous one (same text) to a browser, e.g. the tests
-        done = f'<span class="upload-done" hidden>{uuid.uuid4().hex}</span>'
-        return "<br>".join(messages) + done, gr.update(choices=article_choices()), None  # None: empties the file picker
+        return "<br>".join(messages) + f'<span class="upload-done" hidden>{uuid.uuid4().hex}</span>'
 
     def article_choices():
         return [(f"{a.title} ({a.doc_id})", a.doc_id) for a in state.articles.values()]

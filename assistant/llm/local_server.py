@@ -17,11 +17,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from ..errors import AssistantError
-from ..servers import free_port
+from ..servers import free_port, wait_for_http
 
 
 class LocalModelStarting(AssistantError):
@@ -135,22 +134,17 @@ class LocalModelServer:
         return proc
 
     def _wait_answering(self, proc: subprocess.Popen) -> bool:
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                self.last_error = (f"the local model's process ended with {self._describe(proc.returncode)} "
-                                   f"while loading; see {self.log_path}")
-                return False
-            try:
-                urllib.request.urlopen(f"{self.base_url}/models", timeout=2)
-            except OSError:
-                time.sleep(0.1)
-                continue
-            self._ready, self.last_error = True, ""
-            return True
-        self.last_error = f"the local model did not answer within {self.start_timeout:.0f} s; see {self.log_path}"
-        proc.kill()
-        return False
+        try:
+            wait_for_http(f"{self.base_url}/models", proc, self.start_timeout)  # kills it on timeout
+        except RuntimeError:
+            self.last_error = (f"the local model's process ended with {self._describe(proc.returncode)} "
+                               f"while loading; see {self.log_path}")
+            return False
+        except TimeoutError:
+            self.last_error = f"the local model did not answer within {self.start_timeout:.0f} s; see {self.log_path}"
+            return False
+        self._ready, self.last_error = True, ""
+        return True
 
     @staticmethod
     def _describe(code: int | None) -> str:
