@@ -183,17 +183,17 @@ def index_state(data_dir: Path) -> dict:
     return state
 
 
-def _live_children(pid: int) -> list[str]:
-    """Processes whose parent is `pid` and that still run (zombies, already dead, excluded)."""
+def children(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes whose parent is `pid` and that still run (zombies,
+    already dead, excluded)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            head, tail = stat.read_text().rsplit(")", 1)
-        except OSError:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append((int(stat.parent.name), (stat.parent / "cmdline").read_text().replace("\0", " ").strip()))
+        except (OSError, ValueError):
             continue
-        fields = tail.split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(f"{stat.parent.name} {head.split('(', 1)[1]}")
     return found
 
 
@@ -202,7 +202,7 @@ def pytest_sessionfinish(session, exitstatus):
     import time
 
     deadline = time.monotonic() + 10  # processes told to stop get a moment to exit
-    while (left := _live_children(os.getpid())) and time.monotonic() < deadline:
+    while (left := children(os.getpid())) and time.monotonic() < deadline:
         time.sleep(0.2)
     if left:
         print(f"\nprocesses started by the tests are still running: {left}", file=sys.stderr)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, DOC_IDS, PROJECT_DIR, free_port, run_cli, start_cli, wait_for_http
+from conftest import CORPUS, DOC_IDS, PROJECT_DIR, children, free_port, run_cli, start_cli, wait_for_http
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -294,18 +294,6 @@ def test_the_app_offers_an_installed_local_model_and_survives_its_crash(tmp_path
     finally:
         proc.terminate()
         proc.wait(30)
-
-
-def children(pid: int) -> list[tuple[int, str]]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append((int(stat.parent.name), (stat.parent / "cmdline").read_text().replace("\0", " ")))
-        except (OSError, ValueError):
-            continue
-    return found
 
 
 def test_html_in_an_article_is_shown_as_text(page, tmp_path):

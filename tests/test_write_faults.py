@@ -168,17 +168,25 @@ def check_failure(result, point, kind, words) -> bool:
     return True
 
 
-def test_disk_full_after_every_write_then_rerun(scenario, small_disk):
+def fault_after_every_write(scenario, place: Path, name: str, cause, undo, words: list[str], unprivileged=False) -> int:
+    """Stop the ingest after each write in turn, `cause(data)` the fault, let it go on, `undo(data)`,
+    and check the rerun; returns how many runs failed (each with the one-line message)."""
     folder, base, expected, points = scenario
     failed = 0
     for point, kind in enumerate(points, start=1):
-        data = small_disk / f"data-{point}"
+        data = place / f"data-{point}"
         shutil.copytree(base, data)
-        filler = small_disk / "filler"
-        result = run_through_a_fault(folder, data, point, lambda: fill(small_disk), lambda: filler.unlink())
-        failed += check_failure(result, point, kind, ["disk is full"])
-        rerun_ends_clean(folder, data, expected, f"disk full after write {point} ({kind})")
+        result = run_through_a_fault(folder, data, point, lambda: cause(data), lambda: undo(data), unprivileged=unprivileged)
+        failed += check_failure(result, point, kind, words)
+        rerun_ends_clean(folder, data, expected, f"{name} after write {point} ({kind})")
         shutil.rmtree(data)
+    return failed
+
+
+def test_disk_full_after_every_write_then_rerun(scenario, small_disk):
+    points = scenario[3]
+    failed = fault_after_every_write(scenario, small_disk, "disk full", lambda data: fill(small_disk),
+                                     lambda data: (small_disk / "filler").unlink(), ["disk is full"])
     print(f"\ndisk full after each of {len(points)} writes survived; {failed} runs failed with the message, the others had written all they needed")
     assert failed >= len(points) // 2  # the fault really struck
 
@@ -186,18 +194,11 @@ def test_disk_full_after_every_write_then_rerun(scenario, small_disk):
 def test_store_made_read_only_after_every_write_then_rerun(scenario, tmp_path):
     if not can_mount():
         pytest.skip("needs root and setpriv (util-linux) to run the ingest without root's permission override")
-    folder, base, expected, points = scenario
-    failed = 0
-    for point, kind in enumerate(points, start=1):
-        data = tmp_path / f"ro-{point}"
-        shutil.copytree(base, data)
-        lock = ["chmod", "-R", "a-w", str(data)]
-        unlock = ["chmod", "-R", "u+w", str(data)]
-        result = run_through_a_fault(folder, data, point, lambda: subprocess.run(lock, check=True),
-                                     lambda: subprocess.run(unlock, check=True), unprivileged=True)
-        failed += check_failure(result, point, kind, ["cannot be written", "disk is full", "Cannot open the index"])
-        rerun_ends_clean(folder, data, expected, f"read-only after write {point} ({kind})")
-        shutil.rmtree(data)
+    points = scenario[3]
+    failed = fault_after_every_write(
+        scenario, tmp_path, "read-only", lambda data: subprocess.run(["chmod", "-R", "a-w", str(data)], check=True),
+        lambda data: subprocess.run(["chmod", "-R", "u+w", str(data)], check=True),
+        ["cannot be written", "disk is full", "Cannot open the index"], unprivileged=True)
     print(f"\nread-only data directory after each of {len(points)} writes survived; {failed} runs failed with the message")
 
 
