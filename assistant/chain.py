@@ -17,7 +17,7 @@ from .grounding import SentenceSupport
 from .index import Index
 from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
-from .llm.extractive import partial_answer
+from .llm.extractive import best_sentences, partial_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, clean_question, has_words
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
@@ -85,6 +85,7 @@ class Assistant:
             yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=decision.reason or "no passage"))
             return
         check, evidence, refusal = self._answerable(chosen, standalone, passages, doc_filter, draft)
+        draft.timings.retrieval_s = draft.elapsed()  # everything before generation: retrieval, checks, evidence
         if refusal:
             answer = partial_answer(check, passages, lang)
             answer.refusal_reason = refusal
@@ -118,16 +119,21 @@ class Assistant:
         draft.fields["answerability"] = check
         refusal = None if check.answerable else check.reason
         evidence = None
-        reading = backend.read(question, passages, check) if self.settings.llm.reader != "off" else None
+        reader = self.settings.llm.reader
+        skip_reader = reader == "off" or (reader == "and-features" and refusal is not None)  # it could not change the outcome
+        reading = None if skip_reader else backend.read(question, passages, check)
         if reading is not None:
-            draft.timings.retrieval_s = draft.elapsed()
             draft.fields["reader"] = reading.picked
             if reading.picked == []:
                 refusal = refusal or "reader: no sentence states it"
             elif reading.picked:  # None: the reader failed, the features decide
                 evidence = reading.evidence()
-                if self.settings.llm.reader == "reader":
+                if reader == "reader":
                     refusal = None  # the reader decides
+        n = self.settings.llm.evidence_sentences
+        if evidence is None and refusal is None and backend.generates and n:
+            # compact evidence: the best sentences instead of whole passages, a short prompt to prefill
+            evidence = best_sentences(question, passages, self.index.model.embeddings, check, n)
         return check, evidence, refusal
 
     @staticmethod

@@ -102,13 +102,21 @@ class LLMSettings(Group):
     retries: Annotated[int, Field(ge=0, le=10)] = 1  # (ASSISTANT_LLM_RETRIES)
     # "reader" (the model's grammar-constrained reader step decides, the features only when it
     # fails), "and-features" (both must agree), or "off" (features only).
-    reader: Literal["reader", "and-features", "off"] = "and-features"
+    reader: Literal["reader", "and-features", "off"] = "off"
+    # The LLM is given this many of the best sentences of the top passages (a list kept whole)
+    # instead of the whole passages: a short prompt, prefilled in a fraction of the time. 0 = whole passages.
+    evidence_sentences: Annotated[int, Field(ge=0, le=20)] = 3
 
 
 class LlamaCppSettings(Group):
     model: str = ""  # path to a GGUF; empty = the newest installed model
     ctx: Annotated[int, Field(ge=512, le=131_072)] = 4096
     threads: Annotated[int, Field(ge=1, le=256)] = 2
+    flash_attn: bool = True  # 7 % faster prompt processing here (eval/results/llamacpp-speed.md)
+    # Speculative decoding for the local model: "prompt-lookup" drafts the next tokens from
+    # n-grams of the prompt (answers copy from the evidence), the model checks them in one batch.
+    draft: Literal["none", "prompt-lookup"] = "prompt-lookup"
+    draft_tokens: Annotated[int, Field(ge=1, le=64)] = 3  # 10 (the library's default) was slower here
 
 
 class OpenAISettings(Group):

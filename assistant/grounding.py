@@ -114,27 +114,83 @@ def score_sentences(answer: str, passages: list[str], embeddings, threshold: flo
     texts = [answer[s:e] for s, e in spans]
     plain = [CITATION.sub("", t).strip() for t in texts]
     cited = [[n for n in dict.fromkeys(cited_numbers(t)) if 1 <= n <= len(passages)] for t in texts]
-
-    # Embed each cited passage sentence once; compare with each answer sentence.
-    needed = sorted({n for c in cited for n in c})
-    spans_of = {n: sentence_spans(passages[n - 1]) or [(0, len(passages[n - 1]))] for n in needed}
-    flat = [passages[n - 1][s:e] for n in needed for s, e in spans_of[n]]
-    vectors = np.asarray(embeddings.embed_documents(flat + plain)) if flat else None
-    rows_of, offset = {}, 0
-    for n in needed:
-        rows_of[n] = np.arange(offset, offset + len(spans_of[n]))
-        offset += len(spans_of[n])
-
+    scorer = _Scorer(passages, embeddings, plain, sorted({n for c in cited for n in c}))
     results = []
-    for i, (text, clean, numbers) in enumerate(zip(texts, plain, cited)):
+    for i, (text, numbers) in enumerate(zip(texts, cited)):
         start, end = spans[i]
         if not numbers:
             results.append(SentenceSupport(text, [], False, 0.0, start, end, "no citation"))
             continue
-        similarities = {n: vectors[rows_of[n]] @ vectors[len(flat) + i] for n in numbers}
-        evidence = {n: spans_of[n][int(np.argmax(sim))] for n, sim in similarities.items()}
+        supported, score, reason, evidence = scorer.support(i, numbers, threshold, threshold_en)
+        results.append(SentenceSupport(text, numbers, supported, score, start, end, reason, evidence))
+    return results
+
+
+def reattribute(sentences: list[SentenceSupport], passages: list[str], embeddings, threshold: float,
+                threshold_en: float) -> list[SentenceSupport]:
+    """A sentence that its cited passage does not support but another given passage does (a model
+    citing the neighbouring passage, [2] for [1]), or that cites nothing ("… (Quelle: TNS
+    Infratest)."), is cited to the passage that supports it instead of failed, at the same bar.
+    Returns the sentences changed."""
+    failed = [s for s in sentences if not s.supported and (s.citations or s.reason == "no citation")
+              and not s.reason.startswith("copied")]
+    if not failed or len(passages) < 2:
+        return []
+    plain = [CITATION.sub("", s.text).strip() for s in failed]
+    scorer = _Scorer(passages, embeddings, plain, list(range(1, len(passages) + 1)))
+    changed = []
+    for i, sentence in enumerate(failed):
+        best = None
+        for n in range(1, len(passages) + 1):
+            if n in sentence.citations:
+                continue
+            supported, score, reason, evidence = scorer.support(i, [n], threshold, threshold_en)
+            if supported and (best is None or score > best[1]):
+                best = (n, score, evidence)
+        if best is None:
+            continue
+        n, score, evidence = best
+        old = "".join(f"[{c}]" for c in sentence.citations) or "nothing"
+        sentence.text = _replace_citations(sentence.text, n)
+        sentence.citations, sentence.supported, sentence.score, sentence.evidence = [n], True, score, evidence
+        sentence.reason = f"re-attributed: cited {old}, supported by [{n}]"
+        changed.append(sentence)
+    return changed
+
+
+def _replace_citations(text: str, n: int) -> str:
+    """The sentence with its citation markers replaced by one [n] where the first one stood
+    (before the closing punctuation when it had none)."""
+    first = CITATION.search(text)
+    if first is None:
+        body = text.rstrip()
+        end = len(body.rstrip(".!?"))
+        return f"{body[:end]} [{n}]{body[end:]}"
+    body = CITATION.sub("", text[first.start():])
+    return text[:first.start()] + f"[{n}]" + body
+
+
+class _Scorer:
+    """Answer sentences (without citations) and passage sentences embedded once, passages lazily."""
+
+    def __init__(self, passages: list[str], embeddings, plain: list[str], needed: list[int]):
+        self.passages, self.embeddings, self.plain = passages, embeddings, plain
+        self.spans_of = {n: sentence_spans(passages[n - 1]) or [(0, len(passages[n - 1]))] for n in needed}
+        flat = [passages[n - 1][s:e] for n in needed for s, e in self.spans_of[n]]
+        vectors = np.asarray(embeddings.embed_documents(flat + plain))
+        self.answer_vectors = vectors[len(flat):]
+        self.rows, offset = {}, 0
+        for n in needed:
+            self.rows[n] = vectors[offset:offset + len(self.spans_of[n])]
+            offset += len(self.spans_of[n])
+
+    def support(self, i: int, numbers: list[int], threshold: float, threshold_en: float):
+        """(supported, score, reason, evidence) of answer sentence i by the passages `numbers`."""
+        clean = self.plain[i]
+        similarities = {n: self.rows[n] @ self.answer_vectors[i] for n in numbers}
+        evidence = {n: self.spans_of[n][int(np.argmax(sim))] for n, sim in similarities.items()}
         cosine = max(float(np.max(sim)) for sim in similarities.values())
-        source = " ".join(passages[n - 1] for n in numbers)
+        source = " ".join(self.passages[n - 1] for n in numbers)
         if german_probability(clean) >= 0.5:
             words = content_words(clean)
             overlap = len(words & content_words(source)) / len(words) if words else 0.0
@@ -143,6 +199,4 @@ def score_sentences(answer: str, passages: list[str], embeddings, threshold: flo
             score, bar = round(cosine, 4), threshold_en
         missing = [x for x in NUMBER.findall(clean) if x not in source]
         reason = f"number {missing[0]} not in cited passages" if missing else ""
-        supported = not missing and score >= bar
-        results.append(SentenceSupport(text, numbers, supported, score, start, end, reason, evidence))
-    return results
+        return not missing and score >= bar, score, reason, evidence

@@ -59,18 +59,19 @@ SYSTEM = {
     ),
 }
 
+# Only the evidence and the question follow the cached prefix (system prompt and worked example,
+# identical for every question of a language, so the local model's server reuses their KV cache
+# and prefills only this part): every instruction lives in the system prompt.
 USER = {
-    "de": "{passages}\n\nFrage: {question}\n\nBeantworte die Frage in 1 bis 3 Sätzen mit Informationen aus den Quellen. "
-    "Setze hinter jeden Satz die Quellennummer, z. B. [1].",
-    "en": "{passages}\n\nQuestion: {question}\n\nAnswer the question in 1 to 3 English sentences using the sources. "
-    "Put the source number after each sentence, e.g. [1].",
+    "de": "{passages}\n\nFrage: {question}",
+    "en": "{passages}\n\nQuestion: {question}",
 }
 
 # One worked example: small local models follow the citation format far more reliably with it.
 # It is about something no article mentions (a lighthouse on Sylt), so a model that copies it is
 # caught by its words (EXAMPLE_WORDS, checked in verify.py), never mistaken for an answer.
-EXAMPLE_PASSAGES = ("Quelle [1] (Beispiel): Der Leuchtturm von Hörnum auf Sylt ist 34 Meter hoch. Er wurde 1907 in Betrieb "
-                    "genommen.\n\nQuelle [2] (Beispiel): Die Fähre nach Amrum fährt zweimal am Tag.")
+EXAMPLE_PASSAGES = ("Quelle [1]: Der Leuchtturm von Hörnum auf Sylt ist 34 Meter hoch. Er wurde 1907 in Betrieb "
+                    "genommen.\n\nQuelle [2]: Die Fähre nach Amrum fährt zweimal am Tag.")
 EXAMPLE = {
     "de": ("Wann wurde der Leuchtturm von Hörnum in Betrieb genommen?", "Der Leuchtturm von Hörnum wurde 1907 in Betrieb genommen [1]."),
     "en": ("When did the Hörnum lighthouse start operating?", "The Hörnum lighthouse started operating in 1907 [1]."),
@@ -118,4 +119,4 @@ def format_evidence(passages, evidence) -> str:
     by_passage: dict[int, list[str]] = {}
     for n, start, end in sorted(evidence):
         by_passage.setdefault(n, []).append(passages[n - 1].text[start:end])
-    return "\n\n".join(f"Quelle [{n}] ({passages[n - 1].title}): {' '.join(texts)}" for n, texts in sorted(by_passage.items()))
+    return "\n\n".join(f"Quelle [{n}]: {' '.join(texts)}" for n, texts in sorted(by_passage.items()))  # no title: fewer tokens

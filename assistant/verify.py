@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .config import Settings
-from .grounding import check_citations, score_sentences
+from .grounding import check_citations, reattribute, score_sentences
 from .llm.extractive import extractive_answer
 from .prompts import EXAMPLE_WORDS, FALLBACK_NOTICE, FALLBACK_REASONS, REFUSAL
 from .results import Answer, citations_for
@@ -25,6 +25,8 @@ def verify(raw: str, error: str | None, question: str, passages: list[Passage], 
     for sentence in sentences:
         if any(word in sentence.text.lower() for word in EXAMPLE_WORDS):
             sentence.supported, sentence.reason = False, "copied from the prompt's worked example"
+    g = settings.grounding
+    moved = reattribute(sentences, [p.text for p in passages], embeddings, g.support_threshold, g.support_threshold_en)
     supported = [s for s in sentences if s.supported]
     if error is not None or not supported:
         reason = FALLBACK_REASONS["error" if error else "unsupported"][lang].format(backend=backend_name, error=error)
@@ -33,8 +35,13 @@ def verify(raw: str, error: str | None, question: str, passages: list[Passage], 
         fallback.fallback, fallback.invalid_citations = reason, check.invalid
         return fallback
     if settings.grounding.drop_unsupported:
-        text = " ".join(s.text for s in supported)
         sentences = supported
+    if moved or settings.grounding.drop_unsupported:  # the text is rebuilt from the kept sentences
+        position = 0
+        for sentence in sentences:
+            sentence.start, sentence.end = position, position + len(sentence.text)
+            position = sentence.end + 1
+        text = " ".join(s.text for s in sentences)
     return Answer(text, citations=citations_for(sentences, passages), sentences=sentences, invalid_citations=check.invalid)
 
 

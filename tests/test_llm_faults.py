@@ -143,3 +143,23 @@ def test_a_sentence_copied_from_the_prompts_example_is_never_kept(ready_index):
         only_copy = Assistant(ready_index.settings.replace(openai_base_url=url, llm_retries=0, reader="off"), ready_index).ask(
             "Was bedeutet das lateinische Wort socius?", backend="openai")
     assert only_copy.fallback and "Leuchtturm" not in only_copy.answer  # the labelled extractive answer instead
+
+
+def test_a_supported_sentence_citing_the_wrong_passage_is_kept_with_the_right_citation(ready_index):
+    """The model cites a neighbouring passage for a sentence another passage states: the answer
+    keeps the sentence, cited to the passage that supports it, instead of falling back."""
+    from scripted_llm import scripted_chat_server
+
+    question = "Was bedeutet das lateinische Wort socius?"
+    settings = ready_index.settings.replace(llm_retries=0)
+    passages = Assistant(settings, ready_index).retriever.search(question, k=settings.retrieval.k, mode="hybrid")
+    right = next(n for n, p in enumerate(passages, 1) if "socius" in p.text)
+    wrong = next(n for n, p in enumerate(passages, 1) if "socius" not in p.text and "gemeinsam" not in p.text)
+    reply = f"Das Wort sozial ist aus dem lateinischen socius abgeleitet und bedeutet gemeinsam [{wrong}]."
+    with scripted_chat_server(reply) as url:
+        result = Assistant(settings.replace(openai_base_url=url), ready_index).ask(question, backend="openai")
+    assert not result.fallback and not result.refused, result.answer
+    assert result.answer == reply.replace(f"[{wrong}]", f"[{right}]")
+    assert result.sentences[0].reason == f"re-attributed: cited [{wrong}], supported by [{right}]"
+    assert [c.n for c in result.citations] == [right] and "socius" in result.citations[0].quote
+    assert result.raw_answer == reply

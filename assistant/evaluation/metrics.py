@@ -86,10 +86,23 @@ def summarize(rows: list[dict]) -> dict:
         ),
         "answer_language_match": _share([r["answer_lang"] == r["lang"] for r in rows]),
         "fallbacks": sum(bool(r.get("fallback")) for r in rows),
+        **kept_shares(answerable),
         "latency_p50_s": round(percentile(latencies, 0.5), 3),
         "latency_p95_s": round(percentile(latencies, 0.95), 3),
         "ttft_p50_s": round(percentile([r["ttft_s"] for r in rows if r.get("ttft_s") is not None], 0.5), 3),
+        "ttft_p95_s": round(percentile([r["ttft_s"] for r in rows if r.get("ttft_s") is not None], 0.95), 3),
     }
+
+
+def kept_shares(answerable: list[dict]) -> dict:
+    """For a backend that generates: of the answerable questions the model was asked (not refused
+    before generation), the share whose generated answer was kept (not refused by the model, not
+    replaced by the fallback); and the same over all answerable questions. None for extractive."""
+    asked = [r for r in answerable if r.get("raw_answer") is not None or r.get("fallback")]
+    if not asked:
+        return {"generated_kept": None, "generated_kept_of_answerable": None}
+    kept = sum(not r["refused"] and not r.get("fallback") for r in asked)
+    return {"generated_kept": round(kept / len(asked), 4), "generated_kept_of_answerable": round(kept / len(answerable), 4)}
 
 
 def retrieval_summary(rows: list[dict]) -> dict:

@@ -33,7 +33,7 @@ def result_row(question: dict, result, latency: float) -> dict:
         "citations": [{"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote} for c in result.citations],
         "invalid_citations": result.invalid_citations,
         "retrieved": [{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "score": p.score} for p in result.retrieved],
-        "sentences": [{"text": s.text, "supported": s.supported, "score": s.score} for s in result.sentences],
+        "sentences": [{"text": s.text, "supported": s.supported, "score": s.score, "reason": s.reason} for s in result.sentences],
         "backend": result.backend,
         "model": result.model,
         "fallback": result.fallback,

@@ -40,6 +40,7 @@ class Backend:
 
     name: str = ""
     model: str = ""  # what answers, shown to the user
+    generates: bool = False  # True: an LLM writes the answer (it is given evidence and verified)
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         raise NotImplementedError

@@ -19,6 +19,8 @@ from .extractive import rank_sentences
 
 
 class ChatBackend(Backend):
+    generates = True
+
     def __init__(self, name: str, model: str, chat_model: Any, embeddings):
         self.name, self.model = name, model
         self.chat_model = chat_model  # a LangChain BaseChatModel

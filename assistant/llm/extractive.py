@@ -42,12 +42,20 @@ class ExtractiveBackend(Backend):
 def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
                       check: Answerability | None = None, n_sentences: int = 3) -> Answer:
     """The best sentences of the top passages (those within 0.03 of the best), in reading order."""
+    chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=0.03)
+    return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
+
+
+def best_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None,
+                   n_sentences: int, margin: float | None = None) -> list[tuple[int, int, int]]:
+    """(passage number, start, end) of the top passages' best sentences, at most n_sentences
+    (only those within `margin` of the best, when given), a list kept whole, in reading order.
+    The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
     candidates, scores = rank_sentences(question, passages[:3], embeddings, check)
-    best = [c for c, score in zip(candidates, scores) if score >= scores[0] - 0.03][:n_sentences]
+    best = [c for c, score in zip(candidates, scores) if margin is None or score >= scores[0] - margin][:n_sentences]
     if check and check.answer_type == "list":
         best = _whole_lists(best, candidates, passages)
-    chosen = sorted(set(best), key=lambda c: (c[0], c[1]))
-    return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
+    return sorted(set(best), key=lambda c: (c[0], c[1]))
 
 
 def rank_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None = None):

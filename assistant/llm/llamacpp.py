@@ -62,6 +62,15 @@ def available(settings: Settings) -> bool:
     return model_path(settings) is not None and importlib.util.find_spec("llama_cpp") is not None
 
 
+def server_options(settings: Settings) -> tuple[str, ...]:
+    """llama_cpp.server arguments beyond model, context and threads."""
+    s = settings.llamacpp
+    options = ("--flash_attn", str(s.flash_attn))
+    if s.draft == "prompt-lookup":
+        options += ("--draft_model", "prompt-lookup-decoding", "--draft_model_num_pred_tokens", str(s.draft_tokens))
+    return options
+
+
 def create(settings: Settings, embeddings) -> LocalBackend:
     import importlib.util
 
@@ -78,7 +87,8 @@ def create(settings: Settings, embeddings) -> LocalBackend:
         )
     from langchain_openai import ChatOpenAI
 
-    server = server_for(path, settings.llamacpp.ctx, settings.llamacpp.threads, settings.data_dir / "logs")
+    server = server_for(path, settings.llamacpp.ctx, settings.llamacpp.threads, settings.data_dir / "logs",
+                        server_options(settings))
     server.start()  # in the background: the first page and the first questions do not wait
     model = ChatOpenAI(
         base_url=server.base_url,

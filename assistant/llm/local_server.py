@@ -37,8 +37,10 @@ def _die_with_parent() -> None:
 
 
 class LocalModelServer:
-    def __init__(self, model: Path, n_ctx: int, n_threads: int, log_dir: Path, start_timeout: float = 300):
+    def __init__(self, model: Path, n_ctx: int, n_threads: int, log_dir: Path, start_timeout: float = 300,
+                 options: tuple[str, ...] = ()):
         self.model, self.n_ctx, self.n_threads = model, n_ctx, n_threads
+        self.options = options  # further llama_cpp.server arguments (batch size, speculative decoding)
         self.log_path = log_dir / f"llama-server-{model.stem}.log"
         self.start_timeout = start_timeout
         self.port = free_port()
@@ -126,7 +128,7 @@ class LocalModelServer:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model), "--host", "127.0.0.1",
                  "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads),
-                 "--model_alias", self.model.name],
+                 "--model_alias", self.model.name, *self.options],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
             )
         self._proc = proc
@@ -157,12 +159,12 @@ _SERVERS: dict[tuple, LocalModelServer] = {}
 _SERVERS_LOCK = threading.Lock()
 
 
-def server_for(model: Path, n_ctx: int, n_threads: int, log_dir: Path) -> LocalModelServer:
+def server_for(model: Path, n_ctx: int, n_threads: int, log_dir: Path, options: tuple[str, ...] = ()) -> LocalModelServer:
     """One server per model and settings in this process, started on first use."""
-    key = (str(model.resolve()), n_ctx, n_threads)
+    key = (str(model.resolve()), n_ctx, n_threads, options)
     with _SERVERS_LOCK:
         if key not in _SERVERS:
-            _SERVERS[key] = LocalModelServer(model, n_ctx, n_threads, log_dir)
+            _SERVERS[key] = LocalModelServer(model, n_ctx, n_threads, log_dir, options=options)
         return _SERVERS[key]
 
 
