@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     verifier.add_argument("--out", type=Path, default=Path("eval/results"))
     verifier.set_defaults(func=commands.cmd_eval_verifier)
 
+    judge = sub.add_parser("judge", help="judge answers written by any system (JSONL; RAGAS fields accepted) against the articles")
+    judge.add_argument("answers", type=Path, help="JSONL: question, answer, optional contexts, cited_doc_ids, facts or ground_truth, answerable")
+    judge.add_argument("--out", type=Path, default=Path("eval/results/judged"))
+    judge.set_defaults(func=commands.cmd_judge)
+
     bench = sub.add_parser("bench", help="ingest, search, answer, start-up and memory figures from the corpus to 100k chunks")
     bench.add_argument("--sizes", default="corpus,1000,10000,100000",
                        help="comma-separated: 'corpus' and synthetic chunk counts (default corpus,1000,10000,100000)")

@@ -181,6 +181,24 @@ def cmd_eval_verifier(args) -> int:
     return 0
 
 
+def cmd_judge(args) -> int:
+    from tqdm import tqdm
+
+    from .evaluation import judge_report
+    from .evaluation.judge import Judge, load_answers
+    from .service import open_assistant
+
+    answers = load_answers(args.answers)  # a bad file fails here, before the index opens
+    judge = Judge(open_assistant(load_settings(args)))
+    rows = [judge.judge(item) for item in tqdm(answers, desc="judge", unit="answer", file=sys.stderr)]
+    o = judge_report.write(rows, args.answers, args.out)["overall"]
+    print(f"{o['answers']} answers: sentences supported by the articles {o['grounded_sentences']}, answers fully grounded "
+          f"{o['grounded_answers']}, should have refused {o['should_have_refused']}, refused although answerable "
+          f"{o['false_refusals']}, contexts found nowhere {o['invented_contexts']}")
+    print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench.run import run_bench
     from .llm.llamacpp import available, model_path

@@ -105,7 +105,7 @@ class LLMSettings(Group):
     reader: Literal["reader", "and-features", "off"] = "off"
     # The LLM is given this many of the best sentences of the top passages (a list kept whole)
     # instead of the whole passages: a short prompt, prefilled in a fraction of the time. 0 = whole passages.
-    evidence_sentences: Annotated[int, Field(ge=0, le=20)] = 3
+    evidence_sentences: Annotated[int, Field(ge=0, le=20)] = 4
 
 
 class LlamaCppSettings(Group):

@@ -158,6 +158,24 @@ def reattribute(sentences: list[SentenceSupport], passages: list[str], embedding
     return changed
 
 
+def best_support(claims: list[str], passages: list[str], embeddings, threshold: float, threshold_en: float) -> list[tuple]:
+    """For each claim (a sentence without citations), the passage that supports it best:
+    (passage number or None, supported, score, reason, (start, end) of its closest sentence).
+    Used to judge answers written elsewhere against the articles, citations or not."""
+    if not claims or not passages:
+        return [(None, False, 0.0, "no passage", None) for _ in claims]
+    scorer = _Scorer(passages, embeddings, claims, list(range(1, len(passages) + 1)))
+    results = []
+    for i in range(len(claims)):
+        best = None
+        for n in range(1, len(passages) + 1):
+            supported, score, reason, evidence = scorer.support(i, [n], threshold, threshold_en)
+            if best is None or (supported, score) > (best[1], best[2]):
+                best = (n, supported, score, reason, evidence[n])
+        results.append(best)
+    return results
+
+
 def _replace_citations(text: str, n: int) -> str:
     """The sentence with its citation markers replaced by one [n] where the first one stood
     (before the closing punctuation when it had none)."""

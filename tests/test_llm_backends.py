@@ -1,6 +1,6 @@
 """The local (llama-cpp-python's server in a managed child process) and hosted (OpenAI-compatible
 HTTP) paths, against real parts: a tiny quantized random-weight GGUF in `python -m llama_cpp.server`,
-(fixtures in conftest.py). The real Qwen models are measured in eval/results/compare."""
+(fixtures in conftest.py). The real Qwen models are measured in eval/results/llamacpp-models.md."""
 
 import os
 import shutil

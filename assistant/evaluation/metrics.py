@@ -97,12 +97,16 @@ def summarize(rows: list[dict]) -> dict:
 def kept_shares(answerable: list[dict]) -> dict:
     """For a backend that generates: of the answerable questions the model was asked (not refused
     before generation), the share whose generated answer was kept (not refused by the model, not
-    replaced by the fallback); and the same over all answerable questions. None for extractive."""
+    replaced by the fallback); the same over all answerable questions; the latency of those
+    generated answers (the eval's latency p50 also counts the instant refusals). None for extractive."""
     asked = [r for r in answerable if r.get("raw_answer") is not None or r.get("fallback")]
     if not asked:
-        return {"generated_kept": None, "generated_kept_of_answerable": None}
+        return {"generated_kept": None, "generated_kept_of_answerable": None, "generated_latency_p50_s": None,
+                "generated_ttft_p50_s": None}
     kept = sum(not r["refused"] and not r.get("fallback") for r in asked)
-    return {"generated_kept": round(kept / len(asked), 4), "generated_kept_of_answerable": round(kept / len(answerable), 4)}
+    return {"generated_kept": round(kept / len(asked), 4), "generated_kept_of_answerable": round(kept / len(answerable), 4),
+            "generated_latency_p50_s": round(percentile([r["latency_s"] for r in asked], 0.5), 3),
+            "generated_ttft_p50_s": round(percentile([r["ttft_s"] for r in asked if r.get("ttft_s") is not None], 0.5), 3)}
 
 
 def retrieval_summary(rows: list[dict]) -> dict:

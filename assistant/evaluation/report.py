@@ -9,7 +9,7 @@ from .metrics import facts_covered, gold_rank
 METRICS = [
     "hit@1", "hit@3", "mrr", "fact_recall", "all_facts_rate", "citation_validity", "citation_precision",
     "citation_support", "refusal_accuracy", "refusal_precision", "false_refusal_rate", "answer_language_match", "fallbacks", "generated_kept",
-    "generated_kept_of_answerable", "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s",
+    "generated_kept_of_answerable", "generated_latency_p50_s", "generated_ttft_p50_s", "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s",
 ]
 
 

@@ -80,7 +80,25 @@ def run_eval(questions_path: Path, backends: list[str], out: Path, settings: Set
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-    summary = {"questions_file": str(questions_path), "settings": _settings_used(settings), "backends": {}}
+    summary = build_summary(rows, str(questions_path), _settings_used(settings))
+    if baseline:
+        naive = baseline_rows(settings, questions)
+        summary["baseline"] = {
+            "config": "rag-chroma template: RecursiveCharacterTextSplitter 1000/200 on raw files, all-MiniLM-L6-v2, Chroma similarity top-4",
+            "overall": retrieval_summary(naive),
+            "by_language": {lang: retrieval_summary([r for r in naive if r["lang"] == lang]) for lang in sorted({r["lang"] for r in naive})},
+        }
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    from .report import write_report
+
+    write_report(summary, rows, out)
+    return summary
+
+
+def build_summary(rows: list[dict], questions_file: str, settings_used: dict) -> dict:
+    """summary.json's figures from the result rows (also to re-summarize a recorded results.jsonl)."""
+    backends = list(dict.fromkeys(r["backend"] for r in rows))
+    summary = {"questions_file": questions_file, "settings": settings_used, "backends": {}}
     for backend in backends:
         mine = [r for r in rows if r["backend"] == backend]
         summary["backends"][backend] = {
@@ -95,17 +113,6 @@ def run_eval(questions_path: Path, backends: list[str], out: Path, settings: Set
                 for doc in sorted({r["gold_docs"][0] for r in mine if r["gold_docs"]})
             },
         }
-    if baseline:
-        naive = baseline_rows(settings, questions)
-        summary["baseline"] = {
-            "config": "rag-chroma template: RecursiveCharacterTextSplitter 1000/200 on raw files, all-MiniLM-L6-v2, Chroma similarity top-4",
-            "overall": retrieval_summary(naive),
-            "by_language": {lang: retrieval_summary([r for r in naive if r["lang"] == lang]) for lang in sorted({r["lang"] for r in naive})},
-        }
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-    from .report import write_report
-
-    write_report(summary, rows, out)
     return summary
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import AssistantError
+from ..prompts import answer_prompt
 from ..results import Turn
 from .base import AnswerRequest
 from .chat import ChatBackend
@@ -100,4 +101,8 @@ def create(settings: Settings, embeddings) -> LocalBackend:
         max_completion_tokens=settings.llm.max_tokens,
         streaming=True,
     )
+    # The server keeps the KV cache of its last prompt: one German answer prompt with empty evidence
+    # leaves the system prompt and worked example cached, so the first question prefills only its own part.
+    server.warm_up = lambda: model.bind(max_completion_tokens=1).invoke(
+        answer_prompt("de").format_messages(question="", passages=""))
     return LocalBackend(server, model, embeddings)

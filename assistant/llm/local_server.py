@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import AssistantError
@@ -40,7 +41,8 @@ class LocalModelServer:
     def __init__(self, model: Path, n_ctx: int, n_threads: int, log_dir: Path, start_timeout: float = 300,
                  options: tuple[str, ...] = ()):
         self.model, self.n_ctx, self.n_threads = model, n_ctx, n_threads
-        self.options = options  # further llama_cpp.server arguments (batch size, speculative decoding)
+        self.options = options  # further llama_cpp.server arguments (flash attention, speculative decoding)
+        self.warm_up: Callable[[], object] | None = None  # a first request once it answers (fills the prompt cache)
         self.log_path = log_dir / f"llama-server-{model.stem}.log"
         self.start_timeout = start_timeout
         self.port = free_port()
@@ -110,6 +112,11 @@ class LocalModelServer:
         try:
             proc = self._spawn()
             ready = self._wait_answering(proc)
+            if ready and self.warm_up is not None:
+                try:
+                    self.warm_up()
+                except Exception:  # only a head start: the first question then prefills it instead
+                    pass
         finally:
             self._starting = False
         if ready:
