@@ -70,7 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("-k", type=int, default=None, help="passages given to the backend (default 5)")
         cmd.set_defaults(func=commands.cmd_ask if name == "ask" else commands.cmd_chat)
 
-    evaluate = sub.add_parser("eval", help="run a question set through the chain and write a grounding report")
+    evaluate = sub.add_parser("eval", help="run a question set through the chain and write a grounding report; "
+                              "`eval compare DIR_A DIR_B` compares two recorded runs")
+    evaluate.add_argument("compare", nargs="*", metavar="compare DIR_A DIR_B",
+                          help="compare two runs instead: what changed per metric and per question (report in --out)")
     evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     evaluate.add_argument("--backend", default="extractive", help="one backend or several, comma-separated")
     evaluate.add_argument("--out", type=Path, default=Path("eval/results/latest"))
@@ -94,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     judge = sub.add_parser("judge", help="judge answers written by any system (JSONL; RAGAS fields accepted) against the articles")
     judge.add_argument("answers", type=Path, help="JSONL: question, answer, optional contexts, cited_doc_ids, facts or ground_truth, answerable")
     judge.add_argument("--out", type=Path, default=Path("eval/results/judged"))
+    judge.add_argument("--answer-field", help="judge this field as the answer, e.g. raw_answer of an `assistant eval` "
+                                              "results.jsonl (the model's text before verification); lines without it are skipped")
+    judge.add_argument("--llm", help="also ask this backend (llamacpp, openai, ollama, e.g. openai:gpt-4o-mini) per sentence: "
+                                     "a second opinion reported with its agreement, never replacing the verifier")
     judge.set_defaults(func=commands.cmd_judge)
 
     bench = sub.add_parser("bench", help="ingest, search, answer, start-up and memory figures from the corpus to 100k chunks")

@@ -148,6 +148,8 @@ def cmd_chat(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.compare:
+        return cmd_eval_compare(args)
     from .evaluation.runner import run_eval
 
     backends = [b.strip() for b in args.backend.split(",") if b.strip()]
@@ -161,6 +163,22 @@ def cmd_eval(args) -> int:
         b = summary["baseline"]["overall"]
         print(f"naive baseline: hit@1 {b['hit@1']} MRR {b['mrr']}")
     print(f"report: {args.out / 'report.md'}")
+    return 0
+
+
+def cmd_eval_compare(args) -> int:
+    from pathlib import Path
+
+    from .evaluation.compare import compare_runs
+
+    if len(args.compare) != 3 or args.compare[0] != "compare":
+        raise AssistantError("usage: assistant eval compare DIR_A DIR_B [--out DIR]")
+    out = args.out if args.out != Path("eval/results/latest") else Path("eval/results/compare")
+    result = compare_runs(Path(args.compare[1]), Path(args.compare[2]), out)
+    for label, deltas in result["metrics"].items():
+        shown = ", ".join(f"{m} {d:+}" for m, d in deltas.items() if d)
+        print(f"{label}: {shown or 'no metric changed'}; {len(result['questions'].get(label, {}))} questions changed")
+    print(f"report: {out / 'compare.md'}")
     return 0
 
 
@@ -188,10 +206,20 @@ def cmd_judge(args) -> int:
     from .evaluation.judge import Judge, load_answers
     from .service import open_assistant
 
-    answers = load_answers(args.answers)  # a bad file fails here, before the index opens
-    judge = Judge(open_assistant(load_settings(args)))
+    answers = load_answers(args.answers, args.answer_field)  # a bad file fails here, before the index opens
+    assistant = open_assistant(load_settings(args))
+    llm = None
+    if args.llm:
+        llm = assistant.backend(args.llm)
+        problem = llm.wait_ready()
+        if problem or not llm.generates:
+            raise AssistantError(f"the LLM judge {args.llm} cannot judge: {problem or 'it is not an LLM backend'}")
+    judge = Judge(assistant, llm)
     rows = [judge.judge(item) for item in tqdm(answers, desc="judge", unit="answer", file=sys.stderr)]
-    o = judge_report.write(rows, args.answers, args.out)["overall"]
+    summary = judge_report.write(rows, args.answers, args.out, llm_label=f"{llm.name} ({llm.model})" if llm else "")
+    o = summary["overall"]
+    if "llm_judge" in summary:
+        print(f"LLM judge {summary['llm_judge']['backend']}: agreement with the verifier {summary['llm_judge']['agreement']}")
     print(f"{o['answers']} answers: sentences supported by the articles {o['grounded_sentences']}, answers fully grounded "
           f"{o['grounded_answers']}, should have refused {o['should_have_refused']}, refused although answerable "
           f"{o['false_refusals']}, contexts found nowhere {o['invented_contexts']}")

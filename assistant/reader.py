@@ -28,14 +28,15 @@ def grammar(n: int) -> str:
     return f'root ::= "[" ( {digit} ( ", " {digit} )* )? "]"'
 
 
-def constrained(backend, n: int):
-    """The backend's chat model, bound to answer only in the reader's format."""
+def constrained(backend, gbnf: str, json_schema: dict, max_tokens: int, name: str = "reader"):
+    """The backend's chat model, bound to answer only in one format: a GBNF grammar for llama.cpp,
+    the equivalent JSON schema for OpenAI-compatible servers and Ollama."""
     if backend.name == "llamacpp":  # llama_cpp.server takes a GBNF grammar in the request body
-        return backend.chat_model.bind(extra_body={"grammar": grammar(n)}, max_completion_tokens=3 * n + 2)
+        return backend.chat_model.bind(extra_body={"grammar": gbnf}, max_completion_tokens=max_tokens)
     if backend.name == "openai":
-        return backend.chat_model.bind(response_format={"type": "json_schema", "json_schema": {"name": "reader", "schema": schema(n)}})
+        return backend.chat_model.bind(response_format={"type": "json_schema", "json_schema": {"name": name, "schema": json_schema}})
     if backend.name == "ollama":
-        return backend.chat_model.bind(format=schema(n))
+        return backend.chat_model.bind(format=json_schema)
     return backend.chat_model
 
 
@@ -55,7 +56,8 @@ def read(backend, question: str, sentences: list[str]) -> list[int] | None:
     listing = "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
     messages = [SystemMessage(SYSTEM), HumanMessage(f"Question: {question}\n\nSentences:\n{listing}")]
     try:
-        reply = constrained(backend, len(sentences)).invoke(messages)
+        n = len(sentences)
+        reply = constrained(backend, grammar(n), schema(n), 3 * n + 2).invoke(messages)
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         if "{" in text:  # JSON from a schema-constrained server
             numbers = json.loads(re.search(r"\{.*\}", text, re.DOTALL).group(0))["answer_sentences"]

@@ -22,6 +22,7 @@ from .config import PROJECT_DIR, Settings, load_settings, offline_environment
 from .corpus import load_articles
 from .errors import AssistantError
 from .llm import BACKENDS, default_backend_name
+from .eval_explorer import explorer
 from .render import CSS, answer_markdown, article_html, sources_html
 from .results import Turn
 from .service import open_assistant
@@ -215,6 +216,10 @@ def build_app(settings: Settings) -> gr.Blocks:
             gallery = gr.Gallery(label="Plots", columns=2, height=320)
             run_button.click(run_eval, None, [report_view, gallery], api_visibility="private")
             app.load(eval_view, None, [report_view, gallery], api_visibility="private")
+            with gr.Accordion("Fragen einzeln ansehen / explore a run", open=True):
+                refresh_runs, run_lists = explorer([PROJECT_DIR / "eval" / "results", settings.data_dir / "eval"],
+                                                   lambda: state.articles, settings.data_dir / "eval" / "compare")
+            app.load(refresh_runs, None, run_lists, api_visibility="private")
         with gr.Tab("Hochladen / upload"):
             files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=".txt / .md")
             replace = gr.Checkbox(value=False, label="Ersetzen: ein Artikel mit gleichem Namen wird ersetzt / replace an article of the same name", elem_id="replace")

@@ -118,3 +118,27 @@ def test_metric_helpers():
     s = summarize(rows)
     assert s["hit@1"] == 0 and s["mrr"] == 0.5 and s["fact_recall"] == 1.0 and s["refusal_accuracy"] == 1.0
     assert s["citation_precision"] == 1.0 and s["false_refusals"] == 0
+
+
+def test_two_real_runs_compared_per_metric_and_per_question(extractive_eval, ready_index, tmp_path):
+    """The recorded held-out run against a second real run with a strict relevance gate: the
+    comparison names the refusals that appeared, as worse, per question and per metric."""
+    _, first = extractive_eval
+    strict = tmp_path / "strict"
+    strict_summary = run_eval(TEST_SET, ["extractive"], strict, ready_index.settings.replace(gate_threshold=0.9),
+                              baseline=False, progress=False)
+    done = run_cli("eval", "compare", str(first), str(strict), "--out", str(tmp_path / "cmp"))
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "cmp" / "compare.json").read_text())
+    deltas = result["metrics"]["extractive"]
+    assert deltas["false_refusal_rate"] > 0 and deltas["fact_recall"] < 0
+    changed = result["questions"]["extractive"]
+    newly_refused = [q for q, changes in changed.items() if "refused now (wrong)" in changes]
+    before = json.loads((first / "summary.json").read_text())["backends"]["extractive"]["overall"]["false_refusals"]
+    after = strict_summary["backends"]["extractive"]["overall"]["false_refusals"]
+    assert len(newly_refused) == after - before > 0  # a stricter gate only adds refusals
+    report = (tmp_path / "cmp" / "compare.md").read_text()
+    assert "| overall | false_refusal_rate |" in report and "| worse |" in report and "Settings changed" in report
+    assert (tmp_path / "cmp" / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = run_cli("eval", "compare", str(first), str(tmp_path / "nothing"))
+    assert bad.returncode != 0 and "is not an `assistant eval` run" in bad.stderr and "Traceback" not in bad.stderr

@@ -153,3 +153,37 @@ def test_a_bad_answers_file_gets_a_clear_message(tmp_path):
         load_answers(path)
     done = run_cli("judge", str(path))
     assert done.returncode != 0 and "needs a 'question'" in done.stderr and "Traceback" not in done.stderr
+
+
+def _items(*ids):
+    return [dict(a, id=a["id"], contexts=a.get("contexts"), cited_doc_ids=None, reference=None, lang=None, gold_docs=None,
+                 answerable=a.get("answerable"), facts=a.get("facts")) for a in CRAFTED if a.get("id") in ids]
+
+
+def test_an_llm_second_opinion_is_reported_beside_the_verifier_never_instead(ready_index, tmp_path):
+    """A real OpenAI-compatible server whose model says every claim is supported: its verdicts are
+    recorded and their agreement reported; the verifier's verdicts stand."""
+    from scripted_llm import scripted_chat_server
+
+    with scripted_chat_server('{"supported": true}') as url:
+        assistant = Assistant(ready_index.settings.replace(openai_base_url=url, llm_retries=0), ready_index)
+        judge = Judge(assistant, assistant.backend("openai"))
+        rows = [judge.judge(item) for item in _items("faithful", "invented-number")]
+    faithful, invented = (r["sentences"][0] for r in rows)
+    assert (faithful["supported"], faithful["llm_supported"]) == (True, True)
+    assert (invented["supported"], invented["llm_supported"]) == (False, True)
+    summary = judge_report.write(rows, tmp_path / "a.jsonl", tmp_path / "out", llm_label="openai (scripted)")
+    assert summary["llm_judge"]["agreement"] == 0.5 and summary["llm_judge"]["only_llm_supported"] == 1
+    assert summary["overall"]["grounded_sentences"] == 0.5
+    assert "agreement with the verifier 0.500" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_the_llm_judge_through_the_local_model_process_and_its_grammar(ready_index, tiny_model):
+    """The llamacpp backend (a real quantized GGUF in its own llama_cpp.server process) answers the
+    yes/no grammar: every sentence with evidence gets a boolean second opinion."""
+    settings = ready_index.settings.replace(llamacpp_model=str(tiny_model))
+    assistant = Assistant(settings, ready_index)
+    backend = assistant.backend("llamacpp")
+    assert backend.wait_ready(120) is None
+    rows = [Judge(assistant, backend).judge(item) for item in _items("faithful")]
+    assert isinstance(rows[0]["sentences"][0]["llm_supported"], bool)

@@ -357,6 +357,36 @@ def test_eval_tab_shows_the_recorded_report_then_runs_the_eval(page, app_data):
     page.click("button[role=tab]:has-text('Chat')")
 
 
+def choose(page, dropdown: str, option: str) -> None:
+    page.click(f"{dropdown} input")
+    page.click(f"ul[role=listbox]:visible li:has-text({option!r})")
+
+
+def test_eval_explorer_opens_one_answer_with_verdicts_evidence_and_ranking(page):
+    """Pick a committed run, filter to English fallbacks, open one: the model's raw answer, each
+    sentence's verdict, the cited quote marked in its article, the ranking with the expected article;
+    then compare the run with another."""
+    page.click("button[role=tab]:has-text('Evaluation')")
+    choose(page, "#run-choice", "results/llamacpp-1.5b-test")
+    choose(page, "#problem-choice", "Ersatzantwort / fallback")
+    choose(page, "#language-choice", "en")
+    page.click("#question-choice input")
+    options = [o for o in page.locator("ul[role=listbox]:visible li").all_inner_texts() if " · " in o]  # question items
+    assert len(options) == 10 and all(o.startswith("ten") for o in options)  # the English fallbacks only
+    page.click("ul[role=listbox]:visible li:has-text('ten07')")
+    page.wait_for_function("() => document.querySelector('#question-detail').innerText.includes('St. Gallen')", timeout=30_000)
+    detail = page.locator("#question-detail")
+    text = detail.inner_text()
+    assert "Which department of the Swiss university" in text and "fallback" in text and "★" in text
+    assert detail.locator("mark.quote").count() >= 1 and "St. Gallen" in detail.locator("mark.quote").first.inner_text()
+    assert detail.locator("ul.verdicts li").count() >= 1
+    choose(page, "#compare-choice", "results/llamacpp-0.5b-test")
+    page.wait_for_function("() => document.querySelector('#compare-view').innerText.includes('questions that changed')", timeout=60_000)
+    assert "generated_kept" in page.inner_text("#compare-view")
+    page.screenshot(path=str(ARTIFACTS / "ui-eval-explorer.png"), full_page=True)
+    page.click("button[role=tab]:has-text('Chat')")
+
+
 def test_article_browser_shows_cleaned_text_and_metadata(page):
     page.click("button[role=tab]:has-text('Artikel')")
     page.click("#article-choice input")

@@ -30,6 +30,7 @@ from ..errors import AssistantError
 from ..grounding import CITATION, answer_sentences, best_support, check_citations, cited_numbers, score_sentences
 from ..question import answer_language as question_language
 from ..verify import is_refusal
+from .llm_judge import second_opinion
 from .metrics import answer_language, facts_covered
 
 FIELDS = {"question": ("question", "user_input"), "answer": ("answer", "response"),
@@ -42,8 +43,10 @@ REFUSAL_WORDS = re.compile(
     r"cannot (answer|find)|i don't know|weiß (ich )?nicht)\b", re.IGNORECASE)
 
 
-def load_answers(path: Path) -> list[dict]:
-    """The answers of a JSONL file in one shape; a clear error naming the line for a bad one."""
+def load_answers(path: Path, answer_field: str | None = None) -> list[dict]:
+    """The answers of a JSONL file in one shape; a clear error naming the line for a bad one.
+    `answer_field` judges another field as the answer (e.g. `raw_answer` of our own eval results:
+    the model's text before verification); lines without it are skipped."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -59,6 +62,10 @@ def load_answers(path: Path) -> list[dict]:
         row = {"id": str(item.get("id", number))}
         for name, keys in FIELDS.items():
             row[name] = next((item[k] for k in keys if item.get(k) is not None), None)
+        if answer_field:
+            if item.get(answer_field) is None:
+                continue
+            row["answer"] = item[answer_field]
         if not isinstance(row["question"], str) or not isinstance(row["answer"], str):
             raise AssistantError(f"{path}:{number}: needs a 'question' (or 'user_input') and an 'answer' (or 'response') as text")
         if isinstance(row["reference"], list):
@@ -66,13 +73,14 @@ def load_answers(path: Path) -> list[dict]:
         row.update({k: item.get(k) for k in ("facts", "answerable", "gold_docs", "lang")})
         answers.append(row)
     if not answers:
-        raise AssistantError(f"{path} holds no answers.")
+        raise AssistantError(f"{path} holds no answers" + (f" with a '{answer_field}' field." if answer_field else "."))
     return answers
 
 
 class Judge:
-    def __init__(self, assistant: Assistant):
+    def __init__(self, assistant: Assistant, llm=None):
         self.assistant = assistant
+        self.llm = llm  # an LLM backend for a second opinion per sentence (llm_judge.py), or None
         self.embeddings = assistant.index.model.embeddings
         g = assistant.settings.grounding
         self.bars = (g.support_threshold, g.support_threshold_en)
@@ -122,6 +130,8 @@ class Judge:
             rows.append({"text": text[s:e], "supported": ok, "score": score, "reason": reason or ("" if ok else "no article sentence close enough"),
                          "evidence": evidence, "cited": by_citation.citations if by_citation else [],
                          "cited_supported": by_citation.supported if by_citation else None})
+            if self.llm is not None:  # asked about the same passage the verifier judged by
+                rows[-1]["llm_supported"] = second_opinion(self.llm, claim, pool[n - 1].text) if n is not None else None
         return rows
 
     def locate(self, context: str) -> dict:

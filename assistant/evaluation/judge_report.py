@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from statistics import mean
 
+from .llm_judge import agreement
 from .report import _fmt, _table
 
 METRICS = [
@@ -54,19 +55,29 @@ def summarize(rows: list[dict]) -> dict:
     }
 
 
-def write(rows: list[dict], source: Path, out: Path) -> dict:
+def write(rows: list[dict], source: Path, out: Path, llm_label: str = "") -> dict:
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     summary = {"answers_file": str(source), "overall": summarize(rows),
                "by_language": {lang: summarize([r for r in rows if r["lang"] == lang]) for lang in sorted({r["lang"] for r in rows})}}
+    sentences = [s for r in rows for s in r["sentences"]]
+    if any("llm_supported" in s for s in sentences):
+        summary["llm_judge"] = {"backend": llm_label, **agreement(sentences)}
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     langs = list(summary["by_language"])
     lines = ["# Grounding judgement", "", f"Answers: `{source}` · judged by `assistant judge` against the indexed articles "
              "with the sentence verifier of eval/results/verifier.md.", ""]
     lines += _table(["metric", "all", *langs], [[label, summary["overall"][key], *[summary["by_language"][g][key] for g in langs]]
                                                 for key, label in METRICS])
+    if "llm_judge" in summary:
+        j = summary["llm_judge"]
+        lines += ["## Second opinion: an LLM judge", "",
+                  f"{j['backend']} judged {j['judged_by_llm']} of {j['sentences']} sentences (yes/no, constrained): agreement with the "
+                  f"verifier {_fmt(j['agreement'])}; both supported {j['both_supported']}, both unsupported {j['both_unsupported']}, "
+                  f"only the verifier says supported {j['only_verifier_supported']}, only the LLM {j['only_llm_supported']}. "
+                  "The verdicts above are the verifier's; the LLM's are in results.jsonl (`llm_supported`).", ""]
     lines += ["## Answers with a problem", ""]
     for row in rows:
         problems = _problems(row)
@@ -88,6 +99,8 @@ def _problems(row: dict) -> list[str]:
         if not s["supported"]:
             near = f"; nearest: {s['evidence']['doc_id']} „{s['evidence']['quote'][:160]}“" if s["evidence"] else ""
             found.append(f"unsupported ({_fmt(s['score'])}, {s['reason']}): {s['text']}{near}")
+        elif s.get("llm_supported") is False:
+            found.append(f"supported for the verifier, not for the LLM judge: {s['text']}")
         elif s["cited_supported"] is False:
             found.append(f"cites [{', '.join(map(str, s['cited']))}], which does not support it: {s['text']}")
     found += [f"invalid citation [{n}] (only {len(row['contexts'])} contexts)" for n in row["invalid_citations"]]

@@ -30,7 +30,8 @@ def result_row(question: dict, result, latency: float) -> dict:
         "reader": result.reader,
         "answer_lang": answer_language(result.answer),
         "refused": result.refused,
-        "citations": [{"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote} for c in result.citations],
+        "citations": [{"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end}
+                      for c in result.citations],
         "invalid_citations": result.invalid_citations,
         "retrieved": [{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "score": p.score} for p in result.retrieved],
         "sentences": [{"text": s.text, "supported": s.supported, "score": s.score, "reason": s.reason} for s in result.sentences],
