@@ -20,7 +20,6 @@ comes from `answerable` when given, else from this assistant's own refusal decis
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from ..question import answer_language as question_language
 from ..verify import is_refusal
 from .llm_judge import second_opinion
 from .metrics import answer_language, facts_covered
+from .questions import json_lines
 
 FIELDS = {"question": ("question", "user_input"), "answer": ("answer", "response"),
           "contexts": ("contexts", "retrieved_contexts"), "cited_doc_ids": ("cited_doc_ids", "doc_ids"),
@@ -47,18 +47,8 @@ def load_answers(path: Path, answer_field: str | None = None) -> list[dict]:
     """The answers of a JSONL file in one shape; a clear error naming the line for a bad one.
     `answer_field` judges another field as the answer (e.g. `raw_answer` of our own eval results:
     the model's text before verification); lines without it are skipped."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AssistantError(f"Cannot read the answers file {path}: {exc}") from exc
     answers = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AssistantError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+    for number, item in json_lines(path, "answers"):
         row = {"id": str(item.get("id", number))}
         for name, keys in FIELDS.items():
             row[name] = next((item[k] for k in keys if item.get(k) is not None), None)
