@@ -105,7 +105,13 @@ def ask_in_browser(page, question: str, screenshot: str) -> tuple[str, str]:
     page.wait_for_function("() => !document.querySelector('#sources .src-card') && !document.querySelector('#chat .message')")
     page.fill("#question textarea", question)
     page.click("#send")
-    page.wait_for_selector("#sources mark.quote", timeout=60_000)
+    try:
+        page.wait_for_selector("#sources mark.quote", timeout=60_000)
+    except Exception as exc:  # keep what the page showed: an intermittent failure must be readable afterwards
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"failed-{screenshot}"), full_page=True)
+        raise AssertionError(f"no quoted source for {question!r}; chat: {page.inner_text('#chat')[-600:]!r}; "
+                             f"sources: {page.inner_text('#sources')[:300]!r}") from exc
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('extractive ·')", timeout=60_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
