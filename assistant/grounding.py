@@ -140,19 +140,13 @@ def reattribute(sentences: list[SentenceSupport], passages: list[str], embedding
     scorer = _Scorer(passages, embeddings, plain, list(range(1, len(passages) + 1)))
     changed = []
     for i, sentence in enumerate(failed):
-        best = None
-        for n in range(1, len(passages) + 1):
-            if n in sentence.citations:
-                continue
-            supported, score, reason, evidence = scorer.support(i, [n], threshold, threshold_en)
-            if supported and (best is None or score > best[1]):
-                best = (n, score, evidence)
-        if best is None:
+        others = [n for n in range(1, len(passages) + 1) if n not in sentence.citations]
+        n, supported, score, _, evidence = scorer.best(i, others, threshold, threshold_en)
+        if not supported:
             continue
-        n, score, evidence = best
         old = "".join(f"[{c}]" for c in sentence.citations) or "nothing"
         sentence.text = _replace_citations(sentence.text, n)
-        sentence.citations, sentence.supported, sentence.score, sentence.evidence = [n], True, score, evidence
+        sentence.citations, sentence.supported, sentence.score, sentence.evidence = [n], True, score, {n: evidence}
         sentence.reason = f"re-attributed: cited {old}, supported by [{n}]"
         changed.append(sentence)
     return changed
@@ -164,16 +158,9 @@ def best_support(claims: list[str], passages: list[str], embeddings, threshold: 
     Used to judge answers written elsewhere against the articles, citations or not."""
     if not claims or not passages:
         return [(None, False, 0.0, "no passage", None) for _ in claims]
-    scorer = _Scorer(passages, embeddings, claims, list(range(1, len(passages) + 1)))
-    results = []
-    for i in range(len(claims)):
-        best = None
-        for n in range(1, len(passages) + 1):
-            supported, score, reason, evidence = scorer.support(i, [n], threshold, threshold_en)
-            if best is None or (supported, score) > (best[1], best[2]):
-                best = (n, supported, score, reason, evidence[n])
-        results.append(best)
-    return results
+    numbers = list(range(1, len(passages) + 1))
+    scorer = _Scorer(passages, embeddings, claims, numbers)
+    return [scorer.best(i, numbers, threshold, threshold_en) for i in range(len(claims))]
 
 
 def _replace_citations(text: str, n: int) -> str:
@@ -201,6 +188,16 @@ class _Scorer:
         for n in needed:
             self.rows[n] = vectors[offset:offset + len(self.spans_of[n])]
             offset += len(self.spans_of[n])
+
+    def best(self, i: int, numbers: list[int], threshold: float, threshold_en: float):
+        """(passage number, supported, score, reason, (start, end)) of the single passage among
+        `numbers` that supports answer sentence i best (supported first, then by score)."""
+        best = (None, False, 0.0, "no passage", None)
+        for n in numbers:
+            supported, score, reason, evidence = self.support(i, [n], threshold, threshold_en)
+            if best[0] is None or (supported, score) > (best[1], best[2]):
+                best = (n, supported, score, reason, evidence[n])
+        return best
 
     def support(self, i: int, numbers: list[int], threshold: float, threshold_en: float):
         """(supported, score, reason, evidence) of answer sentence i by the passages `numbers`."""
