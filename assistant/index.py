@@ -43,6 +43,7 @@ class Index(Store):
     def rebuild(self, paths: list[Path], progress: Progress | None = None, wait: float = 0) -> IngestReport:
         """Delete the collection and embed everything in `paths` again, under one lock."""
         with write_lock(self.settings.data_dir, "rebuild", wait), self._failing_clearly():
+            _ = self.model  # loaded (an embedding server answers) before the old collection is deleted
             self.drop()
             report = ingestion.ingest(self, paths, progress, prune=False)
             self._save_bm25()
