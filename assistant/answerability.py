@@ -117,7 +117,8 @@ class AnswerabilityCheck:
         self.min_coverage_en = min_coverage if min_coverage_en is None else min_coverage_en
         self.word_similarity = word_similarity
 
-    def check(self, question: str, passages: list[str], domain: frozenset[str]) -> Answerability:
+    def check(self, question: str, passages: list[str], domain: frozenset[str], german: bool | None = None) -> Answerability:
+        """`german`: the question's language when the caller knows it (else detected, German vs English)."""
         kind = answer_type(question)
         terms = specific_terms(question, domain)
         focus = focus_term(question, terms) if kind in TYPE_EVIDENCE else None
@@ -134,7 +135,7 @@ class AnswerabilityCheck:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
         _, type_found, window, matched = best
         missing = [terms[t] for t in terms if t not in matched]
-        german = german_probability(question) >= 0.5
+        german = german_probability(question) >= 0.5 if german is None else german
         weights = term_weights(question, terms, focus, german)
         total = sum(weights.values())
         coverage = 1.0 - sum(weights[t] for t in terms if t not in matched) / total if total else 1.0

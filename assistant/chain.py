@@ -115,7 +115,10 @@ class Assistant:
         """Does the evidence hold what is asked? The features decide; with an LLM also its reader step.
         Returns the check, the reader's evidence sentences (or None) and the refusal reason (or None)."""
         asked = without_names(question, self.retriever.articles()) if doc_filter else question
-        check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words())
+        # The question's language as answered: a French question is judged as cross-language (like
+        # English), not by whether it looks more German than English.
+        check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),
+                                                        german=draft.fields["language"] == "de")
         draft.fields["answerability"] = check
         refusal = None if check.answerable else check.reason
         evidence = None
