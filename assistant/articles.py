@@ -9,7 +9,7 @@ the article itself is answered from that metadata and cites the article's header
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Words users use for a kind of text, German and English (keys: kinds cleaning.py detects).
 KIND_WORDS = {
@@ -55,13 +55,20 @@ class ArticleInfo:
     source: str | None = None
     date: str | None = None
     kind: str | None = None
+    _names: list[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_meta(cls, meta: dict) -> "ArticleInfo":
         return cls(meta["doc_id"], meta.get("title", ""), meta.get("author"), meta.get("source"), meta.get("date"), meta.get("kind"))
 
     def names(self) -> list[str]:
-        """Lower-case phrases that name this article in a question."""
+        """Lower-case phrases that name this article in a question (computed once: the retriever
+        keeps one ArticleInfo per article and revision, and every question asks for them)."""
+        if self._names is None:
+            self._names = self._phrases()
+        return self._names
+
+    def _phrases(self) -> list[str]:
         names = list(KIND_WORDS.get(self.kind or "", []))
         if self.source:
             site = self.source.lower()
@@ -95,7 +102,8 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
             if a.title and not a.title.endswith("…") and (quoted.lower() in a.title.lower() or a.title.lower() in quoted.lower()):
                 found.setdefault(a.doc_id, []).append(quoted.lower())
     for a in articles:
-        hits = [n for n in a.names() if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)]
+        # The substring test first: a regex per name and article costs ~4 s a question at 9,000 articles.
+        hits = [n for n in a.names() if n in text and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)]
         if hits:
             found.setdefault(a.doc_id, []).extend(hits)
     return found

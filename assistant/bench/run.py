@@ -100,7 +100,7 @@ def run_bench(args) -> Path:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     models = work / "models"
-    if settings.embedding == "e5":
+    if settings.embedding == "e5" and settings.e5_runtime != "onnx":  # the sentence-transformers folder, shared
         from ..e5_export import export_e5
 
         export_e5(models / "multilingual-e5-small")
