@@ -162,17 +162,31 @@ class OnnxE5Embeddings(Embeddings):
     max_tokens = 512
 
     def __init__(self, folder: Path | None = None, workers: int | None = None):
+        self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="e5-onnx")
+        # Loading (~0.6 s; first the export, once per machine) runs in the background while the
+        # caller opens Chroma; the first text to embed waits for it.
+        self._loading = self._pool.submit(self._load, folder)
+
+    @staticmethod
+    def _load(folder: Path | None):
         import onnxruntime
 
         folder = folder or ensure_export()
-        self.tokenizer = E5Tokenizer(folder)
         # Each call runs on one thread, and a batch is spread over `workers` calls at once:
         # on 2 cores 113 chunks/s, against 74 with onnxruntime's two intra-op threads on one
         # call, and 30 (intra-op) vs 59 when another process holds a core (its threads spin).
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
-        self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="e5-onnx")
+        session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        return E5Tokenizer(folder), session
+
+    @property
+    def tokenizer(self) -> E5Tokenizer:
+        return self._loading.result()[0]
+
+    @property
+    def _session(self):
+        return self._loading.result()[1]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(list(texts), PREFIXES["passage"]).tolist() if texts else []

@@ -127,9 +127,10 @@ class Store:
 
     def check_model(self) -> None:
         """Raise ModelMismatchError when the collection was built with another model."""
+        model = self.model  # first: a model that loads in the background does so while Chroma opens
         stamp = self.stamp()
         built_with = stamp.get("embedding_model")
-        if built_with and built_with != self.model.name:
+        if built_with and built_with != model.name:
             raise ModelMismatchError(
                 f"The index at {self.location} (collection {self.settings.collection!r}) was built with the "
                 f"embedding model {built_with!r} (dimension {stamp.get('embedding_dimension')}), but the "
