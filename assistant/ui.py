@@ -1,6 +1,7 @@
 """The Gradio app: chat with cited sources, article browser, evaluation, upload.
 
-`python app.py` builds it with `build_app` and launches it.
+`python app.py` builds it with `build_app` and serves it, with the OpenAI-compatible API
+(openai_api.py) at /v1 on the same server.
 Every browser session has its own conversation (gr.State).
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from .chain import Assistant
 from .config import PROJECT_DIR, Settings, load_settings, offline_environment
 from .corpus import load_articles
 from .errors import AssistantError
@@ -39,9 +41,9 @@ UPLOAD_SUFFIXES = (".txt", ".md")
 class AppState:
     """What all sessions share: the assistant (index, models) and the article texts."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, assistant: Assistant | None = None):
         self.settings = settings
-        self.assistant = open_assistant(settings)
+        self.assistant = assistant or open_assistant(settings)
         self.uploads = settings.data_dir / "uploads"
         self._articles: tuple[str, dict] = ("", {})
 
@@ -64,8 +66,9 @@ def safe_filename(name: str) -> str:
     return base or "upload.txt"
 
 
-def build_app(settings: Settings) -> gr.Blocks:
-    state = AppState(settings)
+def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
+    """The UI; `assistant`: one already open (the server shares it with the OpenAI-compatible API)."""
+    state = AppState(settings, assistant)
     assistant = state.assistant
     default_backend = default_backend_name(settings)
     try:
@@ -251,9 +254,42 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
             f"Binding to {host} makes the app reachable from other machines: set ASSISTANT_UI_USER and "
             f"ASSISTANT_UI_PASSWORD, or pass --no-auth if that is really intended."
         )
-    app = build_app(settings)
-    print(f"serving on http://{host}:{port} (backend: {default_backend_name(settings)})", file=sys.stderr)
-    app.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"], show_error=True)
+    from fastapi import FastAPI
+
+    from .openai_api import create_app
+
+    assistant = open_assistant(settings)
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # One server, one port: the OpenAI-compatible API at /v1 (the UI's password is its key), the UI at /.
+    server.mount("/v1", create_app(assistant, settings, api_key=auth[1] if auth else None))
+    server = gr.mount_gradio_app(server, build_app(settings, assistant), path="/", auth=auth, css=CSS, footer_links=["api"],
+                                 show_error=True, server_name=host, server_port=port)
+    print(f"serving on http://{host}:{port} (backend: {default_backend_name(settings)}; "
+          f"OpenAI-compatible API: http://{host}:{port}/v1)", file=sys.stderr)
+    serve(server, host, port)
+
+
+def serve(server, host: str, port: int) -> None:
+    """uvicorn until Ctrl-C or SIGTERM. Then the UI's session streams (Gradio's heartbeats, held open by
+    every browser tab and gradio_client) end at once, as Gradio's own server ends them, instead of
+    holding the graceful shutdown open; any other stream is cut after 3 s."""
+    import asyncio
+
+    import uvicorn
+
+    from gradio.routes import App
+
+    ui_app = next(route.app for route in server.routes if isinstance(getattr(route, "app", None), App))
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            super().handle_exit(sig, frame)
+            asyncio.get_running_loop().call_soon_threadsafe(ui_app.stop_event.set)
+
+    try:
+        Server(uvicorn.Config(server, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)).run()
+    except KeyboardInterrupt:  # uvicorn passes Ctrl-C on after its shutdown: a normal end
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
