@@ -204,31 +204,23 @@ def plot(results: dict, out: Path) -> str:
         ax.set_title(f"search {stat[:3]}, ms (k=5, {len(xs) and dig(results['sizes'][sizes[-1]], ('measure', 'search', 'hybrid', 'n'))} searches)")
         ax.set_ylabel("ms")
         ax.legend(fontsize=7)
-    ax = next(panels)
-    for path, style, label in ((("measure", "bm25", "load_s"), "o-", "BM25 load (searching process)"),
-                               (("server_start_s",), "s-", "server start"),
-                               (("measure", "first_query_s"), "^-", "first query after start")):
-        points = series(path)
-        if points:
-            ax.plot(*zip(*points), style, label=label)
-    ax.set_title("start-up costs, s")
-    ax.legend(fontsize=7)
-    ax = next(panels)
-    for path, style, label in ((("measure", "peak_rss_mb"), "o-", "searching process, peak"),
+    def lines_panel(title: str, lines) -> None:
+        """One panel: a line per (path into a size's results, style, label) that has figures."""
+        ax = next(panels)
+        for path, style, label in lines:
+            points = series(path)
+            if points:
+                ax.plot(*zip(*points), style, label=label)
+        ax.set_title(title)
+        ax.legend(fontsize=7)
+
+    lines_panel("start-up costs, s", ((("measure", "bm25", "load_s"), "o-", "BM25 load (searching process)"),
+                                      (("server_start_s",), "s-", "server start"),
+                                      (("measure", "first_query_s"), "^-", "first query after start")))
+    lines_panel("memory, MB", ((("measure", "peak_rss_mb"), "o-", "searching process, peak"),
                                (("server_rss_mb",), "s-", "chroma server after the searches"),
-                               (("build", "peak_rss_mb"), "^--", "builder (ingest), peak")):
-        points = series(path)
-        if points:
-            ax.plot(*zip(*points), style, label=label)
-    ax.set_title("memory, MB")
-    ax.legend(fontsize=7)
-    ax = next(panels)
-    for path, style, label in ((("disk_mb", "chroma"), "o-", "Chroma store"), (("disk_mb", "bm25"), "s-", "BM25 index")):
-        points = series(path)
-        if points:
-            ax.plot(*zip(*points), style, label=label)
-    ax.set_title("on disk, MB")
-    ax.legend(fontsize=7)
+                               (("build", "peak_rss_mb"), "^--", "builder (ingest), peak")))
+    lines_panel("on disk, MB", ((("disk_mb", "chroma"), "o-", "Chroma store"), (("disk_mb", "bm25"), "s-", "BM25 index")))
     ax = next(panels)
     points = series(("build", "insert_chunks_per_s"))
     if points:
