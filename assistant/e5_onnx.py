@@ -30,7 +30,7 @@ from langchain_core.embeddings import Embeddings
 from .e5_export import PREFIXES, read_model, source_path
 
 RECIPE = "onnx-int8-per-channel-1"  # bump when the export changes: a new cache folder
-MODEL_FILE, TOKENIZER_FILE = "e5-int8.onnx", "tokenizer.model"
+MODEL_FILE, TOKENIZER_FILE, NORM_FILE = "e5-int8.onnx", "tokenizer.model", "tokenizer.norm"
 
 
 def cache_root() -> Path:
@@ -87,7 +87,7 @@ def _write_tokenizer(model: dict, path: Path) -> None:
         entry.piece, entry.score = text, score
         entry.type = kinds.get(i, piece.USER_DEFINED if text == "<mask>" else piece.NORMAL)
     path.write_bytes(proto.SerializeToString())
-    _normalisation_table(model).tofile(path.with_suffix(".norm"))
+    _normalisation_table(model).tofile(path.parent / NORM_FILE)
 
 
 def _normalisation_table(model: dict) -> np.ndarray:
@@ -144,7 +144,7 @@ class E5Tokenizer:
         import sentencepiece
 
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / TOKENIZER_FILE))
-        pairs = np.fromfile(folder / TOKENIZER_FILE.replace(".model", ".norm"), dtype=np.int32).reshape(-1, 2)
+        pairs = np.fromfile(folder / NORM_FILE, dtype=np.int32).reshape(-1, 2)
         self._table = {int(s): (None if t < 0 else chr(t)) for s, t in pairs}
         self.bos, self.eos, self.pad = self._sp.bos_id(), self._sp.eos_id(), self._sp.pad_id()
 

