@@ -46,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://localhost:8000 (ASSISTANT_CHROMA_URL)")
     sub = parser.add_subparsers(dest="command")
 
-    ingest = sub.add_parser("ingest", help="add or update articles (.txt, .md, .html) in the index")
-    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the corpus folder)")
+    ingest = sub.add_parser("ingest", help="add or update articles (.txt, .md, .html, .pdf, .docx, web pages) in the index")
+    ingest.add_argument("paths", nargs="*", help="files, folders or http(s) addresses (default: the corpus folder); "
+                                                 "a web page is fetched once and kept under <data dir>/web")
     ingest.add_argument("--rebuild", action="store_true", help="delete the index and embed everything again")
     ingest.add_argument("--no-prune", action="store_true", help="keep documents whose files were deleted")
     ingest.add_argument("--replace", action="store_true", help="let these files replace indexed articles of the same id that come from other files")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 from .errors import AssistantError
 
@@ -20,14 +21,23 @@ def cmd_ingest(args) -> int:
     from .index import Index
     from .service import progress_bar
 
+    from .webpages import fetch, is_url
+
     settings = load_settings(args)
-    paths = args.paths or [settings.corpus_dir]
-    missing = [str(p) for p in paths if not p.exists()]
-    for path in missing:
-        print(f"skipped {path}: no such file or folder", file=sys.stderr)
-    paths = [p for p in paths if p.exists()]
+    given = args.paths or [settings.corpus_dir]
+    paths = []
+    for item in given:
+        if is_url(item):
+            try:
+                paths.append(fetch(str(item), settings.data_dir / "web", settings.ingest.max_file_bytes))
+            except AssistantError as exc:
+                print(f"skipped {exc}", file=sys.stderr)
+        elif Path(item).exists():
+            paths.append(Path(item))
+        else:
+            print(f"skipped {item}: no such file or folder", file=sys.stderr)
     if not paths:
-        raise AssistantError("Nothing to ingest: none of the given paths exists.")
+        raise AssistantError("Nothing to ingest: none of the given paths exists or could be fetched.")
     index = Index(settings)
     started = time.perf_counter()
     wait = -1 if args.wait else 0
@@ -82,6 +92,7 @@ def render(result) -> str:
         for c in result.citations:
             chars = "Zeichen" if result.language == "de" else "characters"
             where = ("Kopfzeile" if result.language == "de" else "header") if c.chunk_id.endswith("#header") else f"{chars} {c.start}-{c.end}"
+            where = ", ".join(filter(None, [c.page_label(result.language), where]))
             lines.append(f"  [{c.n}] {c.title} ({c.doc_id}, {where})")
             lines.append(f"      „{c.quote}“")
     footer = f"— {result.backend}: {result.model} · {result.timings.total_s:.2f} s"

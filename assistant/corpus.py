@@ -1,4 +1,4 @@
-"""Load article files (.txt, .md, .html) into cleaned Articles with metadata.
+"""Load article files (.txt, .md, .html, .pdf, .docx) into cleaned Articles with metadata.
 
 The document id is the file stem everywhere (index, citations, eval files).
 Files that cannot be used are reported as Skipped with a reason, never raised,
@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cleaning import clean_article, normalize
+from .documents import DocumentError, Extracted, page_starts, read_docx, read_pdf
 from .language import detect_language
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+BINARY_SUFFIXES = {".pdf": read_pdf, ".docx": read_docx}
+SUFFIXES = TEXT_SUFFIXES + tuple(BINARY_SUFFIXES)
+SUFFIX_HINT = ".txt, .md, .html, .pdf or .docx"
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Article:
     source_hash: str = ""  # sha256 of the file's bytes
     text_hash: str = ""  # sha256 of the cleaned text (finds the same article under another name)
     unchanged: bool = False  # known to the caller with the same bytes: not parsed, title and text empty
+    pages: list[int] | None = None  # a PDF's page starts in `text` (documents.page_starts)
 
 
 @dataclass
@@ -83,7 +88,7 @@ def load_article(path: Path, max_bytes: int = 5_000_000, known: dict[str, dict] 
     where = str(path)
     absolute = str(path.resolve())  # the index recognises the file from any working directory
     if path.suffix.lower() not in SUFFIXES:
-        return Skipped(where, f"unsupported file type {path.suffix or '(none)'}; use .txt, .md or .html")
+        return Skipped(where, f"unsupported file type {path.suffix or '(none)'}; use {SUFFIX_HINT}")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -91,23 +96,29 @@ def load_article(path: Path, max_bytes: int = 5_000_000, known: dict[str, dict] 
         data = path.read_bytes()
     except OSError as exc:
         return Skipped(where, f"cannot read file: {exc.strerror or exc}")
-    if b"\x00" in data[:8192]:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES and b"\x00" in data[:8192]:
         return Skipped(where, "looks like a binary file, not text")
     source_hash = hashlib.sha256(data).hexdigest()
     held = (known or {}).get(absolute, {})
     if held.get("source_hash") == source_hash and held.get("text_hash"):
         return Article(path.stem, "", "", path=absolute, source_hash=source_hash, text_hash=held["text_hash"], unchanged=True)
-    try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Skipped(where, f"not valid UTF-8 text (byte {exc.start}); save it as UTF-8")
-
-    if path.suffix.lower() in (".html", ".htm"):
-        article = _from_html(path.stem, raw)
-    elif path.suffix.lower() in (".md", ".markdown"):
-        article = _from_text(path.stem, _markdown_to_text(raw))
+    if suffix in BINARY_SUFFIXES:
+        try:
+            article = _from_document(path.stem, BINARY_SUFFIXES[suffix](data))
+        except DocumentError as exc:
+            return Skipped(where, str(exc))
     else:
-        article = _from_text(path.stem, raw)
+        try:
+            raw = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return Skipped(where, f"not valid UTF-8 text (byte {exc.start}); save it as UTF-8")
+        if suffix in (".html", ".htm"):
+            article = _from_html(path.stem, raw, url=_fetched_from(path))
+        elif suffix in (".md", ".markdown"):
+            article = _from_text(path.stem, _markdown_to_text(raw))
+        else:
+            article = _from_text(path.stem, raw)
     if article is None or not article.text.strip():
         return Skipped(where, "no article text found (file is empty or only boilerplate)")
     article.path = absolute
@@ -130,10 +141,28 @@ def _from_text(doc_id: str, raw: str) -> Article:
     )
 
 
-def _from_html(doc_id: str, raw: str) -> Article | None:
+def _from_document(doc_id: str, extracted: Extracted) -> Article:
+    """A PDF or Word file: cleaned like any text; the file's own title, author and date win
+    over what cleaning guesses, and a PDF's page starts are found in the cleaned text."""
+    article = _from_text(doc_id, extracted.text)
+    article.title = extracted.title or article.title
+    article.author = extracted.author or article.author
+    article.date = extracted.date or article.date
+    if extracted.pages:
+        article.pages = page_starts(article.text, extracted.pages)
+    return article
+
+
+def _fetched_from(path: Path) -> str | None:
+    """The address a page was fetched from (webpages.py writes it beside the file)."""
+    sidecar = path.with_name(path.name + ".url")
+    return sidecar.read_text(encoding="utf-8").strip() if sidecar.is_file() else None
+
+
+def _from_html(doc_id: str, raw: str, url: str | None = None) -> Article | None:
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    extracted = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False)
     if not extracted or not extracted.text:
         return None
     article = _from_text(doc_id, extracted.text)

@@ -17,6 +17,7 @@ from . import faults
 from .chunking import Chunk, chunk_article
 from .config import Settings
 from .corpus import Article, Skipped, article_context, load_articles
+from .documents import page_at
 from .store import Store, embedded_text
 
 # Part of every document hash: bump it when cleaning or chunking changes.
@@ -65,10 +66,18 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
         "date": article.date,
         "kind": article.kind,
         "context": article_context(article.kind, article.source, article.author, article.date),
+        "pages": chunk_pages(article.pages, chunk.start, chunk.end) if article.pages else None,
     }
     meta = {key: value for key, value in meta.items() if value is not None}  # Chroma rejects None
     meta["chunk_hash"] = sha256(repr(sorted(meta.items())) + chunk.text)
     return meta
+
+
+def chunk_pages(starts: list[int], start: int, end: int) -> str:
+    """The pages a chunk spans, as "page@offset" where each begins ("3@0,4@5812", offsets in
+    the article text): Chroma metadata holds no lists, and a citation's page is looked up in it."""
+    first = page_at(start, starts)
+    return ",".join(f"{n}@{starts[n - 1]}" for n in range(first, page_at(max(start, end - 1), starts) + 1))
 
 
 def _pipeline_parts(settings: Settings) -> list[str]:

@@ -38,7 +38,7 @@ USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # not c
 SOURCES = {"de": "Quellen", "en": "Sources"}
 VERIFIED = {"de": "Geprüfte Antwort", "en": "Verified answer"}
 UNSUPPORTED = {"de": "Nicht belegt", "en": "Not supported"}
-SOURCE_LINE = re.compile(r"^- \[(\d+)\] (.*?) \(([\w.\-]+)\)(?::|$)", re.MULTILINE)
+SOURCE_LINE = re.compile(r"^- \[(\d+)\] (.*?) \(([\w.\-]+)(?:, (?:S|pp?)\. [\d–]+)?\)(?::|$)", re.MULTILINE)
 
 
 class ApiError(Exception):
@@ -88,7 +88,8 @@ def tail(streamed: str, result: AnswerResult) -> str:
         lines = [f"**{SOURCES[lang]}:**"]
         for c in result.citations:
             quote = c.quote if len(c.quote) <= QUOTE_CHARS else c.quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-            lines.append(f"- [{c.n}] {c.title} ({c.doc_id}): „{' '.join(quote.split())}“")
+            where = ", ".join(filter(None, [c.doc_id, c.page_label(lang)]))
+            lines.append(f"- [{c.n}] {c.title} ({where}): „{' '.join(quote.split())}“")
         parts.append("\n".join(lines))
     return "".join(f"\n\n{p}" for p in parts)
 

@@ -79,6 +79,8 @@ def sources_html(result, articles: dict, show_scores: bool = False) -> str:
             meta.insert(0, escape(article.author))
         if article and article.source:
             meta.append(escape(article.source))
+        if c.page:
+            meta.append(c.page_label(lang))
         meta.append(_t(lang, f"Zeichen {c.start}–{c.end}", f"characters {c.start}–{c.end}"))
         if show_scores:
             passage = next((p for p in result.retrieved if p.chunk_id == c.chunk_id), None)

@@ -23,6 +23,14 @@ class Citation:
     start: int
     end: int
     author: str | None = None
+    page: str | None = None  # in a PDF: "3", or "3-4" when the quote runs over a page break
+
+    def page_label(self, language: str) -> str:
+        """ "S. 3" / "p. 3" ("pp. 3–4"), or "" outside PDFs."""
+        if not self.page:
+            return ""
+        page = self.page.replace("-", "–")
+        return f"S. {page}" if language == "de" else f"{'pp' if '–' in page else 'p'}. {page}"
 
 
 @dataclass
@@ -116,7 +124,18 @@ def header_passage(info: ArticleInfo) -> Passage:
 def make_citation(n: int, passage: Passage, start: int, end: int) -> Citation:
     """A citation whose offsets point into the cleaned article text."""
     return Citation(n, passage.doc_id, passage.chunk_id, passage.title, passage.text[start:end],
-                    passage.start + start, passage.start + end, passage.author)
+                    passage.start + start, passage.start + end, passage.author,
+                    quote_pages(passage.pages, passage.start + start, passage.start + end))
+
+
+def quote_pages(pages: str | None, start: int, end: int) -> str | None:
+    """The page (or page range) of article text start:end, from a chunk's "3@0,4@5812"."""
+    if not pages:
+        return None
+    starts = [(int(n), int(at)) for n, at in (entry.split("@") for entry in pages.split(","))]
+    first = max((n for n, at in starts if at <= start), default=starts[0][0])
+    last = max((n for n, at in starts if at < end), default=first)
+    return str(first) if last == first else f"{first}-{last}"
 
 
 def citations_for(sentences: list[SentenceSupport], passages: list[Passage]) -> list[Citation]:

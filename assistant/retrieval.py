@@ -32,6 +32,7 @@ class Passage:
     rank: int = 0
     author: str | None = None
     source: str | None = None
+    pages: str | None = None  # a PDF chunk's pages, "3@0,4@5812" (ingestion.chunk_pages)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -162,6 +163,7 @@ class Retriever:
                     rank=len(passages) + 1,
                     author=meta.get("author"),
                     source=meta.get("source"),
+                    pages=meta.get("pages"),
                 )
             )
         return passages

@@ -13,6 +13,7 @@ import re
 import shutil
 import socket
 import sys
+import tempfile
 import uuid
 from html import escape
 from pathlib import Path
@@ -21,13 +22,14 @@ import gradio as gr
 
 from .chain import Assistant
 from .config import PROJECT_DIR, Settings, load_settings, offline_environment
-from .corpus import load_articles
+from .corpus import SUFFIX_HINT, SUFFIXES, load_articles
 from .errors import AssistantError
 from .llm import BACKENDS, default_backend_name
 from .eval_explorer import explorer
 from .render import CSS, answer_markdown, article_html, sources_html
 from .results import Turn
 from .service import open_assistant
+from .webpages import fetch
 
 EXAMPLES = [
     "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?",
@@ -35,7 +37,7 @@ EXAMPLES = [
     "For how many years should the social media budget be secured?",
     "What role did earned media play in Barack Obama's first election victory?",
 ]
-UPLOAD_SUFFIXES = (".txt", ".md")
+UPLOAD_SUFFIXES = SUFFIXES
 
 
 class AppState:
@@ -110,17 +112,25 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     def new_chat():
         return [], [], ""
 
-    def upload(files, replace, progress=gr.Progress()):
-        if not files:
-            return "Keine Datei gewählt. / No file chosen.", gr.skip(), gr.skip()
+    def upload(files, url, replace, progress=gr.Progress()):
+        url = (url or "").strip()
+        if not files and not url:
+            return "Keine Datei und keine Adresse angegeben. / No file or address given.", gr.skip(), gr.skip(), gr.skip()
         state.uploads.mkdir(parents=True, exist_ok=True)
         messages, saved, backups = [], [], {}
-        for f in files:
-            source = Path(f if isinstance(f, str) else f.name)
-            name = safe_filename(getattr(f, "orig_name", None) or source.name)
+        given = [(Path(f if isinstance(f, str) else f.name), getattr(f, "orig_name", None)) for f in files or []]
+        fetched_dir = None
+        if url:
+            fetched_dir = Path(tempfile.mkdtemp(prefix="fetch-", dir=state.uploads))
+            try:
+                given.append((fetch(url, fetched_dir, settings.ingest.max_file_bytes), None))
+            except AssistantError as exc:
+                messages.append(f"❌ {escape(str(exc))}")
+        for source, original_name in given:
+            name = safe_filename(original_name or source.name)
             target = state.uploads / name
             if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-                messages.append(f"❌ {escape(name)}: nur .txt und .md / only .txt and .md files")
+                messages.append(f"❌ {escape(name)}: nur / only {SUFFIX_HINT}")
             elif source.stat().st_size > settings.ingest.max_file_bytes:
                 messages.append(f"❌ {escape(name)}: größer als {settings.ingest.max_file_bytes:,} Bytes / larger than the limit")
             elif target.exists() and not replace:
@@ -131,7 +141,12 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                     backups[target] = target.with_name(f".{target.name}.replaced")
                     target.replace(backups[target])
                 shutil.copyfile(source, target)
+                address = source.with_name(source.name + ".url")  # a fetched page's address goes with it
+                if address.exists():
+                    shutil.copyfile(address, target.with_name(target.name + ".url"))
                 saved.append(target)
+        if fetched_dir:
+            shutil.rmtree(fetched_dir, ignore_errors=True)
         if saved:
             try:
                 report = assistant.index.ingest(saved, progress=lambda done, total: progress(done / max(total, 1), desc="Einbetten / embedding"),
@@ -139,11 +154,13 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             except AssistantError as exc:
                 for target in saved:  # nothing of this upload stays: the old files come back
                     target.unlink(missing_ok=True)
+                    target.with_name(target.name + ".url").unlink(missing_ok=True)
                     if target in backups:
                         backups.pop(target).replace(target)
-                return finished(messages + [f"❌ {escape(str(exc))}"]), gr.skip(), None
+                return finished(messages + [f"❌ {escape(str(exc))}"]), gr.skip(), None, gr.skip()
             for skip in report.skipped:
                 Path(skip.path).unlink(missing_ok=True)  # do not keep a file the index rejected
+                Path(skip.path + ".url").unlink(missing_ok=True)
                 if Path(skip.path) in backups:
                     backups.pop(Path(skip.path)).replace(skip.path)
                 messages.append(f"❌ {escape(Path(skip.path).name)}: {escape(skip.reason)}")
@@ -151,7 +168,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             messages.append(escape(report.summary()))
         for backup in backups.values():
             backup.unlink(missing_ok=True)
-        return finished(messages), gr.update(choices=article_choices()), None  # None: empties the file picker
+        return finished(messages), gr.update(choices=article_choices()), None, ""  # None, "": empty the inputs
 
     def finished(messages: list[str]) -> str:
         # the hidden id tells this result from the previous one (same text) to a browser, e.g. the tests
@@ -224,11 +241,12 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                                                    lambda: state.articles, settings.data_dir / "eval" / "compare")
             app.load(refresh_runs, None, run_lists, api_visibility="private")
         with gr.Tab("Hochladen / upload"):
-            files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=".txt / .md")
+            files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=SUFFIX_HINT.replace(" or ", ", "))
+            url = gr.Textbox(label="Oder eine Webseite (Adresse) / or a web page (address)", placeholder="https://…", elem_id="upload-url")
             replace = gr.Checkbox(value=False, label="Ersetzen: ein Artikel mit gleichem Namen wird ersetzt / replace an article of the same name", elem_id="replace")
             upload_button = gr.Button("Hinzufügen / add", elem_id="upload")
             upload_result = gr.HTML(elem_id="upload-result")
-            upload_button.click(upload, [files, replace], [upload_result, choice, files], api_visibility="private")
+            upload_button.click(upload, [files, url, replace], [upload_result, choice, files, url], api_visibility="private")
         app.load(lambda: gr.update(choices=article_choices()), None, choice, api_visibility="private")
         gr.api(api_ask, api_name="ask")
     app.queue(default_concurrency_limit=settings.ui.concurrency, max_size=settings.ui.queue_size)
