@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from test_documents import made, website  # noqa: F401  (fixtures: made documents, a local HTTP server serving them)
 from conftest import CORPUS, DOC_IDS, PROJECT_DIR, children, free_port, run_cli, start_cli, wait_for_http
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
@@ -168,19 +169,36 @@ def test_upload_makes_a_new_article_answerable(page, tmp_path):
     assert "drei Auszubildende" in chat and "Social Media im Handwerk" in sources
 
 
-def upload_in_browser(page, files: list, replace: bool = False) -> str:
+def upload_in_browser(page, files: list, replace: bool = False, url: str = "") -> str:
     """Upload through the upload tab; returns the result message once this upload's result is shown."""
     page.click("button[role=tab]:has-text('Hochladen')")
     page.wait_for_selector("#replace input")
     last = page.evaluate("() => document.querySelector('#upload-result .upload-done')?.textContent || ''")
     if page.is_checked("#replace input") != replace:
         page.click("#replace input")
-    page.set_input_files("input[type=file]", [str(f) for f in files])
+    if files:
+        page.set_input_files("input[type=file]", [str(f) for f in files])
+    page.fill("#upload-url textarea", url)
     page.wait_for_timeout(1500)
     page.click("#upload")
     page.wait_for_function("""last => { const done = document.querySelector('#upload-result .upload-done');
         return done && done.textContent !== last; }""", arg=last, timeout=60_000)
     return page.inner_text("#upload-result")
+
+
+def test_upload_of_a_pdf_and_a_web_page_cites_pages(page, tmp_path, website):  # noqa: F811  (the fixture)
+    from test_documents import BUDGET_DE, article_pdf, scanned_pdf
+
+    pdf, scan = article_pdf(tmp_path / "tischlerei-brandt.pdf"), scanned_pdf(tmp_path / "scan.pdf")
+    message = upload_in_browser(page, [pdf, scan], url=f"{website}/artikel/gaertnerei-lindner.html")
+    assert "✅ tischlerei-brandt" in message and "✅ 127.0.0.1-artikel-gaertnerei-lindner" in message
+    assert "scan.pdf" in message and "no text layer" in message
+    page.click("button[role=tab]:has-text('Chat')")
+    chat, sources = ask_in_browser(page, BUDGET_DE, "ui-upload-pdf.png")
+    assert "36.000 Euro" in chat and "S. 2" in sources and "Tischlerei Brandt" in sources
+    chat, sources = ask_in_browser(page, "How many balcony boxes did the Lindner nursery sell in its second year?", "ui-upload-url.png")
+    assert "1.200 Balkonkästen" in chat and "Gärtnerei Lindner auf Pinterest" in sources
+    assert "not a valid web address" in upload_in_browser(page, [], url="ftp://example.invalid/artikel.html")
 
 
 def test_upload_never_replaces_an_article_by_accident(page, tmp_path, app_data):
