@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="remove documents from the index by id")
     remove.add_argument("doc_ids", nargs="+")
     remove.set_defaults(func=commands.cmd_remove)
+
+    feedback = sub.add_parser("feedback", help="the answers users rated in the app")
+    feedback_sub = feedback.add_subparsers(dest="feedback_command", required=True)
+    export = feedback_sub.add_parser("export", help="write the rated questions as a question file `assistant eval` runs")
+    export.add_argument("--out", type=Path, default=None, help="the question file to write (default: standard output)")
+    export.set_defaults(func=commands.cmd_feedback_export)
     return parser
 
 

@@ -324,3 +324,20 @@ def cmd_remove(args) -> int:
     removed = Index(load_settings(args)).remove(args.doc_ids)
     print(f"removed {removed} chunks")
     return 0 if removed else 1
+
+
+def cmd_feedback_export(args) -> int:
+    from .conversations import ConversationStore
+    from .feedback import question_lines
+
+    settings = load_settings(args)
+    lines = question_lines(ConversationStore(settings.data_dir / "conversations.sqlite3").ratings())
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        review = sum(line["needs_review"] for line in lines)
+        print(f"{len(lines)} rated questions written to {args.out} ({review} to review: see needs_review)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0 if lines else 1

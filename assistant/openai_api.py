@@ -100,20 +100,21 @@ class ChatApi:
 
     REMEMBERED = 256
 
-    def __init__(self, assistant: Assistant, settings: Settings, api_key: str | None):
-        self.assistant, self.settings, self.api_key = assistant, settings, api_key
+    def __init__(self, assistant: Assistant, settings: Settings, api_keys: list[str] | None):
+        self.assistant, self.settings, self.api_keys = assistant, settings, api_keys
         self.started = int(time.time())
         self.slots = threading.BoundedSemaphore(settings.ui.concurrency)  # answers at once, like the UI's queue
         self.recent: OrderedDict[str, AnswerResult] = OrderedDict()
         self.lock = threading.Lock()
 
     def authorize(self, request: Request) -> None:
-        if self.api_key is None:
+        if self.api_keys is None:
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self.api_key.encode()):
+        matches = [hmac.compare_digest(token.strip().encode(), key.encode()) for key in self.api_keys]  # all compared: no timing hint
+        if scheme.lower() != "bearer" or not any(matches):
             raise ApiError(401, "Missing or wrong API key: send 'Authorization: Bearer <key>' with the app's "
-                                "password (ASSISTANT_UI_PASSWORD) as the key.", code="invalid_api_key")
+                                "password (ASSISTANT_UI_PASSWORD, or a user's in ASSISTANT_UI_USERS) as the key.", code="invalid_api_key")
 
     def models(self) -> list[str]:
         return [PREFIX + name for name in backend_names(self.settings)]
@@ -235,9 +236,10 @@ class ChatApi:
         yield "data: [DONE]\n\n"
 
 
-def create_app(assistant: Assistant, settings: Settings, api_key: str | None) -> FastAPI:
-    """The /v1 application; `api_key` None: open (the UI has no password either)."""
-    api = ChatApi(assistant, settings, api_key)
+def create_app(assistant: Assistant, settings: Settings, api_keys: list[str] | None) -> FastAPI:
+    """The /v1 application; `api_keys`: the UI users' passwords (any one is a key); None: open
+    (the UI has no password either)."""
+    api = ChatApi(assistant, settings, api_keys)
     app = FastAPI(title="assistant OpenAI-compatible API", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_exception_handler(ApiError, lambda request, exc: exc.response())
     app.add_exception_handler(Exception, lambda request, exc: ApiError(500, f"{exc.__class__.__name__}: {exc}",

@@ -22,6 +22,7 @@ import gradio as gr
 
 from .chain import Assistant
 from .config import PROJECT_DIR, Settings, load_settings, offline_environment
+from .conversations import ConversationStore, export_name
 from .corpus import SUFFIX_HINT, SUFFIXES, load_articles
 from .errors import AssistantError
 from .llm import BACKENDS, default_backend_name
@@ -72,35 +73,128 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     """The UI; `assistant`: one already open (the server shares it with the OpenAI-compatible API)."""
     state = AppState(settings, assistant)
     assistant = state.assistant
+    conversations = ConversationStore(settings.data_dir / "conversations.sqlite3")
     default_backend = default_backend_name(settings)
     try:
         assistant.backend(default_backend)  # a local model starts loading now, in its own process, without blocking
     except AssistantError as exc:
         print(f"backend {default_backend}: {exc}", file=sys.stderr)
 
-    def respond(message, chat, turns, backend, k, hybrid, show_scores):
+    def respond(message, chat, turns, conversation, backend, k, hybrid, show_scores, request: gr.Request):
         chat = list(chat or [])
         turns = list(turns or [])
         chat += [{"role": "user", "content": escape(message or "")}, {"role": "assistant", "content": "…"}]
-        yield chat, turns, gr.skip(), ""
+        yield chat, turns, gr.skip(), "", gr.skip(), gr.skip()
         text, result = "", None
         try:
             for event in assistant.stream(message, history=turns, backend=backend, k=int(k), mode="hybrid" if hybrid else "dense"):
                 if isinstance(event, str):
                     text += event
                     chat[-1]["content"] = escape(text)
-                    yield chat, turns, gr.skip(), ""
+                    yield chat, turns, gr.skip(), "", gr.skip(), gr.skip()
                 else:
                     result = event
         except AssistantError as exc:
             chat[-1]["content"] = f"⚠️ {escape(str(exc))}"
-            yield chat, turns, gr.skip(), ""
+            yield chat, turns, gr.skip(), "", gr.skip(), gr.skip()
             return
-        chat[-1]["content"] = answer_markdown(result, show_scores)
-        if result.notice:
-            chat[-1]["content"] = f"<i>{escape(result.notice)}</i><br>" + chat[-1]["content"]
+        chat[-1]["content"] = assistant_message(result, show_scores)
         turns.append(Turn(message, result))
-        yield chat, turns, sources_html(result, state.articles, show_scores), ""
+        user = user_of(request)
+        try:  # the answer stays on screen even when it cannot be stored
+            conversation = conversation or conversations.start(user, message)
+            conversations.append(conversation, user, message, result)
+        except AssistantError as exc:
+            chat[-1]["content"] += f"<br><i>⚠️ {escape(str(exc))}</i>"
+        listing = gr.update(choices=conversation_choices(user), value=conversation)
+        yield chat, turns, sources_html(result, state.articles, show_scores), "", conversation, listing
+
+    def assistant_message(result, show_scores: bool) -> str:
+        content = answer_markdown(result, show_scores)
+        return f"<i>{escape(result.notice)}</i><br>{content}" if result.notice else content
+
+    def user_of(request: gr.Request | None) -> str:
+        """Whose conversations: the signed-in user, or "" without authentication."""
+        return (getattr(request, "username", None) or "") if request else ""
+
+    def conversation_choices(user: str) -> list[tuple[str, str]]:
+        try:
+            return [(c.title, c.id) for c in conversations.list(user)]
+        except AssistantError as exc:  # a damaged store: the chat still works, the list says why it is empty
+            print(exc, file=sys.stderr)
+            return []
+
+    def list_conversations(request: gr.Request):
+        return gr.update(choices=conversation_choices(user_of(request)), value=None)
+
+    def open_conversation(conversation, show_scores, request: gr.Request):
+        """A stored conversation back on screen: its questions, answers, ratings and the last sources."""
+        user = user_of(request)
+        try:
+            turns = conversations.turns(conversation, user)
+            title = conversations.title(conversation, user)
+        except AssistantError as exc:
+            return [], [], f"<div class='src-empty'>⚠️ {escape(str(exc))}</div>", None, "", gr.update(choices=conversation_choices(user), value=None)
+        chat = []
+        for turn in turns:
+            chat += [{"role": "user", "content": escape(turn.question)},
+                     {"role": "assistant", "content": assistant_message(turn.result, show_scores)}]
+        sources = sources_html(turns[-1].result, state.articles, show_scores) if turns else ""
+        return chat, turns, sources, conversation, title, gr.skip()
+
+    def rename_conversation(conversation, title, request: gr.Request):
+        user = user_of(request)
+        if not conversation:
+            return gr.skip(), "Erst ein Gespräch wählen. / Choose a conversation first."
+        try:
+            conversations.rename(conversation, user, title or "")
+        except AssistantError as exc:
+            return gr.skip(), f"⚠️ {escape(str(exc))}"
+        return gr.update(choices=conversation_choices(user), value=conversation), ""
+
+    def delete_conversation(conversation, request: gr.Request):
+        user = user_of(request)
+        if conversation:
+            try:
+                conversations.delete(conversation, user)
+            except AssistantError as exc:
+                return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), f"⚠️ {escape(str(exc))}"
+        return [], [], "", None, "", gr.update(choices=conversation_choices(user), value=None), ""
+
+    def export_file(conversation, request: gr.Request):
+        """The download button's file: the conversation on screen as Markdown (none: disabled)."""
+        if not conversation:
+            return gr.update(value=None, interactive=False)
+        user = user_of(request)
+        try:
+            text = conversations.markdown(conversation, user)
+            target = Path(tempfile.mkdtemp(prefix="export-")) / export_name(conversations.title(conversation, user))
+        except AssistantError:
+            return gr.update(value=None, interactive=False)
+        target.write_text(text, encoding="utf-8")
+        return gr.update(value=str(target), interactive=True)
+
+    def rate_answer(data: gr.LikeData, conversation, request: gr.Request):
+        """👍/👎 on an answer: stored with its result; the comment box then belongs to that answer."""
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        rating = {True: 1, False: -1, "Like": 1, "Dislike": -1}.get(data.liked)
+        if not conversation or index is None:
+            return None, "⚠️ Nur gespeicherte Antworten lassen sich bewerten. / Only stored answers can be rated."
+        try:
+            conversations.rate(conversation, user_of(request), int(index) // 2, rating)
+        except AssistantError as exc:
+            return None, f"⚠️ {escape(str(exc))}"
+        thanks = {1: "👍 gespeichert / saved", -1: "👎 gespeichert – gern mit Kommentar / saved – a comment helps", None: "Bewertung entfernt / rating removed"}
+        return int(index) // 2, thanks[rating]
+
+    def save_comment(conversation, rated, comment, request: gr.Request):
+        if not conversation or rated is None:
+            return gr.skip(), "Erst eine Antwort mit 👍 oder 👎 bewerten. / Rate an answer with 👍 or 👎 first."
+        try:
+            conversations.comment(conversation, user_of(request), int(rated), comment or "")
+        except AssistantError as exc:
+            return gr.skip(), f"⚠️ {escape(str(exc))}"
+        return "", "Kommentar gespeichert / comment saved"
 
     def api_ask(question: str, backend: str = "") -> dict:
         """Answer one question (no history); returns the whole result object."""
@@ -110,7 +204,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             return {"error": str(exc)}
 
     def new_chat():
-        return [], [], ""
+        return [], [], "", None, "", gr.update(value=None), None
 
     def upload(files, url, replace, progress=gr.Progress()):
         url = (url or "").strip()
@@ -189,7 +283,14 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         report = (folder / "report.md").read_text() if (folder / "report.md").exists() else "Noch kein Bericht. / No report yet."
         report = report.replace("![metrics](metrics.png)", "").replace("![latency](latency.png)", "")
         images = [str(folder / n) for n in ("metrics.png", "latency.png") if (folder / n).exists()]
-        return report, images
+        try:
+            counts = conversations.rating_counts()
+            ratings = (f"**Bewertungen im Chat / ratings:** 👍 {counts['up']} · 👎 {counts['down']} · "
+                       f"{counts['commented']} mit Kommentar / with a comment — als Fragedatei / as a question file: "
+                       f"`assistant feedback export --out eval/feedback.jsonl`\n\n")
+        except AssistantError as exc:
+            ratings = f"⚠️ {exc}\n\n"
+        return ratings + report, images
 
     def run_eval(progress=gr.Progress(track_tqdm=True)):
         from .evaluation.runner import run_eval as run
@@ -204,13 +305,28 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             "Fragen auf Deutsch oder Englisch. / Ask in German or English; every answer cites its passages."
         )
         with gr.Tab("Chat"):
+            conversation = gr.State(None)  # the id of the stored conversation on screen (None: not stored yet)
+            rated = gr.State(None)  # the number of the answer rated last, which a comment belongs to
             with gr.Row():
+                with gr.Column(scale=1, min_width=220):
+                    gr.Markdown("### Gespräche / conversations")
+                    history_list = gr.Radio([], show_label=False, elem_id="conversations")
+                    conversation_title = gr.Textbox(label="Titel / title", elem_id="conversation-title")
+                    with gr.Row():
+                        rename = gr.Button("Umbenennen / rename", size="sm", elem_id="rename")
+                        delete = gr.Button("Löschen / delete", size="sm", variant="stop", elem_id="delete")
+                    export = gr.DownloadButton("Als Markdown / export", size="sm", interactive=False, elem_id="export")
+                    conversation_status = gr.Markdown(elem_id="conversation-status")
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat")
                     question = gr.Textbox(label="Frage / question", placeholder="Frage stellen … / Ask a question …", elem_id="question")
                     with gr.Row():
                         send = gr.Button("Fragen / Ask", variant="primary", elem_id="send")
                         clear = gr.Button("Neuer Chat / New chat", elem_id="new-chat")
+                    with gr.Row():
+                        comment = gr.Textbox(label="Kommentar zur bewerteten Antwort / comment on the rated answer", scale=4, elem_id="comment")
+                        save = gr.Button("Kommentar speichern / save comment", scale=1, size="sm", elem_id="save-comment")
+                    feedback_status = gr.Markdown(elem_id="feedback-status")
                     gr.Examples(EXAMPLES, inputs=question, label="Beispiele / examples")
                 with gr.Column(scale=2):
                     gr.Markdown("### Quellen / sources")
@@ -221,21 +337,32 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 hybrid = gr.Checkbox(value=settings.retrieval.hybrid, label="Hybrid-Suche (dicht + BM25) / hybrid search")
                 show_scores = gr.Checkbox(value=False, label="Scores anzeigen / show retrieval scores")
             turns = gr.State([])
-            inputs = [question, chatbot, turns, backend, k, hybrid, show_scores]
-            outputs = [chatbot, turns, sources, question]
-            send.click(respond, inputs, outputs, api_visibility="private")
-            question.submit(respond, inputs, outputs, api_visibility="private")
-            clear.click(new_chat, None, [chatbot, turns, sources], api_visibility="private")
+            inputs = [question, chatbot, turns, conversation, backend, k, hybrid, show_scores]
+            outputs = [chatbot, turns, sources, question, conversation, history_list]
+            shown = [chatbot, turns, sources, conversation, conversation_title, history_list]
+            for event in (send.click(respond, inputs, outputs, api_visibility="private"),
+                          question.submit(respond, inputs, outputs, api_visibility="private"),
+                          clear.click(new_chat, None, shown + [rated], api_visibility="private"),
+                          chatbot.clear(new_chat, None, shown + [rated], api_visibility="private"),  # its own 🗑 button
+                          history_list.input(open_conversation, [history_list, show_scores], shown, api_visibility="private"),
+                          rename.click(rename_conversation, [conversation, conversation_title], [history_list, conversation_status],
+                                       api_visibility="private"),
+                          delete.click(delete_conversation, conversation, shown + [conversation_status], api_visibility="private")):
+                event.then(export_file, conversation, export, api_visibility="private")  # the export always holds what is on screen
+            chatbot.like(rate_answer, conversation, [rated, feedback_status], api_visibility="private")
+            save.click(save_comment, [conversation, rated, comment], [comment, feedback_status], api_visibility="private")
+            app.load(list_conversations, None, history_list, api_visibility="private")
         with gr.Tab("Artikel / articles"):
             choice = gr.Dropdown(article_choices(), label="Artikel / article", elem_id="article-choice")
             article_view = gr.HTML()
             choice.change(show_article, choice, article_view, api_visibility="private")
-        with gr.Tab("Evaluation"):
+        with gr.Tab("Evaluation") as eval_tab:
             run_button = gr.Button("Evaluation starten (extractive, Dev-Set) / run the eval")
             report_view = gr.Markdown()
             gallery = gr.Gallery(label="Plots", columns=2, height=320)
             run_button.click(run_eval, None, [report_view, gallery], api_visibility="private")
             app.load(eval_view, None, [report_view, gallery], api_visibility="private")
+            eval_tab.select(eval_view, None, [report_view, gallery], api_visibility="private")
             with gr.Accordion("Fragen einzeln ansehen / explore a run", open=True):
                 refresh_runs, run_lists = explorer([PROJECT_DIR / "eval" / "results", settings.data_dir / "eval"],
                                                    lambda: state.articles, settings.data_dir / "eval" / "compare")
@@ -260,17 +387,29 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def ui_users() -> list[tuple[str, str]] | None:
+    """Who may sign in: ASSISTANT_UI_USER / ASSISTANT_UI_PASSWORD, and ASSISTANT_UI_USERS as
+    "name:password,name:password". Each user has their own conversations."""
+    users = []
+    user, password = os.environ.get("ASSISTANT_UI_USER"), os.environ.get("ASSISTANT_UI_PASSWORD")
+    if user and password:
+        users.append((user, password))
+    for entry in filter(None, (e.strip() for e in os.environ.get("ASSISTANT_UI_USERS", "").split(","))):
+        name, _, secret = entry.partition(":")
+        if not name.strip() or not secret:
+            raise AssistantError(f"ASSISTANT_UI_USERS: {name.strip() or entry!r} needs the form name:password")
+        users.append((name.strip(), secret))
+    return users or None
+
+
 def launch(settings: Settings, host: str | None = None, port: int | None = None, no_auth: bool = False) -> None:
     host = host or settings.ui.host
     port = port or settings.ui.port
-    auth = None
-    user, password = os.environ.get("ASSISTANT_UI_USER"), os.environ.get("ASSISTANT_UI_PASSWORD")
-    if user and password:
-        auth = (user, password)
-    elif not is_loopback(host) and not no_auth:
+    auth = ui_users()
+    if not auth and not is_loopback(host) and not no_auth:
         raise AssistantError(
             f"Binding to {host} makes the app reachable from other machines: set ASSISTANT_UI_USER and "
-            f"ASSISTANT_UI_PASSWORD, or pass --no-auth if that is really intended."
+            f"ASSISTANT_UI_PASSWORD (or ASSISTANT_UI_USERS), or pass --no-auth if that is really intended."
         )
     from fastapi import FastAPI
 
@@ -279,7 +418,7 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
     assistant = open_assistant(settings)
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # One server, one port: the OpenAI-compatible API at /v1 (the UI's password is its key), the UI at /.
-    server.mount("/v1", create_app(assistant, settings, api_key=auth[1] if auth else None))
+    server.mount("/v1", create_app(assistant, settings, api_keys=[password for _, password in auth] if auth else None))
     server = gr.mount_gradio_app(server, build_app(settings, assistant), path="/", auth=auth, css=CSS, footer_links=["api"],
                                  show_error=True, server_name=host, server_port=port)
     print(f"serving on http://{host}:{port} (backend: {default_backend_name(settings)}; "

@@ -59,8 +59,10 @@ def summarize(rows: list[dict]) -> dict:
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     answered = [r for r in answerable if not r["refused"]]
-    ranks = [gold_rank(r) for r in answerable]
+    # Questions without gold documents or facts (e.g. exported ratings to review) count in neither.
+    ranks = [gold_rank(r) for r in answerable if r["gold_docs"]]
     fact_rows = [facts_covered(r["answer"], r["facts"]) for r in answered if r["facts"]]
+    refused_facts = [0.0] * sum(1 for r in answerable if r["refused"] and r["facts"])
     citations = [c for r in answered for c in r["citations"]]
     sentences = [s for r in answered for s in r["sentences"]]
     latencies = [r["latency_s"] for r in rows]
@@ -70,10 +72,8 @@ def summarize(rows: list[dict]) -> dict:
         "unanswerable": len(unanswerable),
         **ranking_metrics(ranks),
         # Refused answerable questions count as covering no fact.
-        "fact_recall": round(mean([float(mean(f)) for f in fact_rows] + [0.0] * sum(1 for r in answerable if r["refused"] and r["facts"])), 4)
-        if answerable
-        else None,
-        "all_facts_rate": _share([all(f) for f in fact_rows] + [False] * sum(1 for r in answerable if r["refused"] and r["facts"])),
+        "fact_recall": round(mean([float(mean(f)) for f in fact_rows] + refused_facts), 4) if fact_rows or refused_facts else None,
+        "all_facts_rate": _share([all(f) for f in fact_rows] + [False] * len(refused_facts)),
         "citation_validity": _share([not r.get("invalid_citations") and all(1 <= c["n"] <= len(r["retrieved"]) for c in r["citations"]) for r in answered]),
         "citation_precision": _share([c["doc_id"] in r["gold_docs"] for r in answered for c in r["citations"]]) if citations else None,
         "citation_support": _share([s["supported"] for s in sentences]),
@@ -111,4 +111,4 @@ def kept_shares(answerable: list[dict]) -> dict:
 
 def retrieval_summary(rows: list[dict]) -> dict:
     """Only the retrieval metrics (for the baseline, which does not answer)."""
-    return ranking_metrics([gold_rank(r) for r in rows if r["answerable"]])
+    return ranking_metrics([gold_rank(r) for r in rows if r["answerable"] and r["gold_docs"]])
