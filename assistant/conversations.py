@@ -130,6 +130,12 @@ class ConversationStore:
             rows = db.execute("SELECT question, result FROM turns WHERE conversation = ? ORDER BY n", (conversation,)).fetchall()
         return [Turn(question, result_from_dict(json.loads(result))) for question, result in rows]
 
+    def ratings_of(self, conversation: str, user: str) -> list[int | None]:
+        """The rating of each answer in order (1, -1 or None)."""
+        with self._db() as db:
+            self._owned(db, conversation, user)
+            return [r for (r,) in db.execute("SELECT rating FROM turns WHERE conversation = ? ORDER BY n", (conversation,))]
+
     def title(self, conversation: str, user: str) -> str:
         with self._db() as db:
             return self._owned(db, conversation, user)

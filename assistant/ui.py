@@ -39,6 +39,7 @@ EXAMPLES = [
     "What role did earned media play in Barack Obama's first election victory?",
 ]
 UPLOAD_SUFFIXES = SUFFIXES
+RATING_LABELS = {1: "Like", -1: "Dislike"}  # the chatbot's feedback values for a stored rating
 
 
 class AppState:
@@ -133,6 +134,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         try:
             turns = conversations.turns(conversation, user)
             title = conversations.title(conversation, user)
+            ratings = [RATING_LABELS.get(r) for r in conversations.ratings_of(conversation, user)]
         except AssistantError as exc:
             return [], [], f"<div class='src-empty'>⚠️ {escape(str(exc))}</div>", None, "", gr.update(choices=conversation_choices(user), value=None)
         chat = []
@@ -140,7 +142,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             chat += [{"role": "user", "content": escape(turn.question)},
                      {"role": "assistant", "content": assistant_message(turn.result, show_scores)}]
         sources = sources_html(turns[-1].result, state.articles, show_scores) if turns else ""
-        return chat, turns, sources, conversation, title, gr.skip()
+        return gr.update(value=chat, feedback_value=ratings), turns, sources, conversation, title, gr.skip()
 
     def rename_conversation(conversation, title, request: gr.Request):
         user = user_of(request)
@@ -177,7 +179,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     def rate_answer(data: gr.LikeData, conversation, request: gr.Request):
         """👍/👎 on an answer: stored with its result; the comment box then belongs to that answer."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        rating = {True: 1, False: -1, "Like": 1, "Dislike": -1}.get(data.liked)
+        rating = {True: 1, False: -1, **{label: value for value, label in RATING_LABELS.items()}}.get(data.liked)
         if not conversation or index is None:
             return None, "⚠️ Nur gespeicherte Antworten lassen sich bewerten. / Only stored answers can be rated."
         try:
@@ -204,7 +206,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             return {"error": str(exc)}
 
     def new_chat():
-        return [], [], "", None, "", gr.update(value=None), None
+        return gr.update(value=[], feedback_value=[]), [], "", None, "", gr.update(value=None), None
 
     def upload(files, url, replace, progress=gr.Progress()):
         url = (url or "").strip()

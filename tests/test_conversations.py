@@ -103,6 +103,9 @@ def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_e
     page.wait_for_function("() => document.querySelectorAll('#chat .message.bot').length === 2", timeout=30_000)
     chat = page.inner_text("#chat")
     assert SOCIUS in chat and NOT_THERE in chat and "gemeinsam" in chat
+    # the ratings given before the restart show on their answers
+    labels = page.evaluate("() => [...document.querySelectorAll('#chat button')].map(b => b.getAttribute('aria-label'))")
+    assert [label for label in labels if label in ("Liked", "Disliked")] == ["Liked", "Disliked"]
     status(page, "#sources", "Keine Quellen")  # the sources of the last answer: a refusal
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-conversations.png"), full_page=True)
