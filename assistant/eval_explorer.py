@@ -100,18 +100,19 @@ def explorer(roots: list[Path], articles, compare_dir: Path):
     import gradio as gr
 
     from .evaluation.compare import compare_runs
+    from .ui_text import t
 
     def runs():
         return find_runs(*roots)
 
     # value=None: a dropdown defaults to its first choice, and choosing that one would then change nothing
-    run = gr.Dropdown(list(runs()), value=None, label="Lauf / run", elem_id="run-choice")
+    run = gr.Dropdown(list(runs()), value=None, label=t("run"), elem_id="run-choice")
     with gr.Row():
-        problem = gr.Dropdown(list(FILTERS), value="alle / all", label="Filter", elem_id="problem-choice")
-        language = gr.Dropdown(LANGUAGES, value="alle / all", label="Sprache / language", elem_id="language-choice")
-    question = gr.Dropdown([], label="Frage / question", elem_id="question-choice")
+        problem = gr.Dropdown(list(FILTERS), value="alle / all", label=t("filter"), elem_id="problem-choice")
+        language = gr.Dropdown(LANGUAGES, value="alle / all", label=t("language"), elem_id="language-choice")
+    question = gr.Dropdown([], label=t("question"), elem_id="question-choice")
     detail = gr.HTML(elem_id="question-detail")
-    other = gr.Dropdown(list(runs()), value=None, label="Mit einem anderen Lauf vergleichen / compare with another run", elem_id="compare-choice")
+    other = gr.Dropdown(list(runs()), value=None, label=t("compare"), elem_id="compare-choice")
     comparison = gr.Markdown(elem_id="compare-view")
 
     def questions(label, problem_name, lang):

@@ -30,14 +30,9 @@ from .eval_explorer import explorer
 from .render import CSS, answer_markdown, article_html, sources_html
 from .results import Turn
 from .service import open_assistant
+from .ui_text import EXAMPLES, I18N, browser_language, t
 from .webpages import fetch
 
-EXAMPLES = [
-    "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?",
-    "Welche Vorteile sozialer Medien nennt das Fazit?",
-    "For how many years should the social media budget be secured?",
-    "What role did earned media play in Barack Obama's first election victory?",
-]
 UPLOAD_SUFFIXES = SUFFIXES
 RATING_LABELS = {1: "Like", -1: "Dislike"}  # the chatbot's feedback values for a stored rating
 
@@ -124,6 +119,9 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         except AssistantError as exc:  # a damaged store: the chat still works, the list says why it is empty
             print(exc, file=sys.stderr)
             return []
+
+    def examples_for(request: gr.Request):
+        return gr.update(samples=[[q] for q in EXAMPLES[browser_language(request.headers.get("accept-language"))]])
 
     def list_conversations(request: gr.Request):
         return gr.update(choices=conversation_choices(user_of(request)), value=None)
@@ -301,43 +299,39 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         return eval_view()
 
     with gr.Blocks(title="Social-Media-Strategie · Assistent") as app:
-        gr.Markdown(
-            "## Social-Media-Strategie für Unternehmen – fragen Sie die Artikel\n"
-            f"Antworten mit belegten Zitaten aus {len(state.articles)} deutschen Artikeln. "
-            "Fragen auf Deutsch oder Englisch. / Ask in German or English; every answer cites its passages."
-        )
-        with gr.Tab("Chat"):
+        gr.Markdown(t("intro"))
+        with gr.Tab(t("tab_chat")):
             conversation = gr.State(None)  # the id of the stored conversation on screen (None: not stored yet)
             rated = gr.State(None)  # the number of the answer rated last, which a comment belongs to
             with gr.Row():
                 with gr.Column(scale=1, min_width=220):
-                    gr.Markdown("### Gespräche / conversations")
-                    history_list = gr.Radio([], show_label=False, elem_id="conversations")
-                    conversation_title = gr.Textbox(label="Titel / title", elem_id="conversation-title")
+                    gr.Markdown(t("conversations"))
+                    history_list = gr.Radio([], label=t("conversations_list"), show_label=False, elem_id="conversations")
+                    conversation_title = gr.Textbox(label=t("title"), elem_id="conversation-title")
                     with gr.Row():
-                        rename = gr.Button("Umbenennen / rename", size="sm", elem_id="rename")
-                        delete = gr.Button("Löschen / delete", size="sm", variant="stop", elem_id="delete")
-                    export = gr.DownloadButton("Als Markdown / export", size="sm", interactive=False, elem_id="export")
+                        rename = gr.Button(t("rename"), size="sm", elem_id="rename")
+                        delete = gr.Button(t("delete"), size="sm", variant="stop", elem_id="delete")
+                    export = gr.DownloadButton(t("export"), size="sm", interactive=False, elem_id="export")
                     conversation_status = gr.Markdown(elem_id="conversation-status")
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat")
-                    question = gr.Textbox(label="Frage / question", placeholder="Frage stellen … / Ask a question …", elem_id="question")
+                    chatbot = gr.Chatbot(label=t("chat"), height=480, elem_id="chat")
+                    question = gr.Textbox(label=t("question"), placeholder=t("question_placeholder"), elem_id="question")
                     with gr.Row():
-                        send = gr.Button("Fragen / Ask", variant="primary", elem_id="send")
-                        clear = gr.Button("Neuer Chat / New chat", elem_id="new-chat")
+                        send = gr.Button(t("send"), variant="primary", elem_id="send")
+                        clear = gr.Button(t("new_chat"), elem_id="new-chat")
                     with gr.Row():
-                        comment = gr.Textbox(label="Kommentar zur bewerteten Antwort / comment on the rated answer", scale=4, elem_id="comment")
-                        save = gr.Button("Kommentar speichern / save comment", scale=1, size="sm", elem_id="save-comment")
+                        comment = gr.Textbox(label=t("comment"), scale=4, elem_id="comment")
+                        save = gr.Button(t("save_comment"), scale=1, size="sm", elem_id="save-comment")
                     feedback_status = gr.Markdown(elem_id="feedback-status")
-                    gr.Examples(EXAMPLES, inputs=question, label="Beispiele / examples")
+                    examples = gr.Examples(EXAMPLES["de"], inputs=question, label=t("examples"))
                 with gr.Column(scale=2):
-                    gr.Markdown("### Quellen / sources")
+                    gr.Markdown(t("sources"))
                     sources = gr.HTML(elem_id="sources")
-            with gr.Accordion("Einstellungen / settings", open=False):
-                backend = gr.Dropdown(list(BACKENDS), value=default_backend, label="Antwort-Backend / backend")
-                k = gr.Slider(1, 10, value=settings.retrieval.k, step=1, label="Passagen / passages (k)")
-                hybrid = gr.Checkbox(value=settings.retrieval.hybrid, label="Hybrid-Suche (dicht + BM25) / hybrid search")
-                show_scores = gr.Checkbox(value=False, label="Scores anzeigen / show retrieval scores")
+            with gr.Accordion(t("settings"), open=False):
+                backend = gr.Dropdown(list(BACKENDS), value=default_backend, label=t("backend"))
+                k = gr.Slider(1, 10, value=settings.retrieval.k, step=1, label=t("k"))
+                hybrid = gr.Checkbox(value=settings.retrieval.hybrid, label=t("hybrid"))
+                show_scores = gr.Checkbox(value=False, label=t("show_scores"))
             turns = gr.State([])
             inputs = [question, chatbot, turns, conversation, backend, k, hybrid, show_scores]
             outputs = [chatbot, turns, sources, question, conversation, history_list]
@@ -354,26 +348,28 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             chatbot.like(rate_answer, conversation, [rated, feedback_status], api_visibility="private")
             save.click(save_comment, [conversation, rated, comment], [comment, feedback_status], api_visibility="private")
             app.load(list_conversations, None, history_list, api_visibility="private")
-        with gr.Tab("Artikel / articles"):
-            choice = gr.Dropdown(article_choices(), label="Artikel / article", elem_id="article-choice")
+            # the example questions in the browser's language, like the labels (gr.I18n)
+            app.load(examples_for, None, examples.dataset, api_visibility="private")
+        with gr.Tab(t("tab_articles")):
+            choice = gr.Dropdown(article_choices(), label=t("article"), elem_id="article-choice")
             article_view = gr.HTML()
             choice.change(show_article, choice, article_view, api_visibility="private")
-        with gr.Tab("Evaluation") as eval_tab:
-            run_button = gr.Button("Evaluation starten (extractive, Dev-Set) / run the eval")
+        with gr.Tab(t("tab_eval")) as eval_tab:
+            run_button = gr.Button(t("run_eval"))
             report_view = gr.Markdown()
-            gallery = gr.Gallery(label="Plots", columns=2, height=320)
+            gallery = gr.Gallery(label=t("plots"), columns=2, height=320)
             run_button.click(run_eval, None, [report_view, gallery], api_visibility="private")
             app.load(eval_view, None, [report_view, gallery], api_visibility="private")
             eval_tab.select(eval_view, None, [report_view, gallery], api_visibility="private")
-            with gr.Accordion("Fragen einzeln ansehen / explore a run", open=True):
+            with gr.Accordion(t("explore"), open=True):
                 refresh_runs, run_lists = explorer([PROJECT_DIR / "eval" / "results", settings.data_dir / "eval"],
                                                    lambda: state.articles, settings.data_dir / "eval" / "compare")
             app.load(refresh_runs, None, run_lists, api_visibility="private")
-        with gr.Tab("Hochladen / upload"):
-            files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=SUFFIX_HINT.replace(" or ", ", "))
-            url = gr.Textbox(label="Oder eine Webseite (Adresse) / or a web page (address)", placeholder="https://…", elem_id="upload-url")
-            replace = gr.Checkbox(value=False, label="Ersetzen: ein Artikel mit gleichem Namen wird ersetzt / replace an article of the same name", elem_id="replace")
-            upload_button = gr.Button("Hinzufügen / add", elem_id="upload")
+        with gr.Tab(t("tab_upload")):
+            files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES), label=t("files"))
+            url = gr.Textbox(label=t("url"), placeholder="https://…", elem_id="upload-url")
+            replace = gr.Checkbox(value=False, label=t("replace"), elem_id="replace")
+            upload_button = gr.Button(t("add"), elem_id="upload")
             upload_result = gr.HTML(elem_id="upload-result")
             upload_button.click(upload, [files, url, replace], [upload_result, choice, files, url], api_visibility="private")
         app.load(lambda: gr.update(choices=article_choices()), None, choice, api_visibility="private")
@@ -421,7 +417,7 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # One server, one port: the OpenAI-compatible API at /v1 (the UI's password is its key), the UI at /.
     server.mount("/v1", create_app(assistant, settings, api_keys=[password for _, password in auth] if auth else None))
-    server = gr.mount_gradio_app(server, build_app(settings, assistant), path="/", auth=auth, css=CSS, footer_links=["api"],
+    server = gr.mount_gradio_app(server, build_app(settings, assistant), path="/", auth=auth, css=CSS, footer_links=["api", "settings"], i18n=I18N,
                                  show_error=True, server_name=host, server_port=port)
     print(f"serving on http://{host}:{port} (backend: {default_backend_name(settings)}; "
           f"OpenAI-compatible API: http://{host}:{port}/v1)", file=sys.stderr)

@@ -94,7 +94,7 @@ def page(app_url):
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")  # the German UI
         page.goto(app_url)
         page.wait_for_selector("#question textarea", timeout=60_000)
         yield page
@@ -132,6 +132,36 @@ def test_browser_english_question(page):
     assert "The articles are in German" in chat and "[1]" in chat
     assert "drei Jahre" in page.inner_text("#sources mark.quote")
     assert "Open the whole article at this place" in sources
+
+
+def test_the_ui_speaks_the_browsers_language_and_switches(page, app_url):
+    english = page.context.browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    english.goto(app_url)
+    english.wait_for_selector("#question textarea", timeout=60_000)
+    english.wait_for_function("() => document.body.innerText.includes('What share of the discussion about banks')", timeout=30_000)
+    text = english.inner_text("body")
+    for label in ("Conversations", "New chat", "Sources", "Upload", "Articles", "Download as Markdown", "Examples"):
+        assert label in text, label
+    assert "Hochladen" not in text and "Neuer Chat" not in text and " / " not in english.inner_text("#send")
+    english.click("text=For how many years should the social media budget")
+    english.click("#send")
+    english.wait_for_selector("#sources mark.quote", timeout=60_000)
+    assert "drei Jahre" in english.inner_text("#sources mark.quote")
+    ARTIFACTS.mkdir(exist_ok=True)
+    english.screenshot(path=str(ARTIFACTS / "ui-english-ui.png"), full_page=True)
+    # switched to German in Gradio's settings panel (footer): the labels follow at once (the tab
+    # titles and example questions keep the browser's language: Gradio renders them once)
+    english.click("footer >> text=Settings")
+    english.fill("input[aria-label='Language']", "Deutsch")
+    english.keyboard.press("Enter")
+    english.wait_for_function("() => document.body.innerText.includes('Neuer Chat')", timeout=30_000)
+    switched = english.inner_text("body")
+    assert "Quellen" in switched and "Kommentar speichern" in switched and "Als Markdown herunterladen" in switched
+    english.close()
+
+    german = page.inner_text("body")  # the German browser of the other tests
+    assert "Neuer Chat" in german and "Gespräche" in german and "New chat" not in german
+    assert "Wie viel Prozent der Diskussion über Banken" in german
 
 
 def test_browser_renders_html_in_questions_as_text(page):
@@ -351,7 +381,7 @@ def test_binding_beyond_loopback_requires_credentials(tmp_path):
 
 
 def test_two_browser_sessions_keep_separate_histories(page, app_url):
-    other = page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+    other = page.context.browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
     other.goto(app_url)
     other.wait_for_selector("#question textarea", timeout=60_000)
     ask_in_browser(page, "Welche Faktoren nennt Elke Frank für ein erfolgreiches Social-Media-Engagement?", "ui-session-a.png")
