@@ -49,7 +49,8 @@ def browser():
 
 
 def open_page(browser, url, **context):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="de-DE", **context).new_page()
+    # an English browser: the English UI (the answers follow the question's language, not the UI's)
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="en-US", **context).new_page()
     page.goto(url)
     page.wait_for_selector("#question textarea", timeout=60_000)
     return page
@@ -157,7 +158,7 @@ def test_each_signed_in_user_sees_only_their_own_conversations(browser, tmp_path
     url = app.start()
 
     def signed_in(user, password):
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE").new_page()
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US").new_page()
         page.goto(url)
         page.fill("input[type=text]", user)
         page.fill("input[type=password]", password)
