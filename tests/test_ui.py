@@ -144,6 +144,7 @@ def test_the_ui_speaks_the_browsers_language_and_switches(page, app_url):
         assert label in text, label
     assert "Hochladen" not in text and "Neuer Chat" not in text and " / " not in english.inner_text("#send")
     english.click("text=For how many years should the social media budget")
+    english.wait_for_function("() => document.querySelector('#question textarea').value.startsWith('For how many years')")
     english.click("#send")
     english.wait_for_selector("#sources mark.quote", timeout=60_000)
     assert "drei Jahre" in english.inner_text("#sources mark.quote")
