@@ -29,7 +29,7 @@ def cmd_ingest(args) -> int:
     for item in given:
         if is_url(item):
             try:
-                paths.append(fetch(str(item), settings.data_dir / "web", settings.ingest.max_file_bytes))
+                paths.append(fetch(str(item), settings.data_dir / "web", settings.ingest.max_document_bytes))
             except AssistantError as exc:
                 print(f"skipped {exc}", file=sys.stderr)
         elif Path(item).exists():

@@ -57,7 +57,7 @@ def find_files(paths: list[Path]) -> list[Path]:
 
 
 def load_articles(
-    paths: list[Path], max_bytes: int = 5_000_000, known: dict[str, dict] | None = None
+    paths: list[Path], max_bytes: int = 5_000_000, known: dict[str, dict] | None = None, max_document_bytes: int = 50_000_000
 ) -> tuple[list[Article], list[Skipped]]:
     """The articles in `paths`, and the files skipped with a reason.
 
@@ -71,7 +71,7 @@ def load_articles(
     seen: dict[str, str] = {}
     texts: dict[str, str] = {}  # text hash -> path: the same article under another name
     for path in find_files(paths):
-        result = load_article(path, max_bytes, known)
+        result = load_article(path, max_document_bytes if path.suffix.lower() in BINARY_SUFFIXES else max_bytes, known)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result.doc_id in seen:

@@ -113,7 +113,8 @@ def ingest(store: Store, paths: list[Path], progress: Progress | None = None, pr
     first_rows = {meta["doc_id"]: meta for meta in store.documents()}
     # A file with the same bytes under the same chunking settings is not even parsed again.
     known = {meta["path"]: meta for meta in first_rows.values() if meta.get("pipeline") == pipeline_key(store.settings)}
-    articles, skipped = load_articles(paths, store.settings.ingest.max_file_bytes, known)
+    limits = store.settings.ingest
+    articles, skipped = load_articles(paths, limits.max_file_bytes, known, limits.max_document_bytes)
     articles, conflicts = _without_conflicts(articles, first_rows, replace)
     report = IngestReport(skipped=skipped + conflicts, conflicts=[Path(c.path).stem for c in conflicts],
                           documents=[a.doc_id for a in articles])

@@ -54,7 +54,8 @@ class AppState:
         revision = index.revision()
         if revision != self._articles[0]:
             paths = [Path(meta["path"]) for meta in index.documents() if meta.get("path")]
-            found, _ = load_articles([p for p in paths if p.exists()], self.settings.ingest.max_file_bytes)
+            limits = self.settings.ingest
+            found, _ = load_articles([p for p in paths if p.exists()], limits.max_file_bytes, max_document_bytes=limits.max_document_bytes)
             self._articles = (revision, {a.doc_id: a for a in found})
         return self._articles[1]
 
@@ -217,7 +218,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         if url:
             fetched_dir = Path(tempfile.mkdtemp(prefix="fetch-", dir=state.uploads))
             try:
-                given.append((fetch(url, fetched_dir, settings.ingest.max_file_bytes), None))
+                given.append((fetch(url, fetched_dir, settings.ingest.max_document_bytes), None))
             except AssistantError as exc:
                 messages.append(f"❌ {escape(str(exc))}")
         for source, original_name in given:
@@ -225,8 +226,8 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             target = state.uploads / name
             if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
                 messages.append(f"❌ {escape(name)}: nur / only {SUFFIX_HINT}")
-            elif source.stat().st_size > settings.ingest.max_file_bytes:
-                messages.append(f"❌ {escape(name)}: größer als {settings.ingest.max_file_bytes:,} Bytes / larger than the limit")
+            elif source.stat().st_size > settings.ingest.size_limit(name):
+                messages.append(f"❌ {escape(name)}: größer als {settings.ingest.size_limit(name):,} Bytes / larger than the limit")
             elif target.exists() and not replace:
                 messages.append(f"❌ {escape(name)}: schon hochgeladen; zum Ersetzen „Ersetzen“ ankreuzen / "
                                 f"already uploaded; tick 'replace' to replace it")

@@ -256,3 +256,22 @@ def test_page_lookup_and_reflow_rules():
     starts = page_starts(cleaned, ["Titel\nErste Seite hier.", "Zweite Seite beginnt.", "", "Dritte Seite."])
     assert starts == [0, cleaned.index("Zweite"), cleaned.index("Dritte"), cleaned.index("Dritte")]
     assert [page_at(o, starts) for o in (0, cleaned.index("Zweite") + 3, len(cleaned) - 1)] == [1, 2, 4]
+
+
+def test_a_pdf_larger_than_the_text_limit_is_read(made, tmp_path):
+    """PDFs are mostly images and layout: they have their own, larger limit (max_document_bytes)."""
+    import os
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(made["pdf"]))
+    writer.add_attachment("anhang.bin", os.urandom(6_000_000))  # 6 MB of attachment, as a big scan or image would
+    big = tmp_path / "gross.pdf"
+    with open(big, "wb") as out:
+        writer.write(out)
+    text = tmp_path / "gross.txt"
+    text.write_text("Ein Satz über Social Media. " * 220_000)  # 6.2 MB of text: over the 5 MB text limit
+    assert big.stat().st_size > 5_000_000
+    articles, skipped = load_articles([big, text])
+    assert [a.doc_id for a in articles] == ["gross"] and "36.000 Euro" in articles[0].text
+    assert len(skipped) == 1 and skipped[0].path.endswith("gross.txt") and "more than the limit of 5,000,000" in skipped[0].reason
