@@ -181,7 +181,9 @@ def test_text_parts_are_a_question_and_broken_json_is_400(client, base_url):
 
 
 def test_with_a_ui_password_the_api_needs_it_as_key(base_url, data_dir):
-    proc, url = serve(data_dir, env={"ASSISTANT_UI_USER": USER, "ASSISTANT_UI_PASSWORD": PASSWORD})  # the index exists
+    # one user by ASSISTANT_UI_USER/PASSWORD, a second in ASSISTANT_UI_USERS: either password is a key
+    proc, url = serve(data_dir, env={"ASSISTANT_UI_USER": USER, "ASSISTANT_UI_PASSWORD": PASSWORD,
+                                     "ASSISTANT_UI_USERS": "ben:zweites-Passwort"})  # the index exists
     try:
         for key in ("wrong", USER):
             with pytest.raises(openai.AuthenticationError) as caught:
@@ -198,6 +200,10 @@ def test_with_a_ui_password_the_api_needs_it_as_key(base_url, data_dir):
         assert httpx.get(f"{root}/config").status_code == 401
         login = httpx.post(f"{root}/login", data={"username": USER, "password": PASSWORD})
         assert login.status_code == 200 and login.json() == {"success": True}
+        second = openai.OpenAI(base_url=url, api_key="zweites-Passwort", max_retries=0, timeout=120)
+        assert [m.id for m in second.models.list().data] == [MODEL]
+        assert httpx.post(f"{root}/login", data={"username": "ben", "password": "zweites-Passwort"}).json() == {"success": True}
+        assert httpx.post(f"{root}/login", data={"username": "ben", "password": PASSWORD}).status_code == 400
     finally:
         proc.terminate()
         proc.wait(20)
