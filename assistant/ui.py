@@ -14,7 +14,9 @@ import shutil
 import socket
 import sys
 import tempfile
+import threading
 import uuid
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
@@ -34,7 +36,8 @@ from .ui_text import EXAMPLES, I18N, browser_language, t
 from .webpages import fetch
 
 UPLOAD_SUFFIXES = SUFFIXES
-RATING_LABELS = {1: "Like", -1: "Dislike"}  # the chatbot's feedback values for a stored rating
+RATING_LABELS = {1: "Like", -1: "Dislike"}
+ARTICLE_CHOICES = 2000  # the chatbot's feedback values for a stored rating
 
 
 class AppState:
@@ -44,20 +47,57 @@ class AppState:
         self.settings = settings
         self.assistant = assistant or open_assistant(settings)
         self.uploads = settings.data_dir / "uploads"
-        self._articles: tuple[str, dict] = ("", {})
+        self._articles: tuple[str, ArticleTexts] = ("", ArticleTexts({}, settings))
 
     @property
-    def articles(self) -> dict:
-        """doc id -> Article for every document in the index, read again from the files whenever
-        the index's revision changes (an upload here, or an ingest or removal by another process)."""
+    def articles(self) -> ArticleTexts:
+        """doc id -> Article for every document in the index, each read from its file when first
+        shown; the list is read again whenever the index's revision changes (an upload here, or an
+        ingest or removal by another process)."""
         index = self.assistant.index
         revision = index.revision()
         if revision != self._articles[0]:
-            paths = [Path(meta["path"]) for meta in index.documents() if meta.get("path")]
-            limits = self.settings.ingest
-            found, _ = load_articles([p for p in paths if p.exists()], limits.max_file_bytes, max_document_bytes=limits.max_document_bytes)
-            self._articles = (revision, {a.doc_id: a for a in found})
+            self._articles = (revision, ArticleTexts({m["doc_id"]: m for m in index.documents()}, self.settings))
         return self._articles[1]
+
+
+class ArticleTexts(Mapping):
+    """The indexed articles by doc id, parsed from their files on first access (not all at start:
+    at 1M chunks that is 93k files, ~15 minutes)."""
+
+    def __init__(self, metas: dict[str, dict], settings: Settings):
+        self.metas, self.settings, self._loaded = metas, settings, {}
+
+    def __getitem__(self, doc_id: str):
+        if doc_id not in self._loaded:
+            path = Path(self.metas[doc_id].get("path") or "")
+            limits = self.settings.ingest
+            found, _ = load_articles([path], limits.max_file_bytes, max_document_bytes=limits.max_document_bytes) if path.is_file() else ([], [])
+            self._loaded[doc_id] = found[0] if found else None
+        if self._loaded[doc_id] is None:
+            raise KeyError(doc_id)
+        return self._loaded[doc_id]
+
+    def __iter__(self):
+        return iter(self.metas)
+
+    def __len__(self) -> int:
+        return len(self.metas)
+
+    def titles(self) -> list[tuple[str, str]]:
+        """(title, doc id) of every article, from the index's metadata (no file is read)."""
+        return [(meta.get("title") or doc_id, doc_id) for doc_id, meta in self.metas.items()]
+
+
+def warm_up(assistant: Assistant) -> None:
+    """What the first answer would otherwise wait for on a large index (the articles' metadata, the
+    domain words, BM25: ~15 s at 1M chunks through a server), read while the page loads."""
+    try:
+        assistant.retriever.bm25()
+        assistant.retriever.articles()
+        assistant.retriever.domain_words()
+    except Exception as exc:  # a warm-up that fails leaves the work to the first question, which reports it
+        print(f"warm-up: {exc}", file=sys.stderr)
 
 
 def safe_filename(name: str) -> str:
@@ -76,6 +116,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         assistant.backend(default_backend)  # a local model starts loading now, in its own process, without blocking
     except AssistantError as exc:
         print(f"backend {default_backend}: {exc}", file=sys.stderr)
+    threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
 
     def respond(message, chat, turns, conversation, backend, k, hybrid, show_scores, request: gr.Request):
         chat = list(chat or [])
@@ -270,7 +311,9 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         return "<br>".join(messages) + f'<span class="upload-done" hidden>{uuid.uuid4().hex}</span>'
 
     def article_choices():
-        return [(f"{a.title} ({a.doc_id})", a.doc_id) for a in state.articles.values()]
+        # A dropdown of 93k articles (1M chunks) is a 14 MB page: the first ARTICLE_CHOICES are listed,
+        # any other opens by typing its doc id.
+        return [(f"{title} ({doc_id})", doc_id) for title, doc_id in state.articles.titles()[:ARTICLE_CHOICES]]
 
     def show_article(doc_id):
         article = state.articles.get(doc_id)
@@ -352,7 +395,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             # the example questions in the browser's language, like the labels (gr.I18n)
             app.load(examples_for, None, examples.dataset, api_visibility="private")
         with gr.Tab(t("tab_articles")):
-            choice = gr.Dropdown(article_choices(), label=t("article"), elem_id="article-choice")
+            choice = gr.Dropdown(article_choices(), label=t("article"), allow_custom_value=True, elem_id="article-choice")
             article_view = gr.HTML()
             choice.change(show_article, choice, article_view, api_visibility="private")
         with gr.Tab(t("tab_eval")) as eval_tab:

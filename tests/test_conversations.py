@@ -37,6 +37,26 @@ class App:
         self.proc.send_signal(signal.SIGINT)  # Ctrl-C: the store must hold everything said before it
         self.proc.wait(30)
 
+    def kill(self) -> None:
+        """After a failed test: no app may outlive it (a leaked one skews every benchmark after it)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+@pytest.fixture
+def apps():
+    """Makes App objects and kills whatever of them still runs when the test ends, passed or not."""
+    made = []
+
+    def make(data_dir, env=None):
+        made.append(App(data_dir, env))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.kill()
+
 
 @pytest.fixture
 def browser():
@@ -73,9 +93,9 @@ def status(page, selector: str, text: str) -> None:
     page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)", arg=[selector, text], timeout=30_000)
 
 
-def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_export(browser, tmp_path):
+def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_export(browser, apps, tmp_path):
     data = tmp_path / "data"
-    app = App(data)
+    app = apps(data)
     page = open_page(browser, app.start())
 
     # Two conversations: the first with two questions, rated; the second with one.
@@ -153,8 +173,8 @@ def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_e
     print(json.dumps(summary)[:2000])
 
 
-def test_each_signed_in_user_sees_only_their_own_conversations(browser, tmp_path):
-    app = App(tmp_path / "data", env={"ASSISTANT_UI_USERS": "anna:pw-anna-1,ben:pw-ben-2"})
+def test_each_signed_in_user_sees_only_their_own_conversations(browser, apps, tmp_path):
+    app = apps(tmp_path / "data", env={"ASSISTANT_UI_USERS": "anna:pw-anna-1,ben:pw-ben-2"})
     url = app.start()
 
     def signed_in(user, password):
@@ -186,12 +206,12 @@ def test_each_signed_in_user_sees_only_their_own_conversations(browser, tmp_path
     assert [c.title for c in store.list("ben")] == [FAZIT]
 
 
-def test_a_damaged_conversation_store_is_a_clear_error_and_answers_still_come(browser, tmp_path):
+def test_a_damaged_conversation_store_is_a_clear_error_and_answers_still_come(browser, apps, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     garbage = b"this is not a database" * 100
     (data / "conversations.sqlite3").write_bytes(garbage)
-    app = App(data)
+    app = apps(data)
     page = open_page(browser, app.start())  # the app starts all the same
     ask(page, SOCIUS)
     chat = page.inner_text("#chat")
