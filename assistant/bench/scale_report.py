@@ -105,8 +105,9 @@ def write_scale_report(results: dict, out: Path) -> Path:
         "# Scale: search on large stores through a `chroma run` server (store-only, synthetic vectors)",
         "",
         "Commands: " + ", then ".join(f"`{c}`" for c in results.get("commands", [])) +
-        f" on {results.get('machine', '')}, niced (`nice -n 19 ionice -c3`) while other benchmarks shared the machine; "
-        "figures in `scale.json`.",
+        f" on {results.get('machine', '')}; figures in `scale.json`. The searches wait for a quiet machine (less than "
+        "0.6 cores busy); what other processes used meanwhile is in the table (CPU during the searches); builds may "
+        "have shared the machine (load average after the build in `scale.json`).",
         "",
         "**What is real and what is synthetic.** The texts are synthetic German articles (sentences of the five "
         "articles recombined, `assistant/bench/synthetic.py`, seeded), written into a real `chroma run` server by our "
