@@ -65,7 +65,9 @@ class ArticleInfo:
         """Lower-case phrases that name this article in a question (computed once: the retriever
         keeps one ArticleInfo per article and revision, and every question asks for them)."""
         if self._names is None:
-            self._names = self._phrases()
+            # naming_phrases reads the question with "-" as a space: a hyphenated name ("blog-beitrag",
+            # "leitfaden social-media-strategie") must be spelt that way too, or it never matches
+            self._names = list(dict.fromkeys(n.replace("-", " ") for n in self._phrases()))
         return self._names
 
     def _phrases(self) -> list[str]:

@@ -139,6 +139,10 @@ def test_pdf_answers_cite_the_page_they_quote(made, tmp_path):
     assert "sieben Auszubildende" in apprentices["answer"]
     assert [c["page"] for c in apprentices["citations"] if "sieben Auszubildende" in c["quote"]] == ["3"]
 
+    # A question about the document itself is answered from its metadata (the byline of the PDF).
+    author = ask_json(tmp_path, "Wer hat den Artikel über die Tischlerei Brandt geschrieben?")
+    assert "Marta Kowalski" in author["answer"] and author["citations"][0]["doc_id"] == "tischlerei-brandt"
+
     # The quote is the article's own text at its offsets, and the reader sees the page.
     text = run_cli("--data-dir", str(tmp_path), "ask", "--backend", "extractive", BUDGET_DE).stdout
     assert "(tischlerei-brandt, S. 2, Zeichen" in text
@@ -275,3 +279,11 @@ def test_a_pdf_larger_than_the_text_limit_is_read(made, tmp_path):
     articles, skipped = load_articles([big, text])
     assert [a.doc_id for a in articles] == ["gross"] and "36.000 Euro" in articles[0].text
     assert len(skipped) == 1 and skipped[0].path.endswith("gross.txt") and "more than the limit of 5,000,000" in skipped[0].reason
+
+
+def test_a_hyphenated_title_names_its_article():
+    from assistant.articles import ArticleInfo, named_articles
+
+    guide = ArticleInfo("leitfaden", "Leitfaden Social-Media-Strategie im Mittelstand", "Anna Beispiel")
+    other = ArticleInfo("anderer", "Keine Angst vor Social Media")
+    assert named_articles("Wer hat den Leitfaden Social-Media-Strategie geschrieben?", [guide, other]) == ["leitfaden"]
