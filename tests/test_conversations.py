@@ -131,6 +131,10 @@ def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_e
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-conversations.png"), full_page=True)
 
+    # Going on in the reopened conversation: the answer joins it (its history is the stored results).
+    ask(page, "Und woher stammt das Wort?")
+    assert listed(page) == [SOCIUS, BUDGET_EN]  # the conversation just used comes first
+
     # Export as Markdown, with the quotes.
     page.wait_for_function("() => !document.querySelector('#export').disabled", timeout=30_000)
     with page.expect_download() as download:
@@ -139,6 +143,7 @@ def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_e
     assert download.value.suggested_filename.endswith(".md")
     assert markdown.startswith(f"# {SOCIUS}") and f"## Frage 1: {SOCIUS}" in markdown and "**Quellen:**" in markdown
     assert "„Ein Blick in den Duden belegt jedoch" in markdown and f"## Frage 2: {NOT_THERE}" in markdown
+    assert "## Frage 3: Und woher stammt das Wort?" in markdown
 
     # Rename and delete, and the list follows.
     page.fill("#conversation-title textarea", "Herkunft von sozial")
