@@ -122,30 +122,33 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         chat = list(chat or [])
         turns = list(turns or [])
         chat += [{"role": "user", "content": escape(message or "")}, {"role": "assistant", "content": "…"}]
-        yield chat, turns, gr.skip(), "", gr.skip(), gr.skip()
+        yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
         text, result = "", None
         try:
             for event in assistant.stream(message, history=turns, backend=backend, k=int(k), mode="hybrid" if hybrid else "dense"):
                 if isinstance(event, str):
                     text += event
                     chat[-1]["content"] = escape(text)
-                    yield chat, turns, gr.skip(), "", gr.skip(), gr.skip()
+                    yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
                 else:
                     result = event
         except AssistantError as exc:
             chat[-1]["content"] = f"⚠️ {escape(str(exc))}"
-            yield chat, turns, gr.skip(), "", gr.skip(), gr.skip()
+            yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
             return
         chat[-1]["content"] = assistant_message(result, show_scores)
         turns.append(Turn(message, result))
         user = user_of(request)
+        title = gr.skip()
         try:  # the answer stays on screen even when it cannot be stored
-            conversation = conversation or conversations.start(user, message)
+            if not conversation:
+                conversation = conversations.start(user, message)
+                title = conversations.title(conversation, user)
             conversations.append(conversation, user, message, result)
         except AssistantError as exc:
             chat[-1]["content"] += f"<br><i>⚠️ {escape(str(exc))}</i>"
         listing = gr.update(choices=conversation_choices(user), value=conversation)
-        yield chat, turns, sources_html(result, state.articles, show_scores), "", conversation, listing
+        yield chat, turns, sources_html(result, state.articles, show_scores), "", conversation, listing, title
 
     def assistant_message(result, show_scores: bool) -> str:
         content = answer_markdown(result, show_scores)
@@ -378,7 +381,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 show_scores = gr.Checkbox(value=False, label=t("show_scores"))
             turns = gr.State([])
             inputs = [question, chatbot, turns, conversation, backend, k, hybrid, show_scores]
-            outputs = [chatbot, turns, sources, question, conversation, history_list]
+            outputs = [chatbot, turns, sources, question, conversation, history_list, conversation_title]
             shown = [chatbot, turns, sources, conversation, conversation_title, history_list]
             for event in (send.click(respond, inputs, outputs, api_visibility="private"),
                           question.submit(respond, inputs, outputs, api_visibility="private"),

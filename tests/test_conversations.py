@@ -100,6 +100,7 @@ def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_e
 
     # Two conversations: the first with two questions, rated; the second with one.
     ask(page, SOCIUS)
+    page.wait_for_function("q => document.querySelector('#conversation-title textarea').value === q", arg=SOCIUS)
     ask(page, NOT_THERE)
     page.locator("#chat button[aria-label='Like']").nth(0).click()
     status(page, "#feedback-status", "👍")
