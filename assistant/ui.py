@@ -370,7 +370,10 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                         comment = gr.Textbox(label=t("comment"), scale=4, elem_id="comment")
                         save = gr.Button(t("save_comment"), scale=1, size="sm", elem_id="save-comment")
                     feedback_status = gr.Markdown(elem_id="feedback-status")
-                    examples = gr.Examples(EXAMPLES["de"], inputs=question, label=t("examples"))
+                    # A Dataset, not gr.Examples: its samples change with the browser's language at page load, and a
+                    # click hands over the sample shown (gr.Examples may fill in its own first list by index).
+                    examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES["de"]], label=t("examples"),
+                                          type="values", elem_id="examples")
                 with gr.Column(scale=2):
                     gr.Markdown(t("sources"))
                     sources = gr.HTML(elem_id="sources")
@@ -396,7 +399,8 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             save.click(save_comment, [conversation, rated, comment], [comment, feedback_status], api_visibility="private")
             app.load(list_conversations, None, history_list, api_visibility="private")
             # the example questions in the browser's language, like the labels (gr.I18n)
-            app.load(examples_for, None, examples.dataset, api_visibility="private")
+            app.load(examples_for, None, examples, api_visibility="private")
+            examples.click(lambda sample: sample[0], examples, question, api_visibility="private")
         with gr.Tab(t("tab_articles")):
             choice = gr.Dropdown(article_choices(), label=t("article"), allow_custom_value=True, elem_id="article-choice")
             article_view = gr.HTML()
