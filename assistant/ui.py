@@ -122,19 +122,19 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         chat = list(chat or [])
         turns = list(turns or [])
         chat += [{"role": "user", "content": escape(message or "")}, {"role": "assistant", "content": "…"}]
-        yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
+        yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
         text, result = "", None
         try:
             for event in assistant.stream(message, history=turns, backend=backend, k=int(k), mode="hybrid" if hybrid else "dense"):
                 if isinstance(event, str):
                     text += event
                     chat[-1]["content"] = escape(text)
-                    yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
+                    yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     result = event
         except AssistantError as exc:
             chat[-1]["content"] = f"⚠️ {escape(str(exc))}"
-            yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
+            yield chat, turns, gr.skip(), "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         chat[-1]["content"] = assistant_message(result, show_scores)
         turns.append(Turn(message, result))
@@ -148,7 +148,8 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         except AssistantError as exc:
             chat[-1]["content"] += f"<br><i>⚠️ {escape(str(exc))}</i>"
         listing = gr.update(choices=conversation_choices(user), value=conversation)
-        yield chat, turns, sources_html(result, state.articles, show_scores), "", conversation, listing, title
+        # the export in the same update as the answer: a download right after it has the answer in it
+        yield chat, turns, sources_html(result, state.articles, show_scores), "", conversation, listing, title, export_file(conversation, request)
 
     def assistant_message(result, show_scores: bool) -> str:
         content = answer_markdown(result, show_scores)
@@ -186,6 +187,14 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                      {"role": "assistant", "content": assistant_message(turn.result, show_scores)}]
         sources = sources_html(turns[-1].result, state.articles, show_scores) if turns else ""
         return gr.update(value=chat, feedback_value=ratings), turns, sources, conversation, title, gr.skip()
+
+    def sources_of(data: gr.SelectData, turns, show_scores):
+        """A click on a message shows the sources of that answer (of its answer, for a question)."""
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        n = int(index) // 2 if index is not None else -1
+        if not 0 <= n < len(turns or []):
+            return gr.skip()
+        return sources_html(turns[n].result, state.articles, show_scores)
 
     def rename_conversation(conversation, title, request: gr.Request):
         user = user_of(request)
@@ -384,11 +393,11 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 show_scores = gr.Checkbox(value=False, label=t("show_scores"))
             turns = gr.State([])
             inputs = [question, chatbot, turns, conversation, backend, k, hybrid, show_scores]
-            outputs = [chatbot, turns, sources, question, conversation, history_list, conversation_title]
+            outputs = [chatbot, turns, sources, question, conversation, history_list, conversation_title, export]
             shown = [chatbot, turns, sources, conversation, conversation_title, history_list]
-            for event in (send.click(respond, inputs, outputs, api_visibility="private"),
-                          question.submit(respond, inputs, outputs, api_visibility="private"),
-                          clear.click(new_chat, None, shown + [rated], api_visibility="private"),
+            send.click(respond, inputs, outputs, api_visibility="private")
+            question.submit(respond, inputs, outputs, api_visibility="private")
+            for event in (clear.click(new_chat, None, shown + [rated], api_visibility="private"),
                           chatbot.clear(new_chat, None, shown + [rated], api_visibility="private"),  # its own 🗑 button
                           history_list.input(open_conversation, [history_list, show_scores], shown, api_visibility="private"),
                           rename.click(rename_conversation, [conversation, conversation_title], [history_list, conversation_status],
@@ -396,6 +405,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                           delete.click(delete_conversation, conversation, shown + [conversation_status], api_visibility="private")):
                 event.then(export_file, conversation, export, api_visibility="private")  # the export always holds what is on screen
             chatbot.like(rate_answer, conversation, [rated, feedback_status], api_visibility="private")
+            chatbot.select(sources_of, [turns, show_scores], sources, api_visibility="private")
             save.click(save_comment, [conversation, rated, comment], [comment, feedback_status], api_visibility="private")
             app.load(list_conversations, None, history_list, api_visibility="private")
             # the example questions in the browser's language, like the labels (gr.I18n)

@@ -132,6 +132,10 @@ def test_conversations_persist_across_a_restart_with_ratings_rename_delete_and_e
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-conversations.png"), full_page=True)
 
+    # A click on the first answer brings its sources back.
+    page.locator("#chat .message.bot").first.click()
+    status(page, "#sources", "Ein Blick in den Duden belegt jedoch")
+
     # Going on in the reopened conversation: the answer joins it (its history is the stored results).
     ask(page, "Und woher stammt das Wort?")
     assert listed(page) == [SOCIUS, BUDGET_EN]  # the conversation just used comes first
