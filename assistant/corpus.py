@@ -71,7 +71,7 @@ def load_articles(
     seen: dict[str, str] = {}
     texts: dict[str, str] = {}  # text hash -> path: the same article under another name
     for path in find_files(paths):
-        result = load_article(path, max_document_bytes if path.suffix.lower() in BINARY_SUFFIXES else max_bytes, known)
+        result = load_article(path, size_limit(path.name, max_bytes, max_document_bytes), known)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result.doc_id in seen:
@@ -82,6 +82,11 @@ def load_articles(
             seen[result.doc_id] = texts[result.text_hash] = str(path)
             articles.append(result)
     return articles, skipped
+
+
+def size_limit(name: str, max_bytes: int, max_document_bytes: int) -> int:
+    """The size limit for a file of this name: PDF and Word files have their own (mostly images and layout)."""
+    return max_document_bytes if Path(name).suffix.lower() in BINARY_SUFFIXES else max_bytes
 
 
 def load_article(path: Path, max_bytes: int = 5_000_000, known: dict[str, dict] | None = None) -> Article | Skipped:
