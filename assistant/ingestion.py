@@ -140,7 +140,7 @@ def ingest(store: Store, paths: list[Path], progress: Progress | None = None, pr
         faults.wrote("marker")
 
     pending = []
-    old_hashes = _chunk_hashes(collection, [a.doc_id for a, _ in changed_articles])
+    old_hashes = _chunk_hashes(store, [a.doc_id for a, _ in changed_articles])
     for article, doc_hash in changed_articles:
         chunks = chunk_article(article, store.settings.ingest.chunk_size, store.settings.ingest.chunk_overlap)
         metas = [chunk_metadata(article, chunk) for chunk in chunks]
@@ -205,15 +205,12 @@ def remove(store: Store, doc_ids: list[str], recovered: bool = False) -> int:
         faults.wrote("revision")
     return removed
 
-def _chunk_hashes(collection, doc_ids: list[str], batch: int = 500) -> dict[str, dict[str, str]]:
-    """doc id -> {chunk id: chunk hash} of what the store holds, looked up in batches of documents."""
+def _chunk_hashes(store: Store, doc_ids: list[str]) -> dict[str, dict[str, str]]:
+    """doc id -> {chunk id: chunk hash} of what the store holds."""
     found: dict[str, dict[str, str]] = {}
-    if collection is None:
-        return found
-    for i in range(0, len(doc_ids), batch):
-        rows = collection.get(where={"doc_id": {"$in": doc_ids[i : i + batch]}}, include=["metadatas"])
-        for cid, meta in zip(rows["ids"], rows["metadatas"]):
-            found.setdefault(meta["doc_id"], {})[cid] = meta.get("chunk_hash")
+    ids, _, metas = store.chunks_of(doc_ids, with_text=False)
+    for cid, meta in zip(ids, metas):
+        found.setdefault(meta["doc_id"], {})[cid] = meta.get("chunk_hash")
     return found
 
 def _write(store: Store, pending, progress: Progress | None, total: int) -> None:

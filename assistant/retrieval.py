@@ -90,7 +90,7 @@ class Retriever:
             doc_ids = [meta["doc_id"] for meta in self.index.documents()]
             if len(doc_ids) > DOMAIN_SAMPLE:
                 doc_ids = [doc_ids[i * len(doc_ids) // DOMAIN_SAMPLE] for i in range(DOMAIN_SAMPLE)]
-            texts, metas = self.index.chunks_of(doc_ids)
+            _, texts, metas = self.index.chunks_of(doc_ids)
             per_doc: dict[str, set[str]] = {}
             for text, meta in zip(texts, metas):
                 per_doc.setdefault(meta["doc_id"], set()).update(content_words(text))

@@ -226,16 +226,20 @@ class Store:
         ids, texts, metas = self.all_chunks()
         return BM25Index.build(ids, [embedded_text(t, m, self.settings, dense=False) for t, m in zip(texts, metas)], revision)
 
-    def chunks_of(self, doc_ids: list[str], batch: int = 200) -> tuple[list[str], list[dict]]:
-        """The text and metadata of every chunk of these documents."""
+    def chunks_of(self, doc_ids: list[str], with_text: bool = True, batch: int = 500) -> tuple[list[str], list[str], list[dict]]:
+        """Every chunk's id, text (no texts without `with_text`) and metadata, of these documents, looked up
+        in batches of documents."""
         collection = self.collection()
+        ids: list[str] = []
         texts: list[str] = []
         metas: list[dict] = []
+        include = ["documents", "metadatas"] if with_text else ["metadatas"]
         for i in range(0, len(doc_ids) if collection is not None else 0, batch):
-            rows = collection.get(where={"doc_id": {"$in": doc_ids[i : i + batch]}}, include=["documents", "metadatas"])
-            texts += rows["documents"]
+            rows = collection.get(where={"doc_id": {"$in": doc_ids[i : i + batch]}}, include=include)
+            ids += rows["ids"]
+            texts += rows["documents"] if with_text else []
             metas += rows["metadatas"]
-        return texts, metas
+        return ids, texts, metas
 
     def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict]]:
         """Every chunk's id, text and metadata, read in pages."""
