@@ -104,38 +104,35 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
             if a.title and not a.title.endswith("…") and (quoted.lower() in a.title.lower() or a.title.lower() in quoted.lower()):
                 found.setdefault(a.doc_id, []).append(quoted.lower())
     named: dict[str, tuple[ArticleInfo, list[str]]] = {}
-    index = _names_by_first_word(articles)
+    index, position = _name_index(articles)
     for first in set(re.findall(r"\w+", text)) & index.keys():
         for name, article in index[first]:
             if name in text and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 named.setdefault(article.doc_id, (article, []))[1].append(name)
     # in the articles' order, each article's names in its own order, as a loop over all articles gives them
-    for article, hits in sorted(named.values(), key=lambda pair: _position(articles, pair[0])):
+    for article, hits in sorted(named.values(), key=lambda pair: position[id(pair[0])]):
         found.setdefault(article.doc_id, []).extend(sorted(hits, key=article.names().index))
     return found
 
 
-_NAME_INDEX: tuple = (0, [], {}, {})  # (id of the articles list, the list, first word -> names, id(article) -> position)
+_NAME_INDEX: tuple = (None, {}, {})  # (the articles list it was built from, first word -> names, id(article) -> position)
 
 
-def _names_by_first_word(articles: list[ArticleInfo]) -> dict[str, list[tuple[str, ArticleInfo]]]:
-    """Every article name under its first word, built once per articles list (the retriever keeps one
-    list per revision): a question then checks only the names whose first word it contains, instead of
-    looping over every article (0.13 s a call, two calls an answer, at 93k articles)."""
+def _name_index(articles: list[ArticleInfo]) -> tuple[dict[str, list[tuple[str, ArticleInfo]]], dict[int, int]]:
+    """Every article name under its first word, and each article's position, built once per articles
+    list (the retriever keeps one list per revision): a question then checks only the names whose first
+    word it contains, instead of looping over every article (0.13 s a call, two calls an answer, at 93k
+    articles)."""
     global _NAME_INDEX
-    if _NAME_INDEX[0] != id(articles) or _NAME_INDEX[1] is not articles:
+    if _NAME_INDEX[0] is not articles:
         index: dict[str, list[tuple[str, ArticleInfo]]] = {}
         for a in articles:
             for name in a.names():
                 first = re.findall(r"\w+", name)
                 if first:
                     index.setdefault(first[0], []).append((name, a))
-        _NAME_INDEX = (id(articles), articles, index, {id(a): i for i, a in enumerate(articles)})
-    return _NAME_INDEX[2]
-
-
-def _position(articles: list[ArticleInfo], article: ArticleInfo) -> int:
-    return _NAME_INDEX[3][id(article)] if _NAME_INDEX[1] is articles else articles.index(article)
+        _NAME_INDEX = (articles, index, {id(a): i for i, a in enumerate(articles)})
+    return _NAME_INDEX[1], _NAME_INDEX[2]
 
 
 def without_names(question: str, articles: list[ArticleInfo]) -> str:
