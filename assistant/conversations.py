@@ -153,12 +153,12 @@ class ConversationStore:
             self._owned(db, conversation, user)
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation,))
 
-    def rate(self, conversation: str, user: str, n: int, rating: int | None, comment: str | None = None) -> None:
-        """Thumbs up (1), down (-1) or none (None) on answer `n`; a comment, when given, replaces the earlier one."""
+    def rate(self, conversation: str, user: str, n: int, rating: int | None) -> None:
+        """Thumbs up (1), down (-1) or none (None) on answer `n` (its comment stays)."""
         with self._db() as db:
             self._owned(db, conversation, user)
-            found = db.execute("UPDATE turns SET rating = ?, comment = COALESCE(?, comment), rated = ? WHERE conversation = ? AND n = ?",
-                               (rating, comment, _now(), conversation, n)).rowcount
+            found = db.execute("UPDATE turns SET rating = ?, rated = ? WHERE conversation = ? AND n = ?",
+                               (rating, _now(), conversation, n)).rowcount
             if not found:
                 raise AssistantError(f"Conversation {conversation} has no answer number {n}.")
 
