@@ -20,7 +20,6 @@ def load_settings(args):
 def cmd_ingest(args) -> int:
     from .index import Index
     from .service import progress_bar
-
     from .webpages import fetch, is_url
 
     settings = load_settings(args)

@@ -25,7 +25,7 @@ import gradio as gr
 from .chain import Assistant
 from .config import PROJECT_DIR, Settings, load_settings, offline_environment
 from .conversations import ConversationStore, export_name
-from .corpus import SUFFIX_HINT, SUFFIXES, load_articles
+from .corpus import SUFFIX_HINT, SUFFIXES, load_articles, size_limit
 from .errors import AssistantError
 from .llm import BACKENDS, default_backend_name
 from .eval_explorer import explorer
@@ -111,6 +111,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     state = AppState(settings, assistant)
     assistant = state.assistant
     conversations = ConversationStore(settings.data_dir / "conversations.sqlite3")
+    exports = Path(tempfile.mkdtemp(prefix="assistant-exports-"))  # the Markdown downloads of this app process
     default_backend = default_backend_name(settings)
     try:
         assistant.backend(default_backend)  # a local model starts loading now, in its own process, without blocking
@@ -222,9 +223,12 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         user = user_of(request)
         try:
             text = conversations.markdown(conversation, user)
-            target = Path(tempfile.mkdtemp(prefix="export-")) / export_name(conversations.title(conversation, user))
+            # one folder per conversation, rewritten with every answer (not a new temporary folder each time)
+            target = exports / conversation / export_name(conversations.title(conversation, user))
         except AssistantError:
             return gr.update(value=None, interactive=False)
+        shutil.rmtree(target.parent, ignore_errors=True)  # a renamed conversation leaves no file of its old name
+        target.parent.mkdir(parents=True)
         target.write_text(text, encoding="utf-8")
         return gr.update(value=str(target), interactive=True)
 
@@ -279,8 +283,8 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             target = state.uploads / name
             if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
                 messages.append(f"❌ {escape(name)}: nur / only {SUFFIX_HINT}")
-            elif source.stat().st_size > settings.ingest.size_limit(name):
-                messages.append(f"❌ {escape(name)}: größer als {settings.ingest.size_limit(name):,} Bytes / larger than the limit")
+            elif source.stat().st_size > (limit := size_limit(name, settings.ingest.max_file_bytes, settings.ingest.max_document_bytes)):
+                messages.append(f"❌ {escape(name)}: größer als {limit:,} Bytes / larger than the limit")
             elif target.exists() and not replace:
                 messages.append(f"❌ {escape(name)}: schon hochgeladen; zum Ersetzen „Ersetzen“ ankreuzen / "
                                 f"already uploaded; tick 'replace' to replace it")
