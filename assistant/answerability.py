@@ -68,6 +68,9 @@ _ORDINAL_WORD = re.compile(r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|ne
                            r"zwei|drei|vier|fünf|sechs|sieben|neun|zehn", re.I)
 # Units of a number question: the thing counted is the word after them.
 _UNITS = "prozent percent percentage share anteil proportion number anzahl zahl amount betrag".split()
+# A question word: the kind of answer is read where the question starts.
+_QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wann|warum|weshalb|wieso|"
+                            r"who|whom|whose|what|which|how|where|when|why)\b", re.I)
 # English words every article is about (the German ones come from the corpus itself).
 _DOMAIN_EN = "social media company companies business businesses firm firms network networks networking online internet use using".split()
 
@@ -86,10 +89,37 @@ class Answerability:
 
 
 def answer_type(question: str) -> str:
+    """The kind of answer asked for, read at the question's first question word: "Welche
+    *Organisation* nennt der Infobrief als Quelle für die Zahlen dazu, wie viele Firmen …" asks
+    for a name, not for the number in its relative clause. Where the first question word does not
+    decide it ("Was sagt der Text darüber, wie viele …", "Does the article say when …"), the first
+    kind found anywhere, in the order of ANSWER_TYPES."""
+    first = _QUESTION_WORD.search(question)
+    if first:
+        for name, pattern in ANSWER_TYPES:
+            if (m := pattern.search(question, first.start())) and m.start() == first.start():
+                return name
+        if first.group(1).lower() != "wie" and _names_a_thing(question[first.end():]):  # "wie": also "Netzwerke wie Xing"
+            return "other"
     for name, pattern in ANSWER_TYPES:
         if pattern.search(question):
             return name
     return "other"
+
+
+_AUXILIARIES = set("do does did is are was were has have had can could should would will may might must "
+                   "ist sind war waren hat haben hatte kann können soll sollte sagt sagen nennt nennen "
+                   "steht gibt bedeutet meint".split())
+
+
+def _names_a_thing(rest: str) -> bool:
+    """After "welche"/"which"/"what": a noun ("Welche *Organisation*", "which *source*"), not a verb
+    ("What *does* the article say …"). German nouns are capitalised; an English word is taken for
+    a noun unless it is an auxiliary or a saying verb."""
+    words = re.findall(r"[^\W\d_]+", rest)[:2]
+    if not words or words[0].lower() in _AUXILIARIES:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +151,7 @@ class AnswerabilityCheck:
         """`german`: the question's language when the caller knows it (else detected, German vs English)."""
         kind = answer_type(question)
         terms = specific_terms(question, domain)
+        german = german_probability(question) >= 0.5 if german is None else german
         focus = focus_term(question, terms) if kind in TYPE_EVIDENCE else None
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
@@ -135,7 +166,6 @@ class AnswerabilityCheck:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
         _, type_found, window, matched = best
         missing = [terms[t] for t in terms if t not in matched]
-        german = german_probability(question) >= 0.5 if german is None else german
         weights = term_weights(question, terms, focus, german)
         total = sum(weights.values())
         coverage = 1.0 - sum(weights[t] for t in terms if t not in matched) / total if total else 1.0
@@ -208,7 +238,11 @@ def focus_term(question: str, terms: dict[str, str]) -> str | None:
         return None
     words = [w for w in re.findall(r"[^\W\d_]+", question[match.end():]) if w.lower() not in _UNITS][:4]
     by_word = {word: stem for stem, word in terms.items()}
-    return next((by_word[w] for w in words if w in by_word), None)
+    # The counted thing is a noun: capitalised in German ("wie viele deutsche *Firmen*"); in English
+    # a capitalised word is a name or a nationality ("how many *German* companies"), never it.
+    german = german_probability(question) >= 0.5
+    nouns = [w for w in words if w[:1].isupper() == german]
+    return next((by_word[w] for w in nouns if w in by_word), None)
 
 
 def _type_near(evidence: re.Pattern, text: str, focus_word: str | None) -> bool:

@@ -147,6 +147,16 @@ def without_names(question: str, articles: list[ArticleInfo]) -> str:
     return question
 
 
+def searched_text(question: str, articles: list[ArticleInfo], doc_filter: list[str] | None) -> str:
+    """What to search for within the named articles: the question without the phrases naming them
+    ("Was sagt der CIO-Beitrag darüber, wo …" scored below the gate for its "CIO-Beitrag"), or the
+    whole question when nothing else is left or no article is named."""
+    if not doc_filter:
+        return question
+    rest = without_names(question, articles)
+    return rest if len(re.findall(r"[^\W\d_]{3,}", rest)) >= 3 else question
+
+
 def named_articles(question: str, articles: list[ArticleInfo]) -> list[str]:
     """Documents the question names by a quoted title, kind, source, author, title words or number."""
     found = list(naming_phrases(question, articles))

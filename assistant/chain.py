@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .answerability import Answerability, AnswerabilityCheck
-from .articles import article_question, metadata_answer, named_articles, without_names
+from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from .config import Settings
 from .followup import condense, referenced_docs
 from .grounding import SentenceSupport
@@ -71,14 +71,15 @@ class Assistant:
 
         standalone = condense(chosen, question, history, lang)
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
-        passages = self.retriever.search(standalone, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)
+        query = searched_text(standalone, self.retriever.articles(), doc_filter)
+        passages = self.retriever.search(query, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
 
         asked_about = article_question(standalone, self.retriever.articles(), doc_filter, passages)
         if asked_about:  # a question about an article itself: answered from its metadata
             yield from draft.finish(self._metadata_answer(*asked_about, lang, draft))
             return
-        gate_passages = passages if mode != "bm25" else self.retriever.search(standalone, mode="dense", doc_ids=doc_filter)
+        gate_passages = passages if mode != "bm25" else self.retriever.search(query, mode="dense", doc_ids=doc_filter)
         decision = self.retriever.gate(standalone, gate_passages, cross_language=lang != "de")
         draft.timings.retrieval_s = draft.elapsed()
         if not decision.relevant or not passages:

@@ -68,19 +68,24 @@ class RetrievalSettings(Group):
     k: Annotated[int, Field(ge=1, le=100)] = 5
     hybrid: bool = True
     rrf_k: Positive = 60
+    # Rerank the candidates by their closest sentence to the question, fused with the first
+    # ranking (assistant/sentence_vectors.py); measured in eval/results/retrieval.md.
+    rerank: bool = True
 
 
 class GateSettings(Group):
     # Cosine similarity of the best dense passage below which the gate says
     # "nothing relevant"; English questions against German text score lower.
-    threshold: Cosine = 0.85  # cross-validated on the dev file: eval/results/calibration/calibration.md
-    english_offset: Annotated[float, Field(ge=0.0, le=0.5)] = 0.04
+    threshold: Cosine = 0.84  # cross-validated on the dev file: eval/results/calibration/calibration.md
+    english_offset: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08
+    # What is compared with it: the best passage's cosine, or the best sentence's (of the reranked passages).
+    on: Literal["passage", "sentence"] = "passage"
 
 
 class AnswerabilitySettings(Group):
     # assistant/answerability.py: share of the question's specific terms that one evidence window
     # must hold, and the e5 similarity at which two words count as the same term.
-    min_coverage: Share = 0.67
+    min_coverage: Share = 0.5
     min_coverage_en: Share = 0.25
     word_similarity: Cosine = 0.88
 

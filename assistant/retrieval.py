@@ -31,6 +31,7 @@ class Passage:
     end: int
     score: float  # the ranking score of the mode used (RRF, cosine or BM25)
     dense_score: float | None = None  # cosine similarity to the question
+    sentence_score: float | None = None  # cosine of its closest sentence to the question (when reranked)
     bm25_score: float | None = None
     rank: int = 0
     author: str | None = None
@@ -69,6 +70,7 @@ class Retriever:
         self._bm25_lock = threading.Lock()  # the UI serves several users at once
         self._articles = None  # (revision, [ArticleInfo])
         self._domain = None  # (revision, stems)
+        self._sentence_vectors = None
 
     def articles(self) -> list:
         """What the index knows of each article (title, kind, source, author, date), per revision."""
@@ -112,39 +114,71 @@ class Retriever:
                 self._bm25 = self.index.bm25(revision)
             return self._bm25
 
-    def dense(self, question: str, n: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the n nearest chunks (of the given documents)."""
+    def dense(self, question: str, n: int, doc_ids: list[str] | None = None, vector=None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks (of the given documents);
+        `vector`: the question's embedding when the caller has it."""
         # No count() first: it scans the whole store (7 ms at 100k chunks), and a
         # query on an empty collection simply returns nothing.
         collection = self.index.collection()
         if collection is None:
             return []
-        vector = self.index.model.embeddings.embed_query(question)
+        if vector is None:
+            vector = self.index.model.embeddings.embed_query(question)
         where = {"doc_id": {"$in": doc_ids}} if doc_ids else None
         rows = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [(cid, 1.0 - dist) for cid, dist in zip(rows["ids"][0], rows["distances"][0])]
 
-    def search(self, question: str, k: int | None = None, mode: str = "hybrid", doc_ids: list[str] | None = None) -> list[Passage]:
-        """The k best passages; `doc_ids` restricts the search to those documents."""
+    def search(self, question: str, k: int | None = None, mode: str = "hybrid", doc_ids: list[str] | None = None,
+               rerank: bool | None = None) -> list[Passage]:
+        """The k best passages; `doc_ids` restricts the search to those documents. `rerank` (default:
+        the setting) reorders the candidates by their closest sentence to the question."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         k = k or self.settings.retrieval.k
         pool = max(4 * k, 20)
         self.index.revision()  # first: catch up with what other processes wrote (dense and BM25)
         self.index.check_model()
-        dense = self.dense(question, pool, doc_ids) if mode != "bm25" else []
+        rerank = self.settings.retrieval.rerank if rerank is None else rerank
+        vector = self.index.model.embeddings.embed_query(question) if mode != "bm25" or rerank else None
+        dense = self.dense(question, pool, doc_ids, vector) if mode != "bm25" else []
         lexical = [(h.chunk_id, h.score) for h in self.bm25().search(question, pool * (5 if doc_ids else 1))] if mode != "dense" else []
         if doc_ids:
             lexical = [(cid, score) for cid, score in lexical if cid.rsplit("#", 1)[0] in doc_ids][:pool]
         dense_scores, bm25_scores = dict(dense), dict(lexical)
 
         if mode == "hybrid":
-            weights = [(1.0, [cid for cid, _ in dense]), (german_probability(question), [cid for cid, _ in lexical])]
+            weights = [(1.0, [cid for cid, _ in dense]), (self.lexical_weight(question), [cid for cid, _ in lexical])]
             ranked = sorted(rrf(weights, self.settings.retrieval.rrf_k).items(), key=lambda item: -item[1])
         else:
             ranked = dense if mode == "dense" else lexical
-        top = ranked[:k]
-        return self._passages(top, dense_scores, bm25_scores)
+        if not rerank:
+            return self._passages(ranked[:k], dense_scores, bm25_scores)
+        return self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), vector, k)
+
+    def _reranked(self, candidates: list[Passage], vector, k: int) -> list[Passage]:
+        """The candidates fused (RRF) with their order by closest sentence: a paraphrase matches
+        the sentence that states its fact better than the chunk around it."""
+        if len(candidates) < 2:
+            return candidates
+        closest = self.sentence_vectors().best_similarity(vector, [p.text for p in candidates])
+        by_sentence = [candidates[i].chunk_id for i in sorted(range(len(candidates)), key=lambda i: -closest[i])]
+        fused = rrf([(1.0, [p.chunk_id for p in candidates]), (1.0, by_sentence)], self.settings.retrieval.rrf_k)
+        ranked = sorted(candidates, key=lambda p: -fused[p.chunk_id])[:k]
+        for rank, (p, sim) in enumerate(((p, closest[candidates.index(p)]) for p in ranked), start=1):
+            p.score, p.rank, p.sentence_score = round(fused[p.chunk_id], 6), rank, round(sim, 6)
+        return ranked
+
+    def sentence_vectors(self):
+        from .sentence_vectors import SentenceVectors
+
+        if self._sentence_vectors is None:
+            self._sentence_vectors = SentenceVectors(self.index.model.embeddings, self.index.model.name,
+                                                     self.settings.data_dir / "sentence-vectors.sqlite3")
+        return self._sentence_vectors
+
+    def lexical_weight(self, question: str) -> float:
+        """BM25's weight in the fusion: German words match German text; English ones mostly do not."""
+        return german_probability(question)
 
     def _passages(self, ranked: list[tuple[str, float]], dense_scores: dict, bm25_scores: dict) -> list[Passage]:
         if not ranked:
@@ -183,7 +217,9 @@ class Retriever:
         articles do not speak about it. `cross_language`: the question is not German (default: by lingua)."""
         if passages is None:
             passages = self.search(question, mode="dense")
-        best = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
+        scores = [p.sentence_score if self.settings.gate.on == "sentence" and p.sentence_score is not None else p.dense_score
+                  for p in passages]
+        best = max((s for s in scores if s is not None), default=0.0)
         threshold = self.settings.gate.threshold
         if cross_language is None:
             cross_language = german_probability(question) < 0.5
@@ -191,7 +227,11 @@ class Retriever:
             threshold -= self.settings.gate.english_offset
         if best < threshold:
             return GateDecision(False, best, threshold, "best passage below the threshold")
-        missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]
+        # A number the question shares with an article's header ("the online article from September
+        # 2014") refers to the article, not to a figure the passages must hold.
+        headers = {a.doc_id: f"{a.title} {a.date or ''} {a.source or ''}" for a in self.articles()}
+        known = [p.text for p in passages] + [headers.get(p.doc_id, "") for p in passages]
+        missing = [n for n in _NUMBER.findall(question) if not any(n in text for text in known)]
         if missing:
             return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
         return GateDecision(True, best, threshold)

@@ -191,10 +191,10 @@ def test_near_miss_gets_what_the_articles_state_and_a_refusal(ready_index):
 
 @pytest.mark.parametrize("question", [
     "Welche Erfolgsfaktoren nennt Elke Frank?",
-    pytest.param("What does the Infobrief say about monitoring?", marks=pytest.mark.xfail(
-        strict=True, reason="open (issue 16): best cosine 0.787 is below the dev-fitted English gate 0.80")),
-    pytest.param("Which questions does the Fazit of the Infobrief tell readers to ask?", marks=pytest.mark.xfail(
-        strict=True, reason="open (issue 16): best cosine 0.792 is below the dev-fitted English gate 0.80")),
+    # both were refused below the English gate until the article's name was taken out of the searched
+    # text and the gate refitted on the larger dev file
+    "What does the Infobrief say about monitoring?",
+    "Which questions does the Fazit of the Infobrief tell readers to ask?",
 ])
 def test_questions_refused_before_are_answered_from_the_gold_article(assistant, question):
     result = assistant.ask(question, backend="extractive")
@@ -231,7 +231,7 @@ def test_a_paraphrase_with_other_verbs_and_a_described_article_is_answered(assis
 
 @pytest.mark.parametrize("question", [
     pytest.param("Wie viel Prozent ihres Umsatzes investieren Banken in Social Media?", marks=pytest.mark.xfail(
-        strict=True, reason="open (issue 16): all its terms but 'Umsatz' are found near the 70-percent sentence (weighted coverage 0.71 >= 0.67)")),
+        strict=True, reason="open (issue 16): all its terms but 'Umsatz' are found near the 70-percent sentence (weighted coverage 0.71 >= 0.5)")),
     "How many employees does Roland Berger have?",
     "Wie viele Mitarbeiter hat die Online-Agentur Zieltraffic?",
 ])

@@ -16,15 +16,15 @@ TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 # The CI gate uses the held-out test file (eval/README.md: the dev file tunes, the test file judges).
 # Bars: the measured values (eval/results/extractive-test/report.md) minus a small margin.
 CI_GATE = {
-    "hit@1": 0.82,  # measured 0.86 (dev 0.979)
-    "mrr": 0.87,  # measured 0.91 (dev 0.989)
-    "fact_recall": 0.42,  # measured 0.46 (dev 0.798)
+    "hit@1": 0.84,  # measured 0.88 (dev 0.901)
+    "mrr": 0.89,  # measured 0.927 (dev 0.949)
+    "fact_recall": 0.58,  # measured 0.64 (dev 0.74)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.65,  # measured 0.70: near-miss 0.625, far 1.0 (dev 0.929)
-    "answer_language_match": 0.92,  # measured 0.95
+    "refusal_accuracy": 0.44,  # measured 0.50: near-miss 0.42, far 0.83 (dev 0.525)
+    "answer_language_match": 0.95,  # measured 0.99
 }
-MAX_FALSE_REFUSAL_RATE = 0.34  # measured 0.30 (15 of 50; dev 0.043): the open defect, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.14  # measured 0.08 (4 of 50; dev 0.044): the target is 0.05, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():

