@@ -153,8 +153,10 @@ def searched_text(question: str, articles: list[ArticleInfo], doc_filter: list[s
     whole question when nothing else is left or no article is named."""
     if not doc_filter:
         return question
+    from .answerability import specific_terms
+
     rest = without_names(question, articles)
-    return rest if len(re.findall(r"[^\W\d_]{3,}", rest)) >= 3 else question
+    return rest if specific_terms(rest, frozenset()) else question
 
 
 def named_articles(question: str, articles: list[ArticleInfo]) -> list[str]:

@@ -19,11 +19,13 @@ from assistant.articles import (
     asked_attribute,
     metadata_answer,
     named_articles,
+    searched_text,
     without_names,
 )
 from assistant.chain import Assistant
 from assistant.chunking import sentence_spans
 from assistant.corpus import article_context
+from assistant.language import detect_language
 from assistant.retrieval import Retriever
 
 ZIELTRAFFIC, SPRINGER, CHECKLIST, INFOBRIEF, BLOG = (
@@ -62,6 +64,21 @@ def test_page_chrome_gives_kind_and_source(articles):
 def test_articles_named_by_description(ready_index, question, expected):
     infos = [ArticleInfo.from_meta(m) for m in ready_index.documents()]
     assert named_articles(question, infos) == expected
+
+
+def test_a_named_article_is_searched_without_its_name(ready_index):
+    infos = [ArticleInfo.from_meta(m) for m in ready_index.documents()]
+    question = "Was sagt der CIO-Beitrag darüber, warum Vorstände zögern, Geld in Social Media zu stecken?"
+    searched = searched_text(question, infos, named_articles(question, infos))
+    assert "CIO" not in searched and "Vorstände zögern" in searched
+    assert searched_text("Was sagt der CIO-Beitrag?", infos, [ZIELTRAFFIC]) == "Was sagt der CIO-Beitrag?"  # nothing else left
+    assert searched_text(question, infos, None) == question
+
+
+def test_a_date_naming_the_article_is_not_a_figure_the_passages_must_hold(assistant):
+    result = assistant.ask("Was sagt der Online-Artikel vom 24.09.2014 über Silodenken?", backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert result.citations[0].doc_id == SPRINGER and "Silodenken" in result.answer
 
 
 def test_article_by_number_without_history(ready_index):
@@ -122,9 +139,34 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("Welche Faktoren nennt Elke Frank?", "list"),
     ("Which three questions does the Fazit list?", "list"),
     ("Was bedeutet socius?", "other"),
+    # read at the first question word: a count in a relative clause is not what is asked
+    ("Welche Organisation nennt der Bericht als Quelle dafür, wie viele Firmen Ziele haben?", "other"),
+    ("Which source does the newsletter give for how many firms set goals?", "other"),
+    # a saying verb after it: the kind is the one the question goes on to ask
+    ("Was sagt der Text darüber, wie viele Firmen Ziele haben?", "number"),
+    ("What does the article say about how many firms set goals?", "number"),
+    ("Wofür nutzen Firmen Netzwerke wie Xing, und wie viele tun es?", "number"),  # "wie Xing" asks nothing
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("When was Hansjörg Leichsenring's CIO.de article published?", "en"),  # lingua: German at 0.90
+    ("What's the title of Hansjörg Leichsenring's piece?", "en"),
+    ("Who is Egbert Wege?", "en"),
+    ("How do I convert Celsius to Fahrenheit?", "en"),
+    ("Wer ist Egbert Wege?", "de"),
+    ("Wann ist der Beitrag von Annette Speck bei Springer Professional erschienen?", "de"),
+    ("Welche Rolle spielt Social Media für Banken?", "de"),
+])
+def test_names_do_not_decide_the_language_of_a_question(question, lang):
+    assert detect_language(question) == lang
+
+
+def test_the_counted_thing_of_an_english_question_is_not_a_nationality():
+    question = "How many German companies are present on social platforms?"
+    assert focus_term(question, specific_terms(question, frozenset())) == "present"  # not "german"
 
 
 def test_specific_terms_drop_question_words_and_words_every_article_uses():

@@ -112,3 +112,55 @@ def test_rrf_sums_weighted_reciprocal_ranks():
 def test_relevance_gate(retriever, question, relevant):
     decision = retriever.gate(question, retriever.search(question))
     assert decision.relevant is relevant, decision
+
+
+# -- the sentence rerank ------------------------------------------------------------
+class CountingEmbeddings:
+    """The real e5 model, counting the texts it embeds."""
+
+    def __init__(self, embeddings):
+        self.embeddings, self.embedded = embeddings, 0
+
+    def embed_documents(self, texts):
+        self.embedded += len(texts)
+        return self.embeddings.embed_documents(texts)
+
+
+def test_rerank_scores_each_passage_by_its_closest_sentence(retriever):
+    import numpy as np
+
+    from assistant.sentence_vectors import sentences_of
+
+    question = "Wofür nutzen wir soziale Netzwerke, wenn die Software streikt?"
+    passages = retriever.search(question, k=5)
+    query = np.asarray(retriever.index.model.embeddings.embed_query(question))
+    for p in passages:
+        sentences = np.asarray(retriever.index.model.embeddings.embed_documents(sentences_of(p.text)))
+        assert abs(p.sentence_score - float((sentences @ query).max())) < 1e-4
+    assert [p.rank for p in passages] == [1, 2, 3, 4, 5] and passages[0].score >= passages[-1].score
+    plain = retriever.search(question, k=5, rerank=False)
+    assert all(p.sentence_score is None for p in plain)
+
+
+def test_sentence_vectors_are_kept_on_disk_and_a_broken_file_costs_nothing(ready_index, tmp_path):
+    from assistant.sentence_vectors import SentenceVectors, sentences_of
+
+    texts = [ready_index.collection().get(limit=3, include=["documents"])["documents"][i] for i in range(3)]
+    path = tmp_path / "sentence-vectors.sqlite3"
+    first = CountingEmbeddings(ready_index.model.embeddings)
+    vectors = SentenceVectors(first, ready_index.model.name, path).of(texts)
+    distinct = {s for t in texts for s in sentences_of(t)}  # overlapping chunks share sentences: embedded once
+    assert first.embedded == len(distinct) > 3 and [len(v) for v in vectors] == [len(sentences_of(t)) for t in texts]
+    assert path.exists()
+
+    again = CountingEmbeddings(ready_index.model.embeddings)  # another process: read from disk, nothing embedded
+    reread = SentenceVectors(again, ready_index.model.name, path).of(texts)
+    assert again.embedded == 0 and all((a == b).all() for a, b in zip(vectors, reread))
+    other_model = CountingEmbeddings(ready_index.model.embeddings)
+    SentenceVectors(other_model, "another-model", path).of(texts[:1])
+    assert other_model.embedded > 0  # vectors are kept per model
+
+    path.write_bytes(b"not a database" * 100)
+    broken = CountingEmbeddings(ready_index.model.embeddings)
+    assert [len(v) for v in SentenceVectors(broken, ready_index.model.name, path).of(texts)] == [len(v) for v in vectors]
+    assert broken.embedded == first.embedded and path.read_bytes() == b"not a database" * 100  # embedded again, file untouched

@@ -38,6 +38,7 @@ ROWS = [  # (label, path inside one system's figures, digits)
     ("dense search p50 / p95, ms", ("search", "dense"), 1),
     ("BM25 search p50 / p95, ms", ("search", "bm25"), 1),
     ("hybrid search p50 / p95, ms", ("search", "hybrid"), 1),
+    ("hybrid + sentence rerank p50 / p95, ms", ("search", "rerank"), 1),
     ("extractive answer p50 / p95, ms", ("answer_extractive",), 0),
     ("peak RSS, MB", ("peak_rss_mb",), 0),
 ]

@@ -229,7 +229,8 @@ def measure(args) -> dict:
     out["bm25"] = {"was": "load", "load_s": round(load_s, 3), "load_again_s": round(again_s, 3),
                    "rss_after_load_mb": _rss_mb(os.getpid())}
 
-    out["search"] = {mode: search_latencies(lambda q: retriever.search(q, k=K, mode=mode), qs, args.repeat) for mode in MODES}
+    out["search"] = {mode: search_latencies(lambda q: retriever.search(q, k=K, mode=mode, rerank=False), qs, args.repeat)
+                     for mode in MODES}
     out["breakdown"] = breakdown(index, retriever, model, qs, percentiles)
     out["peak_rss_mb"] = peak_rss_mb()
     return out
