@@ -95,6 +95,19 @@ def test_any_question_file_in_the_format_runs_through_the_cli(tmp_path):
     assert "gemeinsam" in rows[0]["answer"] and rows[1]["refused"]
 
 
+def test_retrieval_modes_are_compared_on_both_files_and_hybrid_holds_against_dense(tmp_path):
+    out = tmp_path / "retrieval.md"
+    result = run_cli("--data-dir", str(tmp_path / "data"), "eval-retrieval", "--out", str(out), timeout=900)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split(" | ") for line in out.read_text().splitlines() if line.startswith("| bm25 |")]
+    figures = {(r[1], r[2], r[3]): (float(r[6]), float(r[7])) for r in rows}  # (mode, references, rerank) -> test hit@1, MRR
+    assert len(rows) == 12 and len(out.read_text().splitlines()) >= 27
+    default, dense = figures[("hybrid", "yes", "yes")], figures[("dense", "yes", "yes")]
+    assert default >= dense, (default, dense)  # issue 16: hybrid never worse than dense alone on the test file
+    assert default[0] >= figures[("hybrid", "yes", "no")][0]  # the rerank does not lose what hybrid found
+    assert "hybrid is not worse than dense alone on the test file" in out.read_text()
+
+
 def test_broken_question_files_get_a_clear_message(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "question": "x"}\n')

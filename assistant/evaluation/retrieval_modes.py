@@ -65,10 +65,11 @@ def compare_retrieval(settings: Settings, out: Path) -> list[str]:
                      f"{f['dev']['mrr']} | {f['test']['hit@1']} | {f['test']['mrr']} | {f['test']['hit@3']} | "
                      f"{f['retrieval-tests']['hit@1']} | {f['retrieval-tests']['mrr']} |")
     chosen = {(c, m, r, rr): f for c, m, r, rr, f in table}
-    default = chosen[(settings.chunk_context, "hybrid", True, True)]
-    dense = chosen[(settings.chunk_context, "dense", True, True)]
+    context = settings.flat()["chunk_context"]
+    default = chosen[(context, "hybrid", True, True)]
+    dense = chosen[(context, "dense", True, True)]
     verdict = "not worse than" if (default["test"]["hit@1"], default["test"]["mrr"]) >= (dense["test"]["hit@1"], dense["test"]["mrr"]) else "WORSE than"
-    lines += ["", f"Default (what `assistant ask` does): article context in {settings.chunk_context}, hybrid, article references "
+    lines += ["", f"Default (what `assistant ask` does): article context in {context}, hybrid, article references "
               f"resolved, sentence rerank: dev hit@1 {default['dev']['hit@1']} / MRR {default['dev']['mrr']}, test hit@1 "
               f"{default['test']['hit@1']} / MRR {default['test']['mrr']}; hybrid is {verdict} dense alone on the test file "
               f"({dense['test']['hit@1']} / {dense['test']['mrr']})."]
