@@ -22,7 +22,7 @@ CRAFTED = [
     {"id": "invented-number", "question": "Wie viel Prozent der Diskussion über Banken findet über Social-Media-Kanäle statt?",
      "answer": "Laut Zieltraffic finden 85 Prozent der Diskussion über Banken in sozialen Medien statt [1].",
      "contexts": [BANKS], "facts": [["70 Prozent"]]},
-    {"id": "invented-source", "question": "Wie viele Bäckereien nutzen TikTok?",
+    {"id": "invented-source", "question": "Wie viele Bäckereien in Norddeutschland werben auf TikTok?",
      "answer": "93 Prozent aller Bäckereien in Norddeutschland nutzen TikTok für Werbung [1].", "contexts": [INVENTED],
      "cited_doc_ids": ["999_unbekannt"]},
     {"id": "wrong-citation", "question": "Which online agency found that most discussion about banks happens on social media?",
