@@ -213,8 +213,9 @@ def test_sentence_split_keeps_a_list_of_questions_together():
     assert [text[s:e] for s, e in sentence_spans(text)] == [text]
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 16): the list's intro sentence outranks its items, so the items are not quoted")
 def test_list_question_gets_the_whole_list(assistant):
+    # each item alone scored ~0.80 against ~0.90 for the prose sentences around it; the list as one
+    # block scores 0.907 and is quoted item by item
     result = assistant.ask("Welche Vorteile sozialer Medien nennt das Fazit des Infobriefs?", backend="extractive")
     assert not result.refused
     for item in ("kostengünstig", "Personalakquise", "Wissensaustausch"):

@@ -51,17 +51,23 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     """(passage number, start, end) of the top passages' best sentences, at most n_sentences
     (only those within `margin` of the best, when given), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
-    candidates, scores = rank_sentences(question, passages[:3], embeddings, check)
+    listing = bool(check and check.answer_type == "list")
+    candidates, scores = rank_sentences(question, passages[:3], embeddings, check, lists=listing)
     best = [c for c, score in zip(candidates, scores) if margin is None or score >= scores[0] - margin][:n_sentences]
-    if check and check.answer_type == "list":
+    if listing:
         best = _whole_lists(best, candidates, passages)
     return sorted(set(best), key=lambda c: (c[0], c[1]))
 
 
-def rank_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None = None):
+def rank_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None = None,
+                   lists: bool = False):
     """The quotable sentences of the passages, best first, with their scores: closest to the
-    question, holding its terms and the kind of answer it asks for, not only its topic."""
+    question, holding its terms and the kind of answer it asks for, not only its topic. `lists`:
+    each list also competes as one block (its items one by one are too short to match a question
+    that asks for all of them); a chosen block is quoted item by item."""
     candidates = answer_candidates(passages)
+    if lists:
+        candidates = candidates + list_blocks(candidates, passages)
     vectors = np.asarray(embeddings.embed_documents([passages[n - 1].text[s:e] for n, s, e in candidates]))
     query = np.asarray(embeddings.embed_query(question))
     asked = content_words(question)
@@ -115,11 +121,29 @@ def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
     return candidates or [(1, 0, len(passages[0].text))]
 
 
+def list_blocks(candidates, passages) -> list[tuple[int, int, int]]:
+    """(passage number, start, end) of each run of two or more list items."""
+    blocks, run = [], []
+    for n, s, e in candidates + [(0, 0, 0)]:
+        if n and _LIST_ITEM.match(passages[n - 1].text[s:e]) and (not run or run[-1][0] == n):
+            run.append((n, s, e))
+            continue
+        if len(run) >= 2:
+            blocks.append((run[0][0], run[0][1], run[-1][2]))
+        run = [(n, s, e)] if n and _LIST_ITEM.match(passages[n - 1].text[s:e]) else []
+    return blocks
+
+
 def _whole_lists(best, candidates, passages):
-    """A chosen list item (or the sentence introducing a list) brings the whole list along."""
-    out = list(best)
+    """A chosen list item, list block or sentence introducing a list brings the whole list along,
+    item by item."""
+    out = []
     for n, s, e in best:
         text = passages[n - 1].text
+        if "\n" in text[s:e].strip() and _LIST_ITEM.match(text[s:e]):  # a block: its items
+            out += [(m, a, b) for m, a, b in candidates if m == n and s <= a and b <= e and _LIST_ITEM.match(text[a:b])]
+            continue
+        out.append((n, s, e))
         if not (_LIST_ITEM.match(text[s:e]) or text[s:e].rstrip().endswith(":")):
             continue
         out += [(m, a, b) for m, a, b in candidates if m == n and _LIST_ITEM.match(text[a:b])]
