@@ -140,8 +140,10 @@ def windows(text: str) -> list[tuple[int, int]]:
 
 
 class AnswerabilityCheck:
-    def __init__(self, embeddings, min_coverage: float, word_similarity: float, min_coverage_en: float | None = None):
+    def __init__(self, embeddings, min_coverage: float, word_similarity: float, min_coverage_en: float | None = None,
+                 vectors=None):
         self.embeddings = embeddings
+        self.vectors = vectors  # a SentenceVectors store (on disk), else vectors are kept for the process
         self.min_coverage = min_coverage
         # English terms meet German text only through word embeddings: they match less often.
         self.min_coverage_en = min_coverage if min_coverage_en is None else min_coverage_en
@@ -198,14 +200,15 @@ class AnswerabilityCheck:
     def _embed(self, words: list[str]) -> np.ndarray:
         # Single words embedded as e5 queries on both sides separate translations
         # ("employees"/"Mitarbeiter" .92) from neighbours ("employees"/"Unternehmen" .87) best.
-        cache = _WORD_VECTORS.setdefault(id(self.embeddings), {})
-        for w in words:
-            if w not in cache:
-                cache[w] = np.asarray(self.embeddings.embed_query(w))
-        return np.stack([cache[w] for w in words])
+        # Kept on disk with the sentence vectors when given (a cold `assistant ask` embedded ~25 words).
+        if self.vectors is None:
+            from .sentence_vectors import SentenceVectors
+
+            self.vectors = _WORD_VECTORS.setdefault(id(self.embeddings), SentenceVectors(self.embeddings, "", None))
+        return self.vectors.queries(words)
 
 
-_WORD_VECTORS: dict[int, dict[str, np.ndarray]] = {}  # per embedding model: word -> vector, for the process
+_WORD_VECTORS: dict = {}  # per embedding model without a store on disk: its vectors for the process
 
 
 def surface_words(text: str) -> dict[str, str]:

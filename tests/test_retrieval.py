@@ -125,6 +125,10 @@ class CountingEmbeddings:
         self.embedded += len(texts)
         return self.embeddings.embed_documents(texts)
 
+    def embed_query(self, text):
+        self.embedded += 1
+        return self.embeddings.embed_query(text)
+
 
 def test_rerank_scores_each_passage_by_its_closest_sentence(retriever):
     import numpy as np
@@ -143,6 +147,8 @@ def test_rerank_scores_each_passage_by_its_closest_sentence(retriever):
 
 
 def test_sentence_vectors_are_kept_on_disk_and_a_broken_file_costs_nothing(ready_index, tmp_path):
+    import numpy as np
+
     from assistant.sentence_vectors import SentenceVectors, sentences_of
 
     texts = [ready_index.collection().get(limit=3, include=["documents"])["documents"][i] for i in range(3)]
@@ -152,10 +158,16 @@ def test_sentence_vectors_are_kept_on_disk_and_a_broken_file_costs_nothing(ready
     distinct = {s for t in texts for s in sentences_of(t)}  # overlapping chunks share sentences: embedded once
     assert first.embedded == len(distinct) > 3 and [len(v) for v in vectors] == [len(sentences_of(t)) for t in texts]
     assert path.exists()
+    sentences_embedded = first.embedded
 
     again = CountingEmbeddings(ready_index.model.embeddings)  # another process: read from disk, nothing embedded
     reread = SentenceVectors(again, ready_index.model.name, path).of(texts)
     assert again.embedded == 0 and all((a == b).all() for a, b in zip(vectors, reread))
+    words = ["Mitarbeiter", "employees", "Umsatz"]  # the answerability check's words: embedded as queries
+    query_vectors = SentenceVectors(first, ready_index.model.name, path).queries(words)
+    assert query_vectors.shape == (3, 384) and abs(float(query_vectors[1] @ query_vectors[0]) - float(
+        np.asarray(ready_index.model.embeddings.embed_query("employees")) @ np.asarray(ready_index.model.embeddings.embed_query("Mitarbeiter")))) < 1e-5
+    assert (SentenceVectors(again, ready_index.model.name, path).queries(words) == query_vectors).all() and again.embedded == 0
     other_model = CountingEmbeddings(ready_index.model.embeddings)
     SentenceVectors(other_model, "another-model", path).of(texts[:1])
     assert other_model.embedded > 0  # vectors are kept per model
@@ -163,4 +175,4 @@ def test_sentence_vectors_are_kept_on_disk_and_a_broken_file_costs_nothing(ready
     path.write_bytes(b"not a database" * 100)
     broken = CountingEmbeddings(ready_index.model.embeddings)
     assert [len(v) for v in SentenceVectors(broken, ready_index.model.name, path).of(texts)] == [len(v) for v in vectors]
-    assert broken.embedded == first.embedded and path.read_bytes() == b"not a database" * 100  # embedded again, file untouched
+    assert broken.embedded == sentences_embedded and path.read_bytes() == b"not a database" * 100  # embedded again, file untouched
