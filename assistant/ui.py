@@ -89,13 +89,23 @@ class ArticleTexts(Mapping):
         return [(meta.get("title") or doc_id, doc_id) for doc_id, meta in self.metas.items()]
 
 
+WARM_SENTENCE_CHUNKS = 2000  # up to this size the index's sentences are embedded at start (~0.6 s per 100 chunks)
+
+
 def warm_up(assistant: Assistant) -> None:
     """What the first answer would otherwise wait for on a large index (the articles' metadata, the
-    domain words, BM25: ~15 s at 1M chunks through a server), read while the page loads."""
+    domain words, BM25: ~15 s at 1M chunks through a server), read while the page loads; on a small
+    index also the sentence vectors the rerank needs (the first question on a fresh index waited
+    0.6 s for them; a large index fills them as questions come)."""
     try:
-        assistant.retriever.bm25()
-        assistant.retriever.articles()
-        assistant.retriever.domain_words()
+        retriever = assistant.retriever
+        retriever.bm25()
+        articles = retriever.articles()
+        retriever.domain_words()
+        if retriever.index.count() <= WARM_SENTENCE_CHUNKS:
+            _, texts, _ = retriever.index.chunks_of([a.doc_id for a in articles])
+            for i in range(0, len(texts), 50):  # in steps: each reaches the disk (and other processes) at once
+                retriever.sentence_vectors().of(texts[i:i + 50])
     except Exception as exc:  # a warm-up that fails leaves the work to the first question, which reports it
         print(f"warm-up: {exc}", file=sys.stderr)
 

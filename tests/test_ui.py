@@ -443,6 +443,26 @@ def test_eval_explorer_opens_one_answer_with_verdicts_evidence_and_ranking(page)
     page.click("button[role=tab]:has-text('Chat')")
 
 
+def test_the_sentences_of_a_small_index_are_embedded_while_the_page_loads(app_url, app_data, ready_index):
+    """The rerank's vectors for every sentence of the corpus, on disk soon after start (a first
+    question on a fresh index waited 0.6 s for them)."""
+    import sqlite3
+
+    from assistant.sentence_vectors import SentenceVectors, sentences_of
+
+    texts = ready_index.collection().get(include=["documents"])["documents"]
+    keys = {SentenceVectors(None, ready_index.model.name, None)._key(s) for t in texts for s in sentences_of(t)}
+    deadline, stored = time.monotonic() + 120, set()
+    while time.monotonic() < deadline and not keys <= stored:
+        time.sleep(1)
+        try:
+            with sqlite3.connect(app_data / "sentence-vectors.sqlite3") as db:
+                stored = {key for (key,) in db.execute("SELECT key FROM vectors")}
+        except sqlite3.Error:
+            pass  # not created yet
+    assert keys <= stored, f"{len(keys - stored)} of {len(keys)} sentences not embedded"
+
+
 def test_article_browser_shows_cleaned_text_and_metadata(page):
     page.click("button[role=tab]:has-text('Artikel')")
     page.click("#article-choice input")
