@@ -17,9 +17,9 @@ import numpy as np
 
 from .chunking import sentence_spans
 from .language import german_probability
+from .numbers import unstated_numbers
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 WORD = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -212,6 +212,6 @@ class _Scorer:
             score, bar = round(0.7 * cosine + 0.3 * overlap, 4), threshold
         else:
             score, bar = round(cosine, 4), threshold_en
-        missing = [x for x in NUMBER.findall(clean) if x not in source]
+        missing = unstated_numbers(clean, source)
         reason = f"number {missing[0]} not in cited passages" if missing else ""
         return not missing and score >= bar, score, reason, evidence

