@@ -125,10 +125,29 @@ def test_export_from_the_package_on_a_fresh_machine(tmp_path, engines):
     assert done.returncode == 0, done.stderr[-2000:]
     folder = Path(done.stdout.strip())
     assert folder.is_relative_to(tmp_path) and "Preparing the int8 ONNX e5 encoder once" in done.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["e5-int8.onnx", "tokenizer.model", "tokenizer.norm"]
+    assert sorted(p.name for p in folder.iterdir()) == ["e5-int8.onnx", "tokenizer.model", "tokenizer.norm",
+                                                         "word-embeddings.json", "word-embeddings.u8.npy"]
     fresh, shared = OnnxE5Embeddings(folder), engines[0]
     texts = ["Soziale Medien im Mittelstand", "What does the Latin word socius mean?"]
     assert np.allclose(fresh.embed_documents(texts), shared.embed_documents(texts), atol=1e-5)
+
+
+def test_the_word_embedding_table_is_read_by_row_not_held_whole(engines):
+    """The table (96 MB) stays on disk: after embedding every corpus text the process holds only
+    the rows of the tokens used, and those rows are the ones the int8 graph used to dequantise."""
+    onnx = engines[0]
+    onnx.embed_query("warm")
+    table = onnx._word_embeddings
+    assert 0 < len(table._rows) < 20_000  # of 250,037
+    ids = sorted(table._rows)[:50]
+    raw = np.load(table_path(onnx), mmap_mode="r")[ids].astype(np.float32)
+    assert np.allclose(table.rows(ids), (raw - table._zero_point) * table._scale)
+
+
+def table_path(onnx):
+    from assistant.e5_onnx import EMBEDDINGS_FILE, ensure_export
+
+    return ensure_export() / EMBEDDINGS_FILE
 
 
 def test_the_weights_digest_is_remembered_by_size_and_time_and_renewed_when_they_change(tmp_path, monkeypatch):
