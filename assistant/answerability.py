@@ -113,13 +113,11 @@ _AUXILIARIES = set("do does did is are was were has have had can could should wo
 
 
 def _names_a_thing(rest: str) -> bool:
-    """After "welche"/"which"/"what": a noun ("Welche *Organisation*", "which *source*"), not a verb
-    ("What *does* the article say …"). German nouns are capitalised; an English word is taken for
-    a noun unless it is an auxiliary or a saying verb."""
-    words = re.findall(r"[^\W\d_]+", rest)[:2]
-    if not words or words[0].lower() in _AUXILIARIES:
-        return False
-    return True
+    """After the question word: a thing ("Welche *Organisation*", "which *source*"), not a verb
+    ("What *does* the article say …", "Was *sagt* der Text …"): any word but an auxiliary or a
+    saying verb."""
+    words = re.findall(r"[^\W\d_]+", rest)[:1]
+    return bool(words) and words[0].lower() not in _AUXILIARIES
 
 
 @lru_cache(maxsize=1)
@@ -154,7 +152,7 @@ class AnswerabilityCheck:
         kind = answer_type(question)
         terms = specific_terms(question, domain)
         german = german_probability(question) >= 0.5 if german is None else german
-        focus = focus_term(question, terms) if kind in TYPE_EVIDENCE else None
+        focus = focus_term(question, terms, german) if kind in TYPE_EVIDENCE else None
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
@@ -233,7 +231,7 @@ def term_weights(question: str, terms: dict[str, str], focus: str | None = None,
             for t, word in terms.items()}
 
 
-def focus_term(question: str, terms: dict[str, str]) -> str | None:
+def focus_term(question: str, terms: dict[str, str], german: bool | None = None) -> str | None:
     """The thing a number or date question asks about: the first specific term after its
     question words ("Wie viele *Mitarbeiter* …", "How many *employees* …")."""
     match = next((m for _, p in ANSWER_TYPES[:2] if (m := p.search(question))), None)
@@ -243,7 +241,7 @@ def focus_term(question: str, terms: dict[str, str]) -> str | None:
     by_word = {word: stem for stem, word in terms.items()}
     # The counted thing is a noun: capitalised in German ("wie viele deutsche *Firmen*"); in English
     # a capitalised word is a name or a nationality ("how many *German* companies"), never it.
-    german = german_probability(question) >= 0.5
+    german = german_probability(question) >= 0.5 if german is None else german
     nouns = [w for w in words if w[:1].isupper() == german]
     return next((by_word[w] for w in nouns if w in by_word), None)
 

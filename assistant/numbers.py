@@ -33,7 +33,7 @@ for value, words in _FRACTIONS.items():
         _WORD_VALUES.setdefault(w, set()).add(f"1/{value}")
 _ORDINAL_STEMS = {stem: value for value, stems in _ORDINALS.items() for stem in stems.split()}
 # English "a third", "a fifth" are fractions as well as ordinals
-_ENGLISH_FRACTION_ORDINALS = {"third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
+_ENGLISH_FRACTION_ORDINALS = {"third", "fourth", "fifth", "tenth"}
 
 # "one company in three", "einer von drei", "two out of three": a share, not the cardinal three
 _SHARE = re.compile(r"\b(one|ein|eine|einer|eines|two|zwei)\s+(?:[^\W\d_]+\s+)?(?:in|von|out of)\s+(two|three|four|five|ten|zwei|drei|vier|fünf|zehn)\b")

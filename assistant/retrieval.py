@@ -147,7 +147,7 @@ class Retriever:
         dense_scores, bm25_scores = dict(dense), dict(lexical)
 
         if mode == "hybrid":
-            weights = [(1.0, [cid for cid, _ in dense]), (self.lexical_weight(question), [cid for cid, _ in lexical])]
+            weights = [(1.0, [cid for cid, _ in dense]), (german_probability(question), [cid for cid, _ in lexical])]
             ranked = sorted(rrf(weights, self.settings.retrieval.rrf_k).items(), key=lambda item: -item[1])
         else:
             ranked = dense if mode == "dense" else lexical
@@ -160,12 +160,13 @@ class Retriever:
         the sentence that states its fact better than the chunk around it."""
         if len(candidates) < 2:
             return candidates
-        closest = self.sentence_vectors().best_similarity(vector, [p.text for p in candidates])
-        by_sentence = [candidates[i].chunk_id for i in sorted(range(len(candidates)), key=lambda i: -closest[i])]
+        closest = dict(zip((p.chunk_id for p in candidates),
+                           self.sentence_vectors().best_similarity(vector, [p.text for p in candidates])))
+        by_sentence = sorted(closest, key=lambda cid: -closest[cid])
         fused = rrf([(1.0, [p.chunk_id for p in candidates]), (1.0, by_sentence)], self.settings.retrieval.rrf_k)
         ranked = sorted(candidates, key=lambda p: -fused[p.chunk_id])[:k]
-        for rank, (p, sim) in enumerate(((p, closest[candidates.index(p)]) for p in ranked), start=1):
-            p.score, p.rank, p.sentence_score = round(fused[p.chunk_id], 6), rank, round(sim, 6)
+        for rank, p in enumerate(ranked, start=1):
+            p.score, p.rank, p.sentence_score = round(fused[p.chunk_id], 6), rank, round(closest[p.chunk_id], 6)
         return ranked
 
     def sentence_vectors(self):
@@ -175,10 +176,6 @@ class Retriever:
             self._sentence_vectors = SentenceVectors(self.index.model.embeddings, self.index.model.name,
                                                      self.settings.data_dir / "sentence-vectors.sqlite3")
         return self._sentence_vectors
-
-    def lexical_weight(self, question: str) -> float:
-        """BM25's weight in the fusion: German words match German text; English ones mostly do not."""
-        return german_probability(question)
 
     def _passages(self, ranked: list[tuple[str, float]], dense_scores: dict, bm25_scores: dict) -> list[Passage]:
         if not ranked:
@@ -227,11 +224,11 @@ class Retriever:
             threshold -= self.settings.gate.english_offset
         if best < threshold:
             return GateDecision(False, best, threshold, "best passage below the threshold")
-        # A number the question shares with an article's header ("the online article from September
-        # 2014") refers to the article, not to a figure the passages must hold.
-        headers = {a.doc_id: f"{a.title} {a.date or ''} {a.source or ''}" for a in self.articles()}
-        known = [p.text for p in passages] + [headers.get(p.doc_id, "") for p in passages]
-        missing = [n for n in _NUMBER.findall(question) if not any(n in text for text in known)]
+        missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]
+        if missing:  # a number in the header of a passage's article ("the online article from September 2014") names the article
+            docs = {p.doc_id for p in passages}
+            headers = " ".join(f"{a.title} {a.date or ''} {a.source or ''}" for a in self.articles() if a.doc_id in docs)
+            missing = [n for n in missing if n not in headers]
         if missing:
             return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
         return GateDecision(True, best, threshold)

@@ -42,26 +42,25 @@ class SentenceVectors:
     def of(self, texts: list[str]) -> list[np.ndarray]:
         """Per chunk text, the matrix of its sentences' vectors (one row per sentence)."""
         per_text = [sentences_of(t) for t in texts]
-        vectors = self._vectors([s for sentences in per_text for s in sentences], self.embeddings.embed_documents, "passage")
+        vectors = self._vectors([s for sentences in per_text for s in sentences], self.embeddings.embed_documents, "")
         return [np.stack([vectors[s] for s in sentences]) for sentences in per_text]
 
     def queries(self, texts: list[str]) -> np.ndarray:
         """Short texts embedded as queries, one row each (the answerability check's single words)."""
-        vectors = self._vectors(texts, self.embeddings.embed_query, "query")
+        embed = lambda batch: [self.embeddings.embed_query(t) for t in batch]  # noqa: E731
+        vectors = self._vectors(texts, embed, "query\n")
         return np.stack([vectors[t] for t in texts])
 
     def _vectors(self, texts: list[str], embed, kind: str) -> dict[str, np.ndarray]:
-        keys = {t: self._key(f"{kind}\n{t}" if kind != "passage" else t) for t in texts}
+        """text -> vector, from memory, disk or `embed` (a list of texts -> their vectors); `kind`
+        prefixes the key, so a word embedded as a query never meets the same word as a passage."""
+        keys = {t: self._key(kind + t) for t in texts}
         missing = [t for t, k in keys.items() if k not in self._memory]
         if missing:
             self._load([keys[t] for t in missing])
             missing = [t for t in missing if keys[t] not in self._memory]
         if missing:
-            if kind == "passage":
-                found = embed(missing)
-            else:
-                found = [embed(t) for t in missing]
-            new = {keys[t]: v for t, v in zip(missing, np.asarray(found, dtype=np.float32))}
+            new = {keys[t]: v for t, v in zip(missing, np.asarray(embed(missing), dtype=np.float32))}
             self._memory.update(new)
             self._save(new)
         return {t: self._memory[k] for t, k in keys.items()}
