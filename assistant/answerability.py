@@ -44,6 +44,62 @@ TYPE_EVIDENCE = {
     "year": re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\bvor \w+ (jahren|monaten)\b|\bseit \w+", re.I),
     "number": re.compile(rf"({_NUMBER_WORDS})", re.I),
 }
+# A number question asks for one kind of number; evidence of another kind does not answer it:
+# "Wie alt ist …" is not answered by "§33 KWG", "How many employees …" not by "drei Jahre",
+# "Wie viel Euro Budget …" not by "drei Jahre gesichertes Budget". The first kind whose question
+# pattern matches decides; "count" (any "wie viele"/"how many") is the rest.
+_TIME_UNIT = r"((jahr|monat|woche|tag|stunde|minute|jahrzehnt|year|month|week|day|hour|minute|decade)\w*|(min|std|sek|sec|hrs?)\b)"
+_NUMBER_WORD = (r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|"
+                r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|hundred|thousand")
+_QUANTITY = rf"(\d[\d.,]*|{_NUMBER_WORD}|mehrere[n]?|einige[n]?|vielen?|wenige[n]?|several|few|many)"
+_PROPORTION = (r"\d[\d,.]*\s?(%|prozent|percent)|hälfte|drittel|viertel|fünftel|zehntel|jede[snmr]? (zweite|dritte|vierte|fünfte|zehnte)|"
+               r"mehrheit|minderheit|meisten|\b(half|third|quarter|majority|minority|one in \w+)\b|\d+ von \d+")
+NUMBER_KINDS = [
+    ("percent", re.compile(r"\b(wie ?viele? prozent|welche[rn]? anteil|prozentsatz|what (share|percentage|proportion|fraction|portion)|"
+                           r"which (share|percentage|proportion)|how many percent|what percent)", re.I),
+     re.compile(_PROPORTION, re.I)),
+    ("age", re.compile(r"\b(wie alt|how old|what age|welches alter)\b", re.I),
+     re.compile(r"\d+[- ]?(jahre alt|jährig|years? old|year-old)|\b(geboren|jahrgang|born|aged)\b|\balter von \d", re.I)),
+    ("duration", re.compile(rf"\b(wie lange|how long|seit wie vielen|for how many {_TIME_UNIT}|wie viele {_TIME_UNIT}|how many {_TIME_UNIT})", re.I),
+     re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|jahrzehnt|decade|\b(seit|since) (1[89]\d\d|20\d\d)\b", re.I)),
+    ("money", re.compile(r"\b(euro|dollar|geld|kost\w*|budget\w*|umsatz\w*|gewinn\w*|preis\w*|etat|investi\w*|ausgegeben|"
+                         r"money|cost\w*|spen[dt]\w*|revenue|profit\w*|price\w*|paid|pay|earn\w*|raised?|invest\w*|salary|gehalt)\b", re.I),
+     re.compile(r"€|\$|\b(euro|dollar|us-dollar|mio|mrd|million\w*|milliard\w*|billion\w*)\b", re.I)),
+]
+# A count is any number except a stretch of time ("drei Jahre") or a year ("2014"); a proportion
+# only when the question does not ask for the absolute number.
+_COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+", re.I)
+_ABSOLUTE = re.compile(r"\b(absolute[nr]? (zahl|zahlen|anzahl)|in absolute (numbers|terms)|absolute (number|numbers|count))\b", re.I)
+
+
+def number_kind(question: str) -> str:
+    """Which kind of number a number question asks for: percent, age, duration, money or count."""
+    return next((name for name, asks, _ in NUMBER_KINDS if asks.search(question)), "count")
+
+
+class _CountEvidence:
+    """Numbers that can count something: what is left of a text without its times and years."""
+
+    def __init__(self, absolute: bool):
+        self.absolute = absolute
+
+    def search(self, text: str):
+        rest = _COUNT_NOT.sub(" ", text)
+        if self.absolute:
+            rest = re.sub(_PROPORTION, " ", rest, flags=re.I)
+        return TYPE_EVIDENCE["number"].search(rest)
+
+
+def evidence_pattern(question: str, kind: str):
+    """What evidence of the asked-for kind of answer looks like (an object with .search), or None."""
+    if kind != "number":
+        return TYPE_EVIDENCE.get(kind)
+    sub = number_kind(question)
+    if sub == "count":
+        return _CountEvidence(bool(_ABSOLUTE.search(question)))
+    return next(evidence for name, _, evidence in NUMBER_KINDS if name == sub)
+
+
 # Words that shape a question but are not what it is about.
 _QUESTION_WORDS = (
     "laut artikel artikeln beitrag beitrags text texts autor autorin quelle quellen sagt sagen sage nennt nennen genannt erwähnt "
@@ -152,13 +208,16 @@ class AnswerabilityCheck:
         kind = answer_type(question)
         terms = specific_terms(question, domain)
         german = german_probability(question) >= 0.5 if german is None else german
-        focus = focus_term(question, terms, german) if kind in TYPE_EVIDENCE else None
+        evidence = evidence_pattern(question, kind)
+        # the counted thing or the dated event; an amount, age or share need not share its sentence
+        # ("How much did Obama's campaign raise …": "30 Millionen aus dem Crowdfunding")
+        focus = focus_term(question, terms, german) if kind == "year" or isinstance(evidence, _CountEvidence) else None
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
                 matched = self._matches(terms, piece)
-                type_found = kind not in TYPE_EVIDENCE or _type_near(TYPE_EVIDENCE[kind], piece, matched.get(focus))
+                type_found = evidence is None or _type_near(evidence, piece, matched.get(focus))
                 key = (len(matched) + 0.5 * type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
@@ -246,7 +305,7 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     return next((by_word[w] for w in nouns if w in by_word), None)
 
 
-def _type_near(evidence: re.Pattern, text: str, focus_word: str | None) -> bool:
+def _type_near(evidence, text: str, focus_word: str | None) -> bool:
     """The kind of answer occurs in the text, in the same sentence as the asked-about thing if known."""
     if focus_word is None:
         return bool(evidence.search(text))

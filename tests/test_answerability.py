@@ -10,7 +10,9 @@ import pytest
 from assistant.answerability import (
     AnswerabilityCheck,
     answer_type,
+    evidence_pattern,
     focus_term,
+    number_kind,
     specific_terms,
     term_weights,
 )
@@ -205,6 +207,38 @@ def test_a_number_question_needs_the_number_next_to_the_thing_counted(ready_inde
             "Möglichkeiten der Kommunikation mit Mitarbeitern, Kunden und Lieferanten.")
     result = check.check("Wie viele Mitarbeiter hat Roland Berger?", [text], frozenset())
     assert not result.type_found
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Wie alt ist Hansjörg Leichsenring?", "age"),
+    ("How old is the author?", "age"),
+    ("Wie lange sollte das Budget gesichert sein?", "duration"),
+    ("For how many years should the budget be secured?", "duration"),
+    ("Wie viel Euro Budget pro Jahr sollte man einplanen?", "money"),
+    ("How much did Obama's campaign raise through crowdfunding?", "money"),
+    ("Wie viel Prozent ihres Umsatzes investieren Banken?", "percent"),  # the share, not the amount
+    ("What share of companies define goals?", "percent"),
+    ("Wie viele Mitarbeiter hat Roland Berger?", "count"),
+])
+def test_number_kind(question, kind):
+    assert number_kind(question) == kind
+
+
+@pytest.mark.parametrize("question, evidence, found", [
+    ("Wie alt ist Hansjörg Leichsenring?", "Er verfügt über die Bankleiterqualifikation nach §33 KWG.", False),
+    ("Wie alt ist der Autor?", "Der 52-jährige Berater lebt in Köln.", True),
+    ("How many employees does Elke Frank recommend?", "eine über mindestens drei Jahre gesicherte Budgetausstattung", False),
+    ("Wie viele Internetnutzer sind angemeldet?", "78 Prozent der Internetnutzer sind angemeldet.", True),  # a share counts them
+    ("How many innovations, in absolute numbers, come from outside?", "50 Prozent aller Innovationen kommen von außen.", False),
+    ("Wie viel Euro Budget pro Jahr sollte man einplanen?", "über mindestens drei Jahre gesicherte Budgetausstattung", False),
+    ("How much did the campaign raise through crowdfunding?", "deren Wert weit über den 30 Millionen aus dem Crowdfunding liegt", True),
+    ("How long does the piece take to read?", "2 Min. Lesedauer", True),
+    ("Wie lange dauert die digitale Revolution schon?", "Seit 2014 gibt es sie.", True),
+    ("Wie lange dauert die digitale Revolution schon?", "Die Studie nennt 17 Prozent.", False),
+    ("Welcher Anteil der Unternehmen definiert Ziele?", "Lediglich jedes dritte Unternehmen definiert Ziele.", True),
+])
+def test_a_number_question_needs_its_kind_of_number(question, evidence, found):
+    assert bool(evidence_pattern(question, "number").search(evidence)) is found
 
 
 # -- answers -----------------------------------------------------------------------

@@ -21,10 +21,10 @@ CI_GATE = {
     "fact_recall": 0.58,  # measured 0.62 (dev 0.745)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.44,  # measured 0.50: near-miss 0.42, far 0.83 (dev 0.525)
+    "refusal_accuracy": 0.52,  # measured 0.567: near-miss 0.54, far 0.67 (dev 0.55)
     "answer_language_match": 0.95,  # measured 0.99
 }
-MAX_FALSE_REFUSAL_RATE = 0.14  # measured 0.08 (4 of 50; dev 0.044): the target is 0.05, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.14  # measured 0.10 (5 of 50; dev 0.044): the target is 0.05, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..answerability import TYPE_EVIDENCE, Answerability
+from ..answerability import Answerability, evidence_pattern
 from ..chunking import sentence_spans
 from ..grounding import SentenceSupport, content_words
 from ..prompts import EXTRACTIVE_INTRO, MISSING_KIND, PARTIAL, REFUSAL
@@ -72,7 +72,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     query = np.asarray(embeddings.embed_query(question))
     asked = content_words(question)
     terms = set(check.terms) if check else asked
-    evidence = TYPE_EVIDENCE.get(check.answer_type) if check else None
+    evidence = evidence_pattern(question, check.answer_type) if check else None
     scores = []
     for (n, s, e), vector in zip(candidates, vectors):
         sentence = passages[n - 1].text[s:e]
