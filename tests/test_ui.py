@@ -178,7 +178,7 @@ def test_browser_renders_html_in_questions_as_text(page):
     assert "<img src=x" in page.inner_text("#chat")
 
 
-def test_upload_makes_a_new_article_answerable(page, tmp_path):
+def test_upload_makes_a_new_article_answerable(page, client, tmp_path):
     article = tmp_path / "handwerk.md"
     article.write_text(
         "# Social Media im Handwerk\n\nEine Tischlerei aus Kassel gewann über Instagram drei Auszubildende. "
@@ -197,8 +197,13 @@ def test_upload_makes_a_new_article_answerable(page, tmp_path):
     assert "✅ handwerk" in text and "kaputt.txt" in text and "binary" in text
     assert "riesig.txt" in text and "larger than the limit" in text
     page.click("button[role=tab]:has-text('Chat')")
-    chat, sources = ask_in_browser(page, "Wie viele Auszubildende gewann die Tischlerei über Instagram?", "ui-upload.png")
-    assert "drei Auszubildende" in chat and "Social Media im Handwerk" in sources
+    question = "Wie viele Auszubildende gewann die Tischlerei über Instagram?"
+    chat, sources = ask_in_browser(page, question, "ui-upload.png")
+    if "drei Auszubildende" not in chat:  # failed once in a full CI run (refused), never alone: say why
+        again = client.predict(question, "extractive", api_name="/ask")
+        pytest.fail(f"browser: {chat[:200]!r}; the API now: refused={again.get('refused')}, reason={again.get('refusal_reason')}, "
+                    f"retrieved={[(p.get('chunk_id'), p.get('dense_score')) for p in again.get('retrieved', [])][:5]}")
+    assert "Social Media im Handwerk" in sources
 
 
 def upload_in_browser(page, files: list, replace: bool = False, url: str = "") -> str:
