@@ -54,6 +54,9 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     listing = bool(check and check.answer_type == "list")
     candidates, scores = rank_sentences(question, passages[:3], embeddings, check, lists=listing)
     best = [c for c, score in zip(candidates, scores) if margin is None or score >= scores[0] - margin][:n_sentences]
+    stated = _stating_sentence(question, candidates, passages, check)
+    if stated is not None and stated not in best:
+        best = best[:n_sentences - 1] + [stated]
     if listing:
         best = _whole_lists(best, candidates, passages)
     return sorted(set(best), key=lambda c: (c[0], c[1]))
@@ -104,6 +107,20 @@ def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> 
     answer = _quote(chosen, passages, lang, intro, closing.format(missing=missing))
     answer.refused = True
     return answer
+
+
+def _stating_sentence(question: str, candidates, passages: list[Passage], check: Answerability | None):
+    """For a number or date question: the best-ranked sentence of the evidence window the check
+    answered from that holds the asked-for kind of number. The answer must quote what made the
+    question answerable; the closest sentences often only name its topic ("… betont Egbert Wege,
+    Partner bei Roland Berger" for "What share of companies act strategically according to Roland
+    Berger?", whose "17 Prozent" is in the window's other sentence)."""
+    if not (check and check.type_found and check.window and check.answer_type in ("number", "year")):
+        return None
+    pattern = evidence_pattern(question, check.answer_type)
+    n, start, end = check.window
+    text = passages[n - 1].text
+    return next((c for c in candidates if c[0] == n and start <= c[1] and c[2] <= end and pattern.search(text[c[1]:c[2]])), None)
 
 
 def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
