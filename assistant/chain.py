@@ -40,7 +40,7 @@ class Assistant:
         if self._answerability is None:
             a = self.settings.answerability
             self._answerability = AnswerabilityCheck(self.index.model.embeddings, a.min_coverage, a.word_similarity, a.min_coverage_en,
-                                                     self.retriever.sentence_vectors())
+                                                     self.retriever.sentence_vectors(), a.name_weight_en)
         return self._answerability
 
     def backend(self, name: str | None = None) -> Backend:

@@ -88,6 +88,8 @@ class AnswerabilitySettings(Group):
     min_coverage: Share = 0.5
     min_coverage_en: Share = 0.25
     word_similarity: Cosine = 0.88
+    # how much a name (a capitalised word) in an English question counts towards coverage
+    name_weight_en: Share = 0.0  # cross-validated: every fold picks 0.0 (eval/results/calibration)
 
 
 class GroundingSettings(Group):

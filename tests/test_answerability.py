@@ -209,6 +209,18 @@ def test_a_number_question_needs_the_number_next_to_the_thing_counted(ready_inde
     assert not result.type_found
 
 
+def test_names_in_an_english_question_do_not_cover_the_asked_attribute(ready_index):
+    passage = ("Dabei böten soziale Netzwerke neue Möglichkeiten der Kommunikation mit Mitarbeitern, Kunden und Lieferanten "
+               "und seien mehr als nur ein Marketinginstrument, betont Egbert Wege, Partner bei Roland Berger Strategy Consultants.")
+    question = "In which city is Egbert Wege of Roland Berger based?"
+    by_names = AnswerabilityCheck(ready_index.model.embeddings, 0.5, 0.88, 0.25, name_weight_en=1.0).check(question, [passage], frozenset())
+    assert by_names.answerable  # four names of six terms: "covered"
+    asked = AnswerabilityCheck(ready_index.model.embeddings, 0.5, 0.88, 0.25, name_weight_en=0.0).check(question, [passage], frozenset())
+    assert not asked.answerable and asked.coverage == 0.0 and set(asked.missing) == {"city", "based"}
+    weights = term_weights(question, {"citi": "city", "egbert": "Egbert", "weg": "Wege"}, german=False, name_weight_en=0.0)
+    assert weights == {"citi": 1.0, "egbert": 0.0, "weg": 0.0}
+
+
 @pytest.mark.parametrize("question, kind", [
     ("Wie alt ist Hansjörg Leichsenring?", "age"),
     ("How old is the author?", "age"),

@@ -34,6 +34,7 @@ GRID = {
     "answer_min_coverage": [0.5, 0.6, 0.67, 0.75, 0.8, 1.0],
     "answer_min_coverage_en": [0.25, 0.34, 0.5, 0.6, 0.67, 0.75, 1.0],
     "answer_word_similarity": [0.88, 0.895, 0.905, 0.92],
+    "answer_name_weight_en": [1.0, 0.5, 0.25, 0.0],
 }
 
 
@@ -41,7 +42,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
     """Per question, everything the refusal decision looks at, for every word-similarity bar."""
     retriever = Retriever(Index(settings), settings)
     open_gate = Retriever(retriever.index, settings.replace(**{"gate_threshold": -1.0, "gate_english_offset": 0.0}))
-    checks = {ws: AnswerabilityCheck(retriever.index.model.embeddings, 0.0, ws) for ws in GRID["answer_word_similarity"]}
+    checks = {_key(ws, nw): AnswerabilityCheck(retriever.index.model.embeddings, 0.0, ws, name_weight_en=nw)
+              for ws in GRID["answer_word_similarity"] for nw in GRID["answer_name_weight_en"]}
     rows = []
     for q in questions:
         text = q["question"]
@@ -56,18 +58,25 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
                        "sentence": max((p.sentence_score for p in passages if p.sentence_score is not None), default=0.0)}
         row["number_rule_refuses"] = not open_gate.gate(text, passages).relevant
         row["checks"] = {}
-        for ws, check in checks.items():
-            asked = without_names(text, retriever.articles()) if doc_filter else text
+        asked = without_names(text, retriever.articles()) if doc_filter else text
+        for key, check in checks.items():
+            if not english and check.name_weight_en != 1.0:  # the name weight is English only
+                row["checks"][key] = row["checks"][_key(check.word_similarity, 1.0)]
+                continue
             result = check.check(asked, [p.text for p in passages[:3]], retriever.domain_words())
-            row["checks"][str(ws)] = {"coverage": result.coverage, "type_found": result.type_found}
+            row["checks"][key] = {"coverage": result.coverage, "type_found": result.type_found}
         rows.append(row)
     return rows
+
+
+def _key(word_similarity: float, name_weight_en: float) -> str:
+    return f"{word_similarity}|{name_weight_en}"
 
 
 def refused(row: dict, p: dict) -> bool:
     if row["metadata_refused"] is not None:
         return row["metadata_refused"]
-    check = row["checks"][str(p["answer_word_similarity"])]
+    check = row["checks"][_key(p["answer_word_similarity"], p["answer_name_weight_en"])]
     threshold = p["gate_threshold"] - (p["gate_english_offset"] if row["english"] else 0.0)
     min_coverage = p["answer_min_coverage_en"] if row["english"] else p["answer_min_coverage"]
     return (row["number_rule_refuses"] or row["best"][p["gate_on"]] < threshold or check["coverage"] < min_coverage
