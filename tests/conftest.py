@@ -123,7 +123,7 @@ def llama_server(tiny_model, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model), "--host", "127.0.0.1",
+        [sys.executable, "-m", "assistant.llm.llama_server", "--model", str(tiny_model), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "16384", "--model_alias", "tiny"],
         stdout=log, stderr=subprocess.STDOUT,
     )

@@ -1,5 +1,5 @@
 """The local (llama-cpp-python's server in a managed child process) and hosted (OpenAI-compatible
-HTTP) paths, against real parts: a tiny quantized random-weight GGUF in `python -m llama_cpp.server`,
+HTTP) paths, against real parts: a tiny quantized random-weight GGUF in `python -m assistant.llm.llama_server` (llama_cpp.server),
 (fixtures in conftest.py). The real Qwen models are measured in eval/results/llamacpp-models.md."""
 
 import os
@@ -110,3 +110,31 @@ def test_an_installed_local_model_becomes_the_default_backend(tmp_path, tiny_mod
     shutil.copy(tiny_model, settings.models_dir / "tiny.gguf")
     assert default_backend_name(settings) == "llamacpp"
     assert default_backend_name(settings.replace(**{"backend": "openai"})) == "openai"
+
+
+def test_the_model_loads_the_best_cpu_kernels_without_amx(tiny_model):
+    """The README's runtime-dispatch build installs one ggml-cpu library per CPU generation, which
+    llama-cpp-python does not load: llm/ggml_backends.py loads the best one without AMX (whose
+    matmul crashes on this CPU), in the decode check and in the model server's process."""
+    from tiny_gguf import check_decodes
+
+    from assistant.llm.ggml_backends import AMX_VARIANTS, variant_files
+
+    variant = check_decodes(tiny_model).split()[-1]
+    server = subprocess.run([sys.executable, "-m", "assistant.llm.llama_server", "--help"],
+                            capture_output=True, text=True, timeout=120)
+    assert server.returncode == 0 and "--n_threads" in server.stdout
+    if not variant_files():  # the CPU kernels are linked in: nothing to choose
+        assert variant == "linked-in" and "CPU backend" not in server.stderr
+        return
+    assert variant not in AMX_VARIANTS and f"llama.cpp CPU backend: {variant} (" in server.stderr
+    assert "AMX" not in server.stderr.split("CPU backend:")[1].splitlines()[0]
+    flags = set()
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("flags"):
+            flags = set(line.split(":", 1)[1].split())
+            break
+    if {"avx512f", "avx512vbmi", "avx512_vnni", "avx512_bf16"} <= flags:
+        assert variant == "zen4"  # AVX-512 VBMI/VNNI/BF16: the fastest variant without AMX (1.55x prompt speed)
+    elif "avx2" in flags and "fma" in flags:
+        assert variant in ("haswell", "skylakex", "cannonlake", "cascadelake", "icelake", "cooperlake", "zen4", "alderlake")

@@ -345,12 +345,12 @@ def test_the_app_offers_an_installed_local_model_and_survives_its_crash(tmp_path
             raise AssertionError("the local model never answered")
 
         answered_by_the_model()
-        [model_pid] = [pid for pid, name in children(proc.pid) if "llama_cpp.server" in name]
+        [model_pid] = [pid for pid, name in children(proc.pid) if "assistant.llm.llama_server" in name]
         os.kill(model_pid, signal.SIGKILL)
         after_crash = client.predict(question, "", api_name="/ask")
         assert proc.poll() is None and "70 Prozent" in after_crash["answer"] and after_crash["fallback"]
         answered_by_the_model()
-        [restarted] = [pid for pid, name in children(proc.pid) if "llama_cpp.server" in name]
+        [restarted] = [pid for pid, name in children(proc.pid) if "assistant.llm.llama_server" in name]
         assert restarted != model_pid
     finally:
         proc.terminate()

@@ -1,6 +1,6 @@
 """Write a tiny random-weight llama GGUF (about 0.2 MB) with the `gguf` package.
 
-It loads in llama-cpp-python and in `python -m llama_cpp.server`, so tests
+It loads in llama-cpp-python and in `python -m assistant.llm.llama_server`, so tests
 drive the real local-model backend (its own llama_cpp.server process) and a
 real OpenAI-compatible server without big weights. Its output is random text: exactly what the verifier
 must catch.
@@ -89,16 +89,25 @@ def write_tiny_gguf(path: Path, seed: int = 0) -> Path:
 
 _DECODE = """
 import sys
+from assistant.llm.ggml_backends import AMX_VARIANTS, amx_allowed, cpu_features, load_cpu_backend, variant_files
+variant = load_cpu_backend()  # as the model server does (llm/llama_server.py)
+if variant_files() and not amx_allowed():  # a runtime-dispatch build: a variant must be loaded, never AMX
+    features = cpu_features()
+    assert variant is not None and features, f"no CPU backend loaded: {variant!r} {features}"
+    assert variant not in AMX_VARIANTS and "AMX_INT8" not in features, f"an AMX variant was loaded: {variant} {features}"
 from llama_cpp import Llama
 llm = Llama(model_path=sys.argv[1], n_ctx=512, n_threads=2, n_batch=64, verbose=False)
 tokens = llm.tokenize("Social Media Strategie und die der und the and. ".encode() * 6, add_bos=False)
 out = llm.create_completion(tokens, max_tokens=16, temperature=0.0)
-print(len(tokens), out["usage"]["completion_tokens"])
+print(len(tokens), out["usage"]["completion_tokens"], variant or "linked-in")
 """
 
 
 def check_decodes(path: Path, python: str = sys.executable, timeout: float = 120) -> str:
-    """Decode a prompt of a few hundred tokens and 16 new ones in a child process.
+    """Decode a prompt of a few hundred tokens and 16 new ones in a child process, after loading
+    the CPU kernels as the model server does; prints "399 16 VARIANT" (VARIANT: the runtime-dispatch
+    CPU variant, e.g. zen4, or "linked-in" for a build without variants). It fails when a
+    runtime-dispatch build loaded no variant or an AMX one.
 
     Raises RuntimeError with the child's exit status and output when it crashes
     (a SIGSEGV/SIGILL in a matmul kernel shows as exit -11/-4)."""

@@ -1,5 +1,6 @@
 """The local GGUF model in a process of its own: llama-cpp-python's OpenAI-compatible server
-(`python -m llama_cpp.server`), started, watched and restarted by the app or the CLI.
+(`python -m assistant.llm.llama_server`: llama_cpp.server after loading the CPU kernels, see
+llm/ggml_backends.py), started, watched and restarted by the app or the CLI.
 
 Why a process: a crash in llama.cpp's native code (a kernel built for the wrong CPU, an
 out-of-memory abort) kills the process it runs in. In a child it kills only the child: the
@@ -133,7 +134,7 @@ class LocalModelServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model), "--host", "127.0.0.1",
+                [sys.executable, "-m", "assistant.llm.llama_server", "--model", str(self.model), "--host", "127.0.0.1",
                  "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads),
                  "--model_alias", self.model.name, *self.options],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
