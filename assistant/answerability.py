@@ -33,6 +33,10 @@ ANSWER_TYPES = [
     ("number", re.compile(r"\b(wie ?viele?|wie hoch|wie groß|welche[rn]? anteil|wie lange|wie oft|wie alt|prozent|how (many|much|long|old|often|high|large)|"
                           r"what (share|percentage|proportion|fraction|portion|amount|number)|which (share|percentage|proportion)|percent)\b", re.I)),
     ("reason", re.compile(r"\b(warum|weshalb|wieso|weswegen|why|for what reason)\b", re.I)),
+    # a person's job or position; never "role" ("Welche Rolle spielt …" asks what something does)
+    ("role", re.compile(r"\b(welche[rsn]? (position|funktion|stelle|berufsbezeichnung)|welchen (beruf|job|posten)|von beruf|als was|"
+                        r"in welcher (funktion|position|eigenschaft)|what (position|job|profession|occupation)|which (position|job)|"
+                        r"what is (his|her|their) (job|position|profession|occupation)|job title|do(es)? for a living|the profession)\b", re.I)),
     ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"
                         r"which (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
                         r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
@@ -43,6 +47,11 @@ _NUMBER_WORDS = (r"\d|prozent|percent|hälfte|drittel|viertel|zehntel|dritte[sn]
 TYPE_EVIDENCE = {
     "year": re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\bvor \w+ (jahren|monaten)\b|\bseit \w+", re.I),
     "number": re.compile(rf"({_NUMBER_WORDS})", re.I),
+    # job words, also as the head of a compound ("Unternehmensberater", "Interimsmanager", "Fachautor";
+    # not "Bankleiterqualifikation")
+    "role": re.compile(r"(berater|manager|partner|professor|vorstand|vorständ|chef|leiter|direktor|redakteur|journalist|autor|gründer|"
+                       r"inhaber|sprecher|analyst|referent|moderator|geschäftsführer|präsident|consultant|director|officer|founder|editor)"
+                       r"(in|innen|s|en|e|n)?\b|\b(ceo|cio|cto|cmo|cfo|head of)\b", re.I),
 }
 # A number question asks for one kind of number; evidence of another kind does not answer it:
 # "Wie alt ist …" is not answered by "§33 KWG", "How many employees …" not by "drei Jahre",
@@ -70,6 +79,9 @@ NUMBER_KINDS = [
 # only when the question does not ask for the absolute number.
 _COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+", re.I)
 _ABSOLUTE = re.compile(r"\b(absolute[nr]? (zahl|zahlen|anzahl)|in absolute (numbers|terms)|absolute (number|numbers|count))\b", re.I)
+
+
+_ROLE_QUESTION_STEMS = frozenset("position funktion stell beruf job post profession occupation titl".split())
 
 
 def number_kind(question: str) -> str:
@@ -213,6 +225,8 @@ class AnswerabilityCheck:
         # the counted thing or the dated event; an amount, age or share need not share its sentence
         # ("How much did Obama's campaign raise …": "30 Millionen aus dem Crowdfunding")
         focus = focus_term(question, terms, german) if kind == "year" or isinstance(evidence, _CountEvidence) else None
+        if kind == "role":  # the person: the job word must be in a sentence that names them
+            focus = next((t for t, word in terms.items() if word[:1].isupper() and t not in _ROLE_QUESTION_STEMS), None)
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):

@@ -42,7 +42,8 @@ ATTRIBUTES = {
                          r"\b(welche[rms]?) (website|webseite|portal|plattform|medium|zeitschrift|publikation)\b", re.IGNORECASE),
     "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(welche art|textsorte|textart|art von text)\b|"
                        r"\bwhat (kind|type|sort) of (text|article|document|piece|publication)\b", re.IGNORECASE),
-    "title": re.compile(r"\b(titel|überschrift|title|headline)\b|\bwhat is the (article|piece|post) called\b|"
+    # not a person's title ("job title", "akademischer Titel")
+    "title": re.compile(r"(?<!job )(?<!akademischer )(?<!academic )\b(titel|überschrift|title|headline)\b|\bwhat is the (article|piece|post) called\b|"
                         r"\bwie (heißt|lautet) (der|das|die) (artikel|beitrag|text|infobrief|checkliste)\b", re.IGNORECASE),
 }
 

@@ -80,7 +80,7 @@ class Assistant:
         if asked_about:  # a question about an article itself: answered from its metadata
             yield from draft.finish(self._metadata_answer(*asked_about, lang, draft))
             return
-        gate_passages = passages if mode != "bm25" else self.retriever.search(query, mode="dense", doc_ids=doc_filter)
+        gate_passages = self.retriever.gate_passages(standalone, query, passages, doc_filter, mode)
         decision = self.retriever.gate(standalone, gate_passages, cross_language=lang != "de")
         draft.timings.retrieval_s = draft.elapsed()
         if not decision.relevant or not passages:

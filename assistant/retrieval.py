@@ -207,6 +207,17 @@ class Retriever:
             )
         return passages
 
+    def gate_passages(self, question: str, query: str, passages: list[Passage], doc_ids: list[str] | None,
+                      mode: str = "hybrid") -> list[Passage]:
+        """The passages the gate judges: the retrieved ones (dense-scored), and, when a named article
+        was searched without the words naming it, also its passages closest to the whole question.
+        "Was ist Hansjörg Leichsenring von Beruf?" searched as "Was ist von Beruf?" finds his
+        article's author note, but that text scores 0.82 against it; the question as asked, 0.87."""
+        judged = passages if mode != "bm25" else self.search(query, mode="dense", doc_ids=doc_ids)
+        if query != question and doc_ids:
+            judged = judged + self.search(question, mode="dense", doc_ids=doc_ids, k=3)
+        return judged
+
     def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,
         with a lower bar for English questions (they score lower against German text).

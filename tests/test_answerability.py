@@ -101,6 +101,7 @@ def test_article_by_number_without_history(ready_index):
     ("What does the checklist's author offer readers at the end?", None),
     ("Which professor describes the social web as a cultural change?", None),
     ("Wer beschreibt die Entwicklung des Social Web als Kulturänderung?", None),
+    ("What is Annette Speck's job title at Springer?", None),  # a person's title, not the article's
 ])
 def test_asked_attribute(question, attribute):
     assert asked_attribute(question) == attribute
@@ -148,6 +149,10 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("Was sagt der Text darüber, wie viele Firmen Ziele haben?", "number"),
     ("What does the article say about how many firms set goals?", "number"),
     ("Wofür nutzen Firmen Netzwerke wie Xing, und wie viele tun es?", "number"),  # "wie Xing" asks nothing
+    ("Was ist Hansjörg Leichsenring von Beruf?", "role"),
+    ("In welcher Funktion tritt Leichsenring auf?", "role"),
+    ("What position does Egbert Wege hold at Roland Berger?", "role"),
+    ("Welche Rolle spielt eine Strategie für den Erfolg?", "other"),  # what something does, not a job
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -219,6 +224,25 @@ def test_names_in_an_english_question_do_not_cover_the_asked_attribute(ready_ind
     assert not asked.answerable and asked.coverage == 0.0 and set(asked.missing) == {"city", "based"}
     weights = term_weights(question, {"citi": "city", "egbert": "Egbert", "weg": "Wege"}, german=False, name_weight_en=0.0)
     assert weights == {"citi": 1.0, "egbert": 0.0, "weg": 0.0}
+
+
+def test_a_role_question_needs_a_job_word_next_to_the_person(ready_index):
+    check = AnswerabilityCheck(ready_index.model.embeddings, 0.5, 0.88, 0.25, name_weight_en=0.0)
+    wege = ("Dabei böten soziale Netzwerke neue Möglichkeiten der Kommunikation, betont Egbert Wege, Partner bei "
+            "Roland Berger Strategy Consultants.")
+    frank = ('In dem Buchkapitel "Kopfüber strategielos in Social Media" nennt Elke Frank weitere entscheidende Faktoren. '
+             "Geschäftsführer müssen sie unterstützen.")  # a job word, but not Elke Frank's
+    assert check.check("What position does Egbert Wege hold?", [wege], frozenset()).type_found
+    refused = check.check("What position does Elke Frank hold?", [frank], frozenset())
+    assert not refused.answerable and refused.reason == "the evidence holds no role"
+
+
+def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
+    # searched without the name ("Was ist von Beruf?") the author note scored 0.82, below the gate;
+    # the gate also judges the article's passages closest to the question as asked
+    result = assistant.ask("Was ist Hansjörg Leichsenring von Beruf?", backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert "Unternehmensberater" in result.answer or "Berater" in result.answer
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -318,9 +342,9 @@ def test_a_paraphrase_with_other_verbs_and_a_described_article_is_answered(assis
     assert result.citations[0].doc_id == CHECKLIST and "Praktikant" in result.answer
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 16): 'TikTok' meets 'Facebook' at the word-similarity bar .88, so one "
-                   "of two nouns is covered (0.5, the bar refitted on the 131 dev questions) and the best passage scores .84")
 def test_a_far_question_naming_an_unknown_platform_is_refused(assistant):
+    # answered at stop 27 ('TikTok' meets 'Facebook' at the word bar .88, its best passage .84); the
+    # gate on the best sentence (refitted at stop 28) refuses it
     assert assistant.ask("Wie viele Bäckereien nutzen TikTok?", backend="extractive").refused
 
 

@@ -49,14 +49,16 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         text = q["question"]
         english = german_probability(text) < 0.5
         doc_filter = named_articles(text, retriever.articles()) or None
-        passages = retriever.search(searched_text(text, retriever.articles(), doc_filter), doc_ids=doc_filter)
+        query = searched_text(text, retriever.articles(), doc_filter)
+        passages = retriever.search(query, doc_ids=doc_filter)
+        judged = retriever.gate_passages(text, query, passages, doc_filter)
         row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
         asked_about = article_question(text, retriever.articles(), doc_filter, passages)
         if asked_about:
             row["metadata_refused"] = metadata_answer(*asked_about, "en" if english else "de")[1]
-        row["best"] = {"passage": max((p.dense_score for p in passages if p.dense_score is not None), default=0.0),
-                       "sentence": max((p.sentence_score for p in passages if p.sentence_score is not None), default=0.0)}
-        row["number_rule_refuses"] = not open_gate.gate(text, passages).relevant
+        row["best"] = {"passage": max((p.dense_score for p in judged if p.dense_score is not None), default=0.0),
+                       "sentence": max((p.sentence_score for p in judged if p.sentence_score is not None), default=0.0)}
+        row["number_rule_refuses"] = not open_gate.gate(text, judged).relevant
         row["checks"] = {}
         asked = without_names(text, retriever.articles()) if doc_filter else text
         for key, check in checks.items():

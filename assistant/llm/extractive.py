@@ -110,12 +110,12 @@ def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> 
 
 
 def _stating_sentence(question: str, candidates, passages: list[Passage], check: Answerability | None):
-    """For a number or date question: the best-ranked sentence of the evidence window the check
-    answered from that holds the asked-for kind of number. The answer must quote what made the
+    """For a number, date or role question: the best-ranked sentence of the evidence window the
+    check answered from that holds the asked-for kind of answer. The answer must quote what made the
     question answerable; the closest sentences often only name its topic ("… betont Egbert Wege,
     Partner bei Roland Berger" for "What share of companies act strategically according to Roland
     Berger?", whose "17 Prozent" is in the window's other sentence)."""
-    if not (check and check.type_found and check.window and check.answer_type in ("number", "year")):
+    if not (check and check.type_found and check.window and check.answer_type in ("number", "year", "role")):
         return None
     pattern = evidence_pattern(question, check.answer_type)
     n, start, end = check.window
