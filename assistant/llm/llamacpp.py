@@ -78,7 +78,7 @@ def create(settings: Settings, embeddings) -> LocalBackend:
     if importlib.util.find_spec("llama_cpp") is None:
         raise AssistantError(
             "The llamacpp backend needs llama-cpp-python: `.venv/bin/pip install -e '.[llamacpp]'` "
-            "(it compiles for 7-16 minutes)."
+            "(with the README's CMAKE_ARGS; it compiles for 10-17 minutes)."
         )
     path = model_path(settings)
     if path is None or not path.is_file():
