@@ -1,14 +1,17 @@
 """Does the retrieved evidence contain what the question asks? (the extractive reader's check)
 
 Two features decide it, both explainable and printed with every decision:
-- the kind of answer asked for (a number, a year or date, a list, a reason, …) must
-  occur in the evidence: "Wie viele Mitarbeiter …" needs a number there;
+- the kind of answer asked for (a number, a year or date, a person's job, a list, a reason, …)
+  must occur in the evidence: "Wie viele Mitarbeiter …" needs a count there, next to the thing
+  counted; "Wie alt …" an age, "Wie viel Euro …" an amount, "Was ist … von Beruf?" a job word
+  in a sentence naming the person (number_kind, evidence_pattern);
 - the question's specific terms (its content words minus question words and words
   that every article uses) must occur together in one evidence window (a sentence with
   its neighbours): "employees of Roland Berger" needs both. German terms match by stem
   or inside a compound; a term that does not (an English word against German text)
   matches by the e5 similarity of the two words.
-In German questions nouns count fully and other words half (term_weights).
+In German questions nouns count fully and other words half; in English ones names count
+`name_weight_en` (term_weights).
 The share of terms that must be covered and the word-similarity bar are settings,
 cross-validated on the dev questions (assistant/evaluation/calibrate.py).
 """
