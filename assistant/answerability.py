@@ -18,6 +18,7 @@ cross-validated on the dev questions (assistant/evaluation/calibrate.py).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -178,6 +179,7 @@ def answer_type(question: str) -> str:
     return "other"
 
 
+_ENGLISH_NEGATION = {"don", "doesn", "didn", "aren", "isn", "wasn", "weren", "haven", "hasn", "not", "t"}
 _AUXILIARIES = set("do does did is are was were has have had can could should would will may might must "
                    "ist sind war waren hat haben hatte kann können soll sollte sagt sagen nennt nennen "
                    "steht gibt bedeutet meint".split())
@@ -225,9 +227,11 @@ class AnswerabilityCheck:
         terms = specific_terms(question, domain)
         german = german_probability(question) >= 0.5 if german is None else german
         evidence = evidence_pattern(question, kind)
-        # the counted thing or the dated event; an amount, age or share need not share its sentence
-        # ("How much did Obama's campaign raise …": "30 Millionen aus dem Crowdfunding")
-        focus = focus_term(question, terms, german) if kind == "year" or isinstance(evidence, _CountEvidence) else None
+        # the counted thing, the whole a share is of ("Prozent ihres *Umsatzes*"), or the dated event;
+        # an amount or an age need not share its sentence ("How much did Obama's campaign raise …":
+        # "30 Millionen aus dem Crowdfunding")
+        counted = isinstance(evidence, _CountEvidence) or (kind == "number" and number_kind(question) == "percent")
+        focus = focus_term(question, terms, german) if kind == "year" or counted else None
         if kind == "role":  # the person: the job word must be in a sentence that names them
             focus = next((t for t, word in terms.items() if word[:1].isupper() and t not in _ROLE_QUESTION_STEMS), None)
         best = None  # (covered count, type found, -passage number, window, matched)
@@ -235,7 +239,7 @@ class AnswerabilityCheck:
             for start, end in windows(text):
                 piece = text[start:end]
                 matched = self._matches(terms, piece)
-                type_found = evidence is None or _type_near(evidence, piece, matched.get(focus))
+                type_found = evidence is None or ((focus is None or focus in matched) and _type_near(evidence, piece, matched.get(focus)))
                 key = (len(matched) + 0.5 * type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
@@ -324,6 +328,9 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     # The counted thing is a noun: capitalised in German ("wie viele deutsche *Firmen*"); in English
     # a capitalised word is a name or a nationality ("how many *German* companies"), never it.
     german = german_probability(question) >= 0.5 if german is None else german
+    if not german:  # English has no noun mark: the thing is what follows, before any verb
+        # ("how many *employees* does …"; "how many don't keep an eye …" names none)
+        words = list(itertools.takewhile(lambda w: w.lower() not in _AUXILIARIES and w.lower() not in _ENGLISH_NEGATION, words))[:2]
     nouns = [w for w in words if w[:1].isupper() == german]
     return next((by_word[w] for w in nouns if w in by_word), None)
 

@@ -173,7 +173,16 @@ def test_names_do_not_decide_the_language_of_a_question(question, lang):
 
 def test_the_counted_thing_of_an_english_question_is_not_a_nationality():
     question = "How many German companies are present on social platforms?"
-    assert focus_term(question, specific_terms(question, frozenset())) == "present"  # not "german"
+    assert focus_term(question, specific_terms(question, frozenset())) is None  # not "german"; "companies" is every article's word
+
+
+def test_the_counted_thing_of_an_english_question_comes_before_its_verb():
+    # a verb after the counted thing is not what is counted: it was taken for it and, unmatched,
+    # refused the question ("how many don't *keep* an eye …", "When was Twitter *founded*?")
+    for question, thing in (("How many employees does Roland Berger have?", "employe"),
+                            ("Out of every ten firms, how many don't keep an eye on what is said online?", None),
+                            ("How many German companies are present on social platforms?", None)):
+        assert focus_term(question, specific_terms(question, frozenset())) == thing
 
 
 def test_specific_terms_drop_question_words_and_words_every_article_uses():
@@ -349,8 +358,8 @@ def test_a_far_question_naming_an_unknown_platform_is_refused(assistant):
 
 
 @pytest.mark.parametrize("question", [
-    pytest.param("Wie viel Prozent ihres Umsatzes investieren Banken in Social Media?", marks=pytest.mark.xfail(
-        strict=True, reason="open (issue 16): all its terms but 'Umsatz' are found near the 70-percent sentence (weighted coverage 0.71 >= 0.5)")),
+    # the share must be of what is asked ("ihres Umsatzes"): the 70-percent sentence is about discussions
+    "Wie viel Prozent ihres Umsatzes investieren Banken in Social Media?",
     "How many employees does Roland Berger have?",
     "Wie viele Mitarbeiter hat die Online-Agentur Zieltraffic?",
 ])

@@ -18,13 +18,13 @@ TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 CI_GATE = {
     "hit@1": 0.84,  # measured 0.88 (dev 0.901)
     "mrr": 0.89,  # measured 0.927 (dev 0.949)
-    "fact_recall": 0.58,  # measured 0.62 (dev 0.745)
+    "fact_recall": 0.60,  # measured 0.65 (dev 0.767)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.49,  # measured 0.533: near-miss 0.54, far 0.50 (dev 0.643; the gap: eval/README.md)
+    "refusal_accuracy": 0.52,  # measured 0.567: near-miss 0.58, far 0.50 (dev 0.70; the gap: eval/README.md)
     "answer_language_match": 0.95,  # measured 0.99
 }
-MAX_FALSE_REFUSAL_RATE = 0.14  # measured 0.10 (5 of 50; dev 0.044): the target is 0.05, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.12  # measured 0.06 (3 of 50; dev 3 of 95): the target is 0.05, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():
