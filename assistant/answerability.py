@@ -239,7 +239,11 @@ class AnswerabilityCheck:
             for start, end in windows(text):
                 piece = text[start:end]
                 matched = self._matches(terms, piece)
-                type_found = evidence is None or ((focus is None or focus in matched) and _type_near(evidence, piece, matched.get(focus)))
+                # a German counted thing is found by stem or compound, so its absence means something;
+                # an English one meets German text only through word similarity ("apprentices" /
+                # "Auszubildende" .87): there a number anywhere in the window counts
+                required = german and focus is not None and counted
+                type_found = evidence is None or ((not required or focus in matched) and _type_near(evidence, piece, matched.get(focus)))
                 key = (len(matched) + 0.5 * type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)

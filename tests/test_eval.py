@@ -21,7 +21,7 @@ CI_GATE = {
     "fact_recall": 0.60,  # measured 0.65 (dev 0.767)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.52,  # measured 0.567: near-miss 0.58, far 0.50 (dev 0.70; the gap: eval/README.md)
+    "refusal_accuracy": 0.52,  # measured 0.567: near-miss 0.58, far 0.50 (dev 0.68; the gap: eval/README.md)
     "answer_language_match": 0.95,  # measured 0.99
 }
 MAX_FALSE_REFUSAL_RATE = 0.12  # measured 0.06 (3 of 50; dev 3 of 95): the target is 0.05, see eval/README.md
