@@ -230,20 +230,21 @@ class AnswerabilityCheck:
         # the counted thing, the whole a share is of ("Prozent ihres *Umsatzes*"), or the dated event;
         # an amount or an age need not share its sentence ("How much did Obama's campaign raise …":
         # "30 Millionen aus dem Crowdfunding")
-        counted = isinstance(evidence, _CountEvidence) or (kind == "number" and number_kind(question) == "percent")
+        counted = kind == "number" and number_kind(question) in ("count", "percent")
         focus = focus_term(question, terms, german) if kind == "year" or counted else None
         if kind == "role":  # the person: the job word must be in a sentence that names them
             focus = next((t for t, word in terms.items() if word[:1].isupper() and t not in _ROLE_QUESTION_STEMS), None)
+        # a German counted thing is found by stem or compound, so its absence means something; an
+        # English one meets German text only through word similarity ("apprentices" / "Auszubildende"
+        # .87): there a number anywhere in the window counts
+        focus_required = german and counted and focus is not None
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
                 matched = self._matches(terms, piece)
-                # a German counted thing is found by stem or compound, so its absence means something;
-                # an English one meets German text only through word similarity ("apprentices" /
-                # "Auszubildende" .87): there a number anywhere in the window counts
-                required = german and focus is not None and counted
-                type_found = evidence is None or ((not required or focus in matched) and _type_near(evidence, piece, matched.get(focus)))
+                type_found = evidence is None or ((not focus_required or focus in matched)
+                                                  and _type_near(evidence, piece, matched.get(focus)))
                 key = (len(matched) + 0.5 * type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
