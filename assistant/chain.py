@@ -96,7 +96,7 @@ class Assistant:
 
         pieces, answer, error = [], None, None
         try:
-            for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence)):
+            for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=query)):
                 if isinstance(piece, Answer):
                     answer = piece  # verbatim quotes: grounded by construction
                     continue
@@ -138,7 +138,7 @@ class Assistant:
         n = self.settings.llm.evidence_sentences
         if evidence is None and refusal is None and backend.generates and n:
             # compact evidence: the best sentences instead of whole passages, a short prompt to prefill
-            evidence = best_sentences(question, passages, self.index.model.embeddings, check, n)
+            evidence = best_sentences(asked, passages, self.index.model.embeddings, check, n)
         return check, evidence, refusal
 
     @staticmethod

@@ -17,6 +17,9 @@ class AnswerRequest:
     lang: str  # "de" or "en": the language to answer in
     check: Answerability | None = None  # what is asked: its terms and kind of answer
     evidence: list[tuple[int, int, int]] | None = None  # the reader's sentences: (passage number, start, end)
+    # the question without the words that name an article ("In the ironic checklist, …"): what a
+    # quoted sentence must answer (with them, the sentence describing the checklist wins)
+    asked: str | None = None
 
 
 @dataclass

@@ -21,6 +21,9 @@ from ..results import Answer, make_citation
 from ..retrieval import Passage
 from .base import AnswerRequest, Backend
 
+# How far below the best sentence another sentence may score and still be quoted: from the best
+# sentence's article, and from any other article.
+SAME_ARTICLE_MARGIN, OTHER_ARTICLE_MARGIN = 0.05, 0.03
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
@@ -33,7 +36,7 @@ class ExtractiveBackend(Backend):
         self.n_sentences = n_sentences
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
-        answer = extractive_answer(request.question, request.passages, request.lang, self.embeddings,
+        answer = extractive_answer(request.asked or request.question, request.passages, request.lang, self.embeddings,
                                    request.check, self.n_sentences)
         yield answer.text
         yield answer
@@ -41,19 +44,29 @@ class ExtractiveBackend(Backend):
 
 def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
                       check: Answerability | None = None, n_sentences: int = 3) -> Answer:
-    """The best sentences of the top passages (those within 0.03 of the best), in reading order."""
-    chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=0.03)
+    """The best sentences of the top passages (those close to the best), in reading order."""
+    chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=SAME_ARTICLE_MARGIN)
     return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
 
 
 def best_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None,
                    n_sentences: int, margin: float | None = None) -> list[tuple[int, int, int]]:
     """(passage number, start, end) of the top passages' best sentences, at most n_sentences
-    (only those within `margin` of the best, when given), a list kept whole, in reading order.
+    (only those within `margin` of the best, when given; OTHER_ARTICLE_MARGIN for another
+    article's), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
     listing = bool(check and check.answer_type == "list")
     candidates, scores = rank_sentences(question, passages[:3], embeddings, check, lists=listing)
-    best = [c for c, score in zip(candidates, scores) if margin is None or score >= scores[0] - margin][:n_sentences]
+    top_doc = passages[candidates[0][0] - 1].doc_id
+
+    def close(c, score: float) -> bool:
+        if margin is None:
+            return True
+        # another article's sentence joins only when nearly as close: it is often a neighbouring
+        # topic (fitted on the dev file: 0.05 / 0.03 gave fact recall .795 → .826, citation precision .865 → .875)
+        return score >= scores[0] - (margin if passages[c[0] - 1].doc_id == top_doc else OTHER_ARTICLE_MARGIN)
+
+    best = [c for c, score in zip(candidates, scores) if close(c, score)][:n_sentences]
     stated = _stating_sentence(question, candidates, passages, check)
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]
@@ -131,7 +144,7 @@ def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
             sentence = passage.text[s:e]
             if sentence in seen:
                 continue
-            complete = len(sentence) >= 30 and sentence[-1] in '.!?"“”)'
+            complete = len(sentence) >= 30 and sentence[-1] in '.!?:"“”)'
             if complete or _LIST_ITEM.match(sentence):
                 seen.add(sentence)
                 candidates.append((n, s, e))
