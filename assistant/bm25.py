@@ -6,6 +6,7 @@ revision it was built from, and rebuilt only when that revision changes.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
@@ -43,6 +44,7 @@ class BM25Index:
         self._retriever = retriever
         self.chunk_ids = chunk_ids
         self.revision = revision
+        self._sorted_vocab: list[str] | None = None  # for knows()
 
     @classmethod
     def build(cls, chunk_ids: list[str], texts: list[str], revision: str) -> "BM25Index":
@@ -90,6 +92,19 @@ class BM25Index:
         except (OSError, ValueError, KeyError):
             return None
         return cls(retriever, saved["ids"], revision)
+
+    def knows(self, word: str) -> bool:
+        """Does any indexed chunk hold this word: its stem, or a longer word starting with it
+        ("Obama" in "Obamas", which the German stemmer leaves whole)?"""
+        if not self.chunk_ids:
+            return False
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self._retriever.vocab_dict)
+        for token in tokenize([word]).vocab:
+            i = bisect.bisect_left(self._sorted_vocab, token)
+            if i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token):
+                return True
+        return False
 
     def search(self, query: str, k: int) -> list[BM25Hit]:
         if not self.chunk_ids:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
+from .names import unknown_names
 from .store import Store
 
 MODES = ("hybrid", "dense", "bm25")
@@ -222,7 +223,8 @@ class Retriever:
         """Is the best passage good enough to answer from? Uses the best dense similarity,
         with a lower bar for English questions (they score lower against German text).
         A number in the question (a year, a figure) that no passage contains means the
-        articles do not speak about it. `cross_language`: the question is not German (default: by lingua)."""
+        articles do not speak about it; so does a name in an English question that no article
+        holds (assistant/names.py). `cross_language`: the question is not German (default: by lingua)."""
         if passages is None:
             passages = self.search(question, mode="dense")
         scores = [p.sentence_score if self.settings.gate.on == "sentence" and p.sentence_score is not None else p.dense_score
@@ -242,4 +244,7 @@ class Retriever:
             missing = [n for n in missing if n not in headers]
         if missing:
             return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
+        unknown = unknown_names(question, self.bm25().knows) if cross_language else []
+        if unknown:
+            return GateDecision(False, best, threshold, f"{unknown[0]} occurs in no article")
         return GateDecision(True, best, threshold)

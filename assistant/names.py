@@ -1,0 +1,48 @@
+"""The names an English (or other non-German) question uses, and which of them no article mentions.
+
+In English a capitalised word inside a sentence is a name ("TikTok", "Egbert Wege", "Procter &
+Gamble"), and a name keeps its spelling in German text: a name that no article holds means the
+articles do not speak about what is asked ("How do I convert Celsius to Fahrenheit?" passed the
+gate on a sentence about "Wie hoch sind meine Kosten …" and junk word matches). German questions
+capitalise every noun, so they have no such mark.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Capitalised in English but written differently in German text (nationalities, languages, months,
+# days), and "I".
+_NOT_NAMES = frozenset(
+    "i german germany germans english british britain swiss switzerland austria austrian europe european eu "
+    "american america us usa uk latin greek french spanish italian "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split())
+# A run of capitalised words is one name ("University of St. Gallen", "Procter & Gamble").
+_NAME_RUN = re.compile(r"(?<!\w)[A-ZÄÖÜ][\w’'\-.]*(?:(?:\s+(?:of|&|de|von|der|für)\s+|\s+)[A-ZÄÖÜ][\w’'\-.]*)*")
+_WORD = re.compile(r"[^\W\d_]+")
+# Function words capitalised inside a question: it is title-cased, capitals mark no names.
+_TITLE_CASE = re.compile(r"\b(The|A|An|Does|Do|Is|Are|Of|To|In|For|And|With|About|On|By)\b")
+
+
+def question_names(question: str) -> list[list[str]]:
+    """The names of a question, each as its words: runs of capitalised words not at the start of a
+    sentence; short acronyms ("HR", "ROI", "SMEs") are left out, being terms more often than names.
+    A title-cased question ("What Does The Article Say") has none."""
+    if _TITLE_CASE.search(question, 1):
+        return []
+    names = []
+    for m in _NAME_RUN.finditer(question):
+        before = question[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:;\"„“'‘(":
+            continue  # a sentence's or a quotation's first word
+        parts = [w for w in _WORD.findall(m.group(0)) if w.lower() not in _NOT_NAMES and w.lower() not in ("of", "and", "de", "von", "der", "für")]
+        parts = [w for w in parts if len(w) > 1 and not (sum(c.isupper() for c in w) >= 2 and len(w) <= 5)]
+        if parts:
+            names.append(parts)
+    return names
+
+
+def unknown_names(question: str, known) -> list[str]:
+    """The names of the question none of whose words `known(word)` says an article holds."""
+    return [" ".join(name) for name in question_names(question) if not any(known(w) for w in name)]

@@ -1,0 +1,47 @@
+"""A name in an English question that no article holds: the articles do not speak about it."""
+
+import pytest
+
+from assistant.chain import Assistant
+from assistant.names import question_names, unknown_names
+from assistant.retrieval import Retriever
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Which hashtags get the most reach on TikTok?", [["TikTok"]]),
+    ("How do I convert Celsius to Fahrenheit?", [["Celsius"], ["Fahrenheit"]]),
+    ("Who heads the Digitalization Think:Lab at the University of Münster?", [["Digitalization", "Think"], ["University", "Münster"]]),
+    ("What did Procter & Gamble gain from the crowd?", [["Procter", "Gamble"]]),
+    # not names: a sentence's first word, "I", nationalities and months, short acronyms, a title-cased question
+    ("How many German companies define goals? Which share uses HR and ROI figures in September?", []),
+    ("What Does The Article Say About Strategy?", []),
+    # a quoted German title's first word starts a quotation
+    ("How long does the 'Keine Angst vor Social Media' piece take to read?", [["Social", "Media"]]),
+])
+def test_question_names(question, names):
+    assert question_names(question) == names
+
+
+def test_unknown_names_by_the_index_vocabulary(ready_index):
+    knows = Retriever(ready_index, ready_index.settings).bm25().knows
+    assert knows("Obama")  # the articles write "Obamas": a longer word starting with the name counts
+    assert knows("Münster") and not knows("TikTok")
+    assert unknown_names("What does Egbert Wege of Roland Berger say about TikTok and Instagram?", knows) == ["TikTok", "Instagram"]
+    # one known word of a name is enough: "University" is "Universität" in the articles
+    assert unknown_names("Which study did the University of St. Gallen publish?", knows) == []
+
+
+@pytest.fixture(scope="module")
+def assistant(ready_index):
+    return Assistant(ready_index.settings, ready_index)
+
+
+def test_an_english_question_about_a_name_no_article_holds_is_refused(assistant):
+    result = assistant.ask("Which hashtags get the most reach on TikTok?", backend="extractive")
+    assert result.refused and result.refusal_reason == "TikTok occurs in no article"
+
+
+def test_an_english_question_with_names_the_articles_hold_is_answered(assistant):
+    result = assistant.ask("How much did Obama's campaign raise through crowdfunding according to the article?", backend="extractive")
+    assert not result.refused
+    assert "30 Millionen" in result.answer
