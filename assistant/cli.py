@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verifier = sub.add_parser("eval-verifier", help="precision and recall of the sentence verifier on eval/support-pairs.jsonl")
     verifier.add_argument("--out", type=Path, default=Path("eval/results"))
+    verifier.add_argument("--fit", action="store_true", help="search the claim checks' bars on the fit half only (verifier-fit.md)")
     verifier.set_defaults(func=commands.cmd_eval_verifier)
 
     judge = sub.add_parser("judge", help="judge answers written by any system (JSONL; RAGAS fields accepted) against the articles")

@@ -200,11 +200,18 @@ def cmd_eval_retrieval(args) -> int:
 
 
 def cmd_eval_verifier(args) -> int:
-    from .evaluation.verifier import measure, write_report
+    from .evaluation.verifier import fit_bars, measure, write_fit, write_report
 
-    figures, rows = measure(load_settings(args))
-    o = figures["overall"]
-    print(f"verifier on {o['pairs']} labelled pairs: precision {o['precision']} recall {o['recall']} accuracy {o['accuracy']}")
+    settings = load_settings(args)
+    if getattr(args, "fit", False):
+        fitted = fit_bars(settings)
+        print(f"bars with the lowest cost on the fit half: {fitted['chosen']}")
+        print(f"report: {write_fit(fitted, args.out)}")
+        return 0
+    figures, rows = measure(settings, before=True)
+    for name, group in (("fit", figures["halves"]["fit"]), ("held-out", figures["halves"]["held-out"]), ("all", figures)):
+        o = group["overall"]
+        print(f"verifier, {name} ({o['pairs']} pairs): precision {o['precision']} recall {o['recall']} accuracy {o['accuracy']}")
     print(f"report: {write_report(figures, rows, args.out)}")
     return 0
 

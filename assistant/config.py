@@ -94,8 +94,20 @@ class AnswerabilitySettings(Group):
 
 class GroundingSettings(Group):
     # A generated sentence is supported when its score reaches this.
-    support_threshold: Share = 0.78
-    support_threshold_en: Share = 0.88  # English sentences: cosine only
+    support_threshold: Share = 0.8  # 0.78 before the claim checks; refitted with them on the fit half
+    support_threshold_en: Share = 0.86  # English sentences: cosine only (0.88 before the clause check)
+    # What a sentence adds to its cited passage (assistant/claim_check.py), fitted on the fit half of
+    # eval/support-pairs.jsonl (`assistant eval-verifier --fit`: eval/results/verifier-fit.md). Unsupported words: the share of a claim's
+    # content words that no passage word matches by stem, compound or e5 word similarity
+    # >= support_word_similarity may be at most max_unsupported_words (1.0 = off).
+    support_word_similarity: Cosine = 0.95
+    max_unsupported_words: Share = 0.35  # German sentences
+    max_unsupported_words_en: Share = 1.0  # English sentences: off (English words meet German text only by e5)
+    # Unsupported part: every clause of the sentence must reach this cosine to a passage sentence
+    # (or two adjacent ones); 0.0 = off.
+    clause_threshold: Share = 0.0  # German sentences: off
+    clause_threshold_en: Share = 0.81
+    numbers_near_evidence: bool = True  # a number must be in the closest passage sentence or its neighbours
     drop_unsupported: bool = True  # False: keep unsupported sentences, marked
     extractive_sentences: Annotated[int, Field(ge=1, le=20)] = 3
 

@@ -6,6 +6,8 @@ content words found in the cited passages (German stems), against `threshold`.
 English sentence (the passages are German, so words cannot overlap): score =
 best cosine, against `threshold_en`. A number in the sentence that occurs in
 none of its cited passages makes it unsupported.
+Then the checks of what the sentence adds to its passage (assistant/claim_check.py, bars in
+`checks`): unsupported content words, an unsupported clause, a number far from the evidence.
 """
 
 from __future__ import annotations
@@ -106,15 +108,17 @@ def _open_quote(text: str) -> bool:
     return text.count("„") > text.count("“") or text.count('"') % 2 == 1 or text.count("»") > text.count("«")
 
 
-def score_sentences(answer: str, passages: list[str], embeddings, threshold: float, threshold_en: float) -> list[SentenceSupport]:
-    """Support of every answer sentence by the passages it cites (1-based numbers)."""
+def score_sentences(answer: str, passages: list[str], embeddings, threshold: float, threshold_en: float,
+                    checks=None) -> list[SentenceSupport]:
+    """Support of every answer sentence by the passages it cites (1-based numbers). `checks`: a
+    claim_check.ClaimChecks (None = the settings' defaults, claim_check.OFF = cosine and numbers only)."""
     spans = answer_sentences(answer)
     if not spans:
         return []
     texts = [answer[s:e] for s, e in spans]
     plain = [CITATION.sub("", t).strip() for t in texts]
     cited = [[n for n in dict.fromkeys(cited_numbers(t)) if 1 <= n <= len(passages)] for t in texts]
-    scorer = _Scorer(passages, embeddings, plain, sorted({n for c in cited for n in c}))
+    scorer = _Scorer(passages, embeddings, plain, sorted({n for c in cited for n in c}), checks)
     results = []
     for i, (text, numbers) in enumerate(zip(texts, cited)):
         start, end = spans[i]
@@ -127,7 +131,7 @@ def score_sentences(answer: str, passages: list[str], embeddings, threshold: flo
 
 
 def reattribute(sentences: list[SentenceSupport], passages: list[str], embeddings, threshold: float,
-                threshold_en: float) -> list[SentenceSupport]:
+                threshold_en: float, checks=None) -> list[SentenceSupport]:
     """A sentence that its cited passage does not support but another given passage does (a model
     citing the neighbouring passage, [2] for [1]), or that cites nothing ("… (Quelle: TNS
     Infratest)."), is cited to the passage that supports it instead of failed, at the same bar.
@@ -137,7 +141,7 @@ def reattribute(sentences: list[SentenceSupport], passages: list[str], embedding
     if not failed or len(passages) < 2:
         return []
     plain = [CITATION.sub("", s.text).strip() for s in failed]
-    scorer = _Scorer(passages, embeddings, plain, list(range(1, len(passages) + 1)))
+    scorer = _Scorer(passages, embeddings, plain, list(range(1, len(passages) + 1)), checks)
     changed = []
     for i, sentence in enumerate(failed):
         others = [n for n in range(1, len(passages) + 1) if n not in sentence.citations]
@@ -152,14 +156,15 @@ def reattribute(sentences: list[SentenceSupport], passages: list[str], embedding
     return changed
 
 
-def best_support(claims: list[str], passages: list[str], embeddings, threshold: float, threshold_en: float) -> list[tuple]:
+def best_support(claims: list[str], passages: list[str], embeddings, threshold: float, threshold_en: float,
+                 checks=None) -> list[tuple]:
     """For each claim (a sentence without citations), the passage that supports it best:
     (passage number or None, supported, score, reason, (start, end) of its closest sentence).
     Used to judge answers written elsewhere against the articles, citations or not."""
     if not claims or not passages:
         return [(None, False, 0.0, "no passage", None) for _ in claims]
     numbers = list(range(1, len(passages) + 1))
-    scorer = _Scorer(passages, embeddings, claims, numbers)
+    scorer = _Scorer(passages, embeddings, claims, numbers, checks)
     return [scorer.best(i, numbers, threshold, threshold_en) for i in range(len(claims))]
 
 
@@ -176,18 +181,36 @@ def _replace_citations(text: str, n: int) -> str:
 
 
 class _Scorer:
-    """Answer sentences (without citations) and passage sentences embedded once, passages lazily."""
+    """Answer sentences (without citations) and passage sentences embedded once, passages lazily;
+    with the clause check, the sentences' clauses and the passages' adjacent sentence pairs too."""
 
-    def __init__(self, passages: list[str], embeddings, plain: list[str], needed: list[int]):
+    def __init__(self, passages: list[str], embeddings, plain: list[str], needed: list[int], checks=None):
+        from .claim_check import ClaimChecks, clauses
+
         self.passages, self.embeddings, self.plain = passages, embeddings, plain
+        self.checks = ClaimChecks.default() if checks is None else checks
+        self.german = [german_probability(p) >= 0.5 for p in plain]
         self.spans_of = {n: sentence_spans(passages[n - 1]) or [(0, len(passages[n - 1]))] for n in needed}
         flat = [passages[n - 1][s:e] for n in needed for s, e in self.spans_of[n]]
-        vectors = np.asarray(embeddings.embed_documents(flat + plain))
-        self.answer_vectors = vectors[len(flat):]
-        self.rows, offset = {}, 0
+        # clauses of the sentences the clause check applies to, and the passages' adjacent sentence pairs
+        self.clauses = [clauses(p) if self.checks.clause_bar(g) > 0 else [] for p, g in zip(plain, self.german)]
+        pairs = {n: [passages[n - 1][a[0]:b[1]] for a, b in zip(self.spans_of[n], self.spans_of[n][1:])]
+                 for n in needed} if any(self.clauses) else {n: [] for n in needed}
+        flat_pairs = [t for n in needed for t in pairs[n]]
+        flat_clauses = [c for cs in self.clauses for c in cs]
+        vectors = np.asarray(embeddings.embed_documents(flat + plain + flat_pairs + flat_clauses))
+        self.answer_vectors = vectors[len(flat):len(flat) + len(plain)]
+        self.rows, self.window_rows, offset, pair_offset = {}, {}, 0, len(flat) + len(plain)
         for n in needed:
             self.rows[n] = vectors[offset:offset + len(self.spans_of[n])]
             offset += len(self.spans_of[n])
+            pair_rows = vectors[pair_offset:pair_offset + len(pairs[n])]
+            pair_offset += len(pairs[n])
+            self.window_rows[n] = np.vstack([self.rows[n], pair_rows]) if len(pair_rows) else self.rows[n]
+        self.clause_vectors, offset = [], pair_offset
+        for cs in self.clauses:
+            self.clause_vectors.append(vectors[offset:offset + len(cs)])
+            offset += len(cs)
 
     def best(self, i: int, numbers: list[int], threshold: float, threshold_en: float):
         """(passage number, supported, score, reason, (start, end)) of the single passage among
@@ -201,17 +224,47 @@ class _Scorer:
 
     def support(self, i: int, numbers: list[int], threshold: float, threshold_en: float):
         """(supported, score, reason, evidence) of answer sentence i by the passages `numbers`."""
-        clean = self.plain[i]
+        clean, german = self.plain[i], self.german[i]
         similarities = {n: self.rows[n] @ self.answer_vectors[i] for n in numbers}
         evidence = {n: self.spans_of[n][int(np.argmax(sim))] for n, sim in similarities.items()}
         cosine = max(float(np.max(sim)) for sim in similarities.values())
         source = " ".join(self.passages[n - 1] for n in numbers)
-        if german_probability(clean) >= 0.5:
+        if german:
             words = content_words(clean)
             overlap = len(words & content_words(source)) / len(words) if words else 0.0
             score, bar = round(0.7 * cosine + 0.3 * overlap, 4), threshold
         else:
             score, bar = round(cosine, 4), threshold_en
         missing = unstated_numbers(clean, source)
-        reason = f"number {missing[0]} not in cited passages" if missing else ""
-        return not missing and score >= bar, score, reason, evidence
+        if missing:
+            reason = f"number {missing[0]} not in cited passages"
+        else:
+            reason = self._added(i, numbers, clean, german, source, evidence) if score >= bar else ""
+        return not reason and score >= bar, score, reason, evidence
+
+    def _added(self, i, numbers, clean, german, source, evidence) -> str:
+        """Why a sentence close enough to its passage still adds something the passage does not say
+        (claim_check), or ""."""
+        from .claim_check import unsupported_words
+
+        checks = self.checks
+        near = " ".join(self._window(n, evidence[n]) for n in numbers)
+        if checks.numbers_near_evidence and (missing := unstated_numbers(clean, near)):
+            return f"number {missing[0]} not near the closest passage sentence"
+        if checks.max_unsupported(german) < 1.0:
+            unsupported, total = unsupported_words(clean, source, self.embeddings, checks.word_similarity)
+            if total and len(unsupported) / total > checks.max_unsupported(german):
+                return f"words not in cited passages: {', '.join(unsupported)} ({len(unsupported)} of {total})"
+        bar = checks.clause_bar(german)
+        if bar > 0 and len(self.clauses[i]) > 1:
+            sims = np.max(np.vstack([self.window_rows[n] for n in numbers]) @ self.clause_vectors[i].T, axis=0)
+            worst = int(np.argmin(sims))
+            if sims[worst] < bar:
+                return f"part not supported: \u201c{self.clauses[i][worst]}\u201d ({float(sims[worst]):.3f})"
+        return ""
+
+    def _window(self, n: int, span: tuple[int, int]) -> str:
+        """The passage sentence `span` with its neighbours."""
+        spans = self.spans_of[n]
+        k = spans.index(span)
+        return self.passages[n - 1][spans[max(0, k - 1)][0]:spans[min(len(spans) - 1, k + 1)][1]]

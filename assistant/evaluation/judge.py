@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..chain import Assistant
 from ..chunking import sentence_spans
+from ..claim_check import ClaimChecks
 from ..errors import AssistantError
 from ..grounding import CITATION, answer_sentences, best_support, check_citations, cited_numbers, score_sentences
 from ..question import answer_language as question_language
@@ -73,7 +74,7 @@ class Judge:
         self.llm = llm  # an LLM backend for a second opinion per sentence (llm_judge.py), or None
         self.embeddings = assistant.index.model.embeddings
         g = assistant.settings.grounding
-        self.bars = (g.support_threshold, g.support_threshold_en)
+        self.bars = (g.support_threshold, g.support_threshold_en, ClaimChecks.from_settings(g))  # the chain's verifier
         self._sentences: dict[str, str] | None = None
 
     def judge(self, item: dict) -> dict:
