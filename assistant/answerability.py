@@ -68,7 +68,7 @@ _QUANTITY = rf"(\d[\d.,]*|{_NUMBER_WORD}|mehrere[n]?|einige[n]?|vielen?|wenige[n
 _PROPORTION = (r"\d[\d,.]*\s?(%|prozent|percent)|hälfte|drittel|viertel|fünftel|zehntel|jede[snmr]? (zweite|dritte|vierte|fünfte|zehnte)|"
                r"mehrheit|minderheit|meisten|\b(half|third|quarter|majority|minority|one in \w+)\b|\d+ von \d+")
 NUMBER_KINDS = [
-    ("percent", re.compile(r"\b(wie ?viele? prozent|welche[rn]? anteil|prozentsatz|what (share|percentage|proportion|fraction|portion)|"
+    ("percent", re.compile(r"\b(wie ?viele? prozent|in prozent|prozentual|in percent|welche[rn]? anteil|prozentsatz|what (share|percentage|proportion|fraction|portion)|"
                            r"which (share|percentage|proportion)|how many percent|what percent)", re.I),
      re.compile(_PROPORTION, re.I)),
     ("age", re.compile(r"\b(wie alt|how old|what age|welches alter)\b", re.I),
@@ -79,9 +79,10 @@ NUMBER_KINDS = [
                          r"money|cost\w*|spen[dt]\w*|revenue|profit\w*|price\w*|paid|pay|earn\w*|raised?|invest\w*|salary|gehalt)\b", re.I),
      re.compile(r"€|\$|\b(euro|dollar|us-dollar|mio|mrd|million\w*|milliard\w*|billion\w*)\b", re.I)),
 ]
-# A count is any number except a stretch of time ("drei Jahre") or a year ("2014"); a proportion
-# only when the question does not ask for the absolute number.
-_COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+", re.I)
+# A count is any number except a stretch of time ("drei Jahre"), a year ("2014"), a paragraph or a
+# list item's number ("2. Sozial bedeutet uneigennützig"); a proportion only when the question
+# does not ask for the absolute number.
+_COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+|^\s*\d{{1,2}}[.)]\s", re.I | re.M)
 _ABSOLUTE = re.compile(r"\b(absolute[nr]? (zahl|zahlen|anzahl)|in absolute (numbers|terms)|absolute (number|numbers|count))\b", re.I)
 
 
@@ -335,7 +336,12 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     german = german_probability(question) >= 0.5 if german is None else german
     if not german:  # English has no noun mark: the thing is what follows, before any verb
         # ("how many *employees* does …"; "how many don't keep an eye …" names none)
-        words = list(itertools.takewhile(lambda w: w.lower() not in _AUXILIARIES and w.lower() not in _ENGLISH_NEGATION, words))[:2]
+        before_verb = list(itertools.takewhile(lambda w: w.lower() not in _AUXILIARIES and w.lower() not in _ENGLISH_NEGATION, words))[:2]
+        if not before_verb and words and words[0].lower() in _AUXILIARIES:
+            # "In which year did *Obama* win …", "When did *Deutsche Telekom* start …": the subject
+            # after the auxiliary, a name
+            return next((by_word[w] for w in words[1:3] if w[:1].isupper() and w in by_word), None)
+        words = before_verb
     nouns = [w for w in words if w[:1].isupper() == german]
     return next((by_word[w] for w in nouns if w in by_word), None)
 

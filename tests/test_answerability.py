@@ -185,6 +185,15 @@ def test_the_counted_thing_of_an_english_question_comes_before_its_verb():
         assert focus_term(question, specific_terms(question, frozenset())) == thing
 
 
+def test_the_dated_thing_of_an_english_question_is_the_name_after_its_auxiliary():
+    # the year must then be in a sentence naming it ("In which year did Obama win …" passed on a
+    # 2013 study in the next sentence)
+    for question, thing in (("In which year did Obama win the election?", "obama"),
+                            ("When did Deutsche Telekom start repositioning its processes?", "deutsch"),
+                            ("When was the study published?", None)):
+        assert focus_term(question, specific_terms(question, frozenset())) == thing
+
+
 def test_specific_terms_drop_question_words_and_words_every_article_uses():
     domain = frozenset({"unternehm", "sozial", "medi"})
     terms = specific_terms("Wie viele Mitarbeiter hat die Online-Agentur Zieltraffic laut dem Artikel?", domain)
@@ -263,6 +272,7 @@ def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
     ("How much did Obama's campaign raise through crowdfunding?", "money"),
     ("Wie viel Prozent ihres Umsatzes investieren Banken?", "percent"),  # the share, not the amount
     ("What share of companies define goals?", "percent"),
+    ("Wie hoch ist der ROI von Social Media laut Leichsenring in Prozent?", "percent"),
     ("Wie viele Mitarbeiter hat Roland Berger?", "count"),
 ])
 def test_number_kind(question, kind):
@@ -281,6 +291,9 @@ def test_number_kind(question, kind):
     ("Wie lange dauert die digitale Revolution schon?", "Seit 2014 gibt es sie.", True),
     ("Wie lange dauert die digitale Revolution schon?", "Die Studie nennt 17 Prozent.", False),
     ("Welcher Anteil der Unternehmen definiert Ziele?", "Lediglich jedes dritte Unternehmen definiert Ziele.", True),
+    # a list item's number counts nothing
+    ("Wie viele Fehler nennt die Checkliste?", "Folgende:\n  2. Sozial bedeutet uneigennützig", False),
+    ("Wie viele Fehler nennt die Checkliste?", "Sie nennt 2 Fehler.", True),
 ])
 def test_a_number_question_needs_its_kind_of_number(question, evidence, found):
     assert bool(evidence_pattern(question, "number").search(evidence)) is found
