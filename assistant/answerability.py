@@ -127,7 +127,7 @@ _QUESTION_WORDS = (
     "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
     "etwas irgendwie sonst auch "
     # German question words and modal verbs: they shape the question, the evidence never repeats them
-    "wovor wofür woran worauf womit wodurch wozu woher wohin worüber worum wessen inwiefern weshalb "
+    "wovor wofür woran worauf womit wodurch wozu woher wohin worüber worum wessen inwiefern weshalb warum wieso weswegen "
     "soll sollte sollten sollen muss musste müssen kann könnte können darf dürfen wird werden würde würden "
     "could should would must might shall "
     # English verbs and fillers that carry no content against German text
@@ -222,10 +222,17 @@ class AnswerabilityCheck:
         self.word_similarity = word_similarity
         self.name_weight_en = name_weight_en
 
-    def check(self, question: str, passages: list[str], domain: frozenset[str], german: bool | None = None) -> Answerability:
-        """`german`: the question's language when the caller knows it (else detected, German vs English)."""
+    def check(self, question: str, passages: list[str], domain: frozenset[str], german: bool | None = None,
+              articles: list[str] | None = None) -> Answerability:
+        """`german`: the question's language when the caller knows it (else detected, German vs English).
+        `articles`: for each passage, its article's header: a statement asked for by its source ("laut
+        Leichsenring") may also come from the source's own article, not only from a window naming it."""
         kind = answer_type(question)
         terms = specific_terms(question, domain)
+        source = attribution(question, terms)
+        # the passages whose article is the source's own (its name in the article's header)
+        by_source = [bool(source and articles and len(self._matches({t: terms[t] for t in source}, articles[n])) == len(source))
+                     for n in range(len(passages))]
         german = german_probability(question) >= 0.5 if german is None else german
         evidence = evidence_pattern(question, kind)
         # the counted thing, the whole a share is of ("Prozent ihres *Umsatzes*"), or the dated event;
@@ -246,12 +253,13 @@ class AnswerabilityCheck:
                 matched = self._matches(terms, piece)
                 type_found = evidence is None or ((not focus_required or focus in matched)
                                                   and _type_near(evidence, piece, matched.get(focus)))
-                key = (len(matched) + 0.5 * type_found, -n)
+                attributed = not source or by_source[n - 1] or all(t in matched for t in source)
+                key = (attributed, len(matched) + 0.5 * type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
         if best is None:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
-        _, type_found, window, matched = best
+        (attributed, _, _), type_found, window, matched = best
         missing = [terms[t] for t in terms if t not in matched]
         weights = term_weights(question, terms, focus, german, self.name_weight_en)
         total = sum(weights.values())
@@ -261,6 +269,8 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence does not mention: {', '.join(missing)}")
         if not type_found:
             reasons.append(f"the evidence holds no {kind}")
+        if not attributed:
+            reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched)
 
     def _matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
@@ -321,6 +331,22 @@ def term_weights(question: str, terms: dict[str, str], focus: str | None = None,
         return {t: name_weight_en if word[:1].isupper() and word != first else 1.0 for t, word in terms.items()}
     return {t: 1.0 if (word[:1].isupper() and word != first) or t == focus or _ORDINAL_WORD.fullmatch(word) else 0.5
             for t, word in terms.items()}
+
+
+# "laut Elke Frank", "according to Roland Berger": whose statement the question asks for
+_ATTRIBUTION = re.compile(r"\b(?i:laut|according to|nach angaben (?:von|der|des)|zufolge)\s+(?:(?i:dem|der|den|des|the)\s+)?"
+                          r"([A-ZÄÖÜ][\w’'.-]*(?:\s+[A-ZÄÖÜ][\w’'.-]*)*)")
+
+
+def attribution(question: str, terms: dict[str, str]) -> list[str]:
+    """The specific terms naming the source a question attributes its fact to ("Wie hoch ist der ROI
+    laut *Leichsenring*?"): the evidence must come from that source, a window naming it or the
+    source's own article. Words naming an article ("laut Infobrief") are no terms, so no source."""
+    match = _ATTRIBUTION.search(question)
+    if not match:
+        return []
+    words = set(re.findall(r"[^\W\d_]+", match.group(1)))
+    return [t for t, word in terms.items() if word in words]
 
 
 def focus_term(question: str, terms: dict[str, str], german: bool | None = None) -> str | None:

@@ -21,7 +21,7 @@ from .llm.extractive import best_sentences, partial_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, clean_question, has_words
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
-from .retrieval import Passage, Retriever
+from .retrieval import Passage, Retriever, article_headers
 from .verify import verify
 
 __all__ = ["Assistant", "AnswerResult", "Turn"]
@@ -120,7 +120,7 @@ class Assistant:
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
         check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),
-                                                        german=draft.fields["language"] == "de")
+                                                        german=draft.fields["language"] == "de", articles=article_headers(passages, 3))
         draft.fields["answerability"] = check
         refusal = None if check.answerable else check.reason
         evidence = None

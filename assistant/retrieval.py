@@ -54,6 +54,11 @@ class GateDecision:
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 
 
+def article_headers(passages: list[Passage], n: int) -> list[str]:
+    """The header (title, author, source) of each of the first n passages' article."""
+    return [" ".join([p.title or "", p.author or "", p.source or ""]) for p in passages[:n]]
+
+
 def rrf(rankings: list[tuple[float, list[str]]], k: int = 60) -> dict[str, float]:
     """Weighted reciprocal-rank fusion: sum of weight / (k + rank) over the rankings."""
     scores: dict[str, float] = {}

@@ -10,6 +10,7 @@ import pytest
 from assistant.answerability import (
     AnswerabilityCheck,
     answer_type,
+    attribution,
     evidence_pattern,
     focus_term,
     number_kind,
@@ -192,6 +193,30 @@ def test_the_dated_thing_of_an_english_question_is_the_name_after_its_auxiliary(
                             ("When did Deutsche Telekom start repositioning its processes?", "deutsch"),
                             ("When was the study published?", None)):
         assert focus_term(question, specific_terms(question, frozenset())) == thing
+
+
+@pytest.mark.parametrize("question, source", [
+    ("Wie hoch ist der ROI von Social Media laut Leichsenring in Prozent?", ["leichsenring"]),
+    ("How many people should the team have, according to Elke Frank?", ["elk", "frank"]),
+    ("Wie viel Prozent der Internetnutzer sind laut dem Bundesverband angemeldet?", ["bundesverband"]),
+    ("Um wie viel Prozent ist Werbung laut Infobrief günstiger?", []),  # names an article, not a source
+    ("Was sagt der Text über Ziele?", []),
+])
+def test_the_source_a_question_attributes_its_fact_to(question, source):
+    assert attribution(question, specific_terms(question, frozenset())) == source
+
+
+def test_an_attributed_fact_must_come_from_its_source(ready_index):
+    check = AnswerabilityCheck(ready_index.model.embeddings, min_coverage=0.5, word_similarity=0.905)
+    question = "Wie viel Prozent der Unternehmen agieren laut Leichsenring strategisch?"
+    evidence = ["Demnach agieren nur 17 Prozent der Unternehmen in den sozialen Netzwerken strategisch."]
+    # the share is Roland Berger's, in an article by someone else: not what Leichsenring says
+    result = check.check(question, evidence, frozenset(), articles=["Keine Angst vor Social Media Annette Speck"])
+    assert not result.answerable and "Leichsenring" in result.reason
+    # in Leichsenring's own article, the statement is his
+    assert check.check(question, evidence, frozenset(), articles=["Drei Missverständnisse Hansjörg Leichsenring"]).answerable
+    # or in a window that names him
+    assert check.check(question, ["Leichsenring sagt: " + evidence[0]], frozenset()).answerable
 
 
 def test_specific_terms_drop_question_words_and_words_every_article_uses():

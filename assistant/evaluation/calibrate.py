@@ -24,7 +24,7 @@ from ..articles import article_question, metadata_answer, named_articles, search
 from ..config import Settings
 from ..index import Index
 from ..language import german_probability
-from ..retrieval import Retriever
+from ..retrieval import Retriever, article_headers
 from .questions import load_questions
 
 GRID = {
@@ -65,7 +65,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
             if not english and check.name_weight_en != 1.0:  # the name weight is English only
                 row["checks"][key] = row["checks"][_key(check.word_similarity, 1.0)]
                 continue
-            result = check.check(asked, [p.text for p in passages[:3]], retriever.domain_words())
+            result = check.check(asked, [p.text for p in passages[:3]], retriever.domain_words(), articles=article_headers(passages, 3))
             row["checks"][key] = {"coverage": result.coverage, "type_found": result.type_found}
         rows.append(row)
     return rows
