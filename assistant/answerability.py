@@ -31,6 +31,8 @@ from .language import german_probability
 
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
+    # a person's first name: the articles often give only a title and a surname ("Professor Dr. Kruse")
+    ("first name", re.compile(r"\b(vorname\w*|first name|given name)\b", re.I)),
     # "when" asks for a time only as a question word, not in "what happens when …"
     ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|what year|which year|since when)\b|"
                         r"(^|[.?!]\s*)when\b|\bwhen (did|was|were|is|will|does|do|has|had)\b", re.I)),
@@ -107,8 +109,31 @@ class _CountEvidence:
         return TYPE_EVIDENCE["number"].search(rest)
 
 
+# Capitalised words before a surname that are no first name.
+_NOT_FIRST_NAMES = frozenset("prof professor professorin dr herr frau mr mrs ms der die das den dem des ein eine einer einem "
+                             "the a an von of und and laut".split())
+
+
+class _FirstNameEvidence:
+    """A first name before the surname the question names: "Peter Kruse", not "Professor Dr. Kruse"."""
+
+    def __init__(self, question: str):
+        words = re.findall(r"[^\W\d_]+", question)
+        self.surnames = [w for w in words[1:] if w[:1].isupper() and w.lower() not in _NOT_FIRST_NAMES
+                         and not re.fullmatch(r"(?i)vorname\w*|first|given|name", w)]
+
+    def search(self, text: str):
+        for surname in self.surnames:
+            for m in re.finditer(rf"(?<![\w.])([A-ZÄÖÜ][a-zäöüß]+)\s+{re.escape(surname)}\b", text):
+                if m.group(1).lower() not in _NOT_FIRST_NAMES and m.group(1) != surname:
+                    return m
+        return None
+
+
 def evidence_pattern(question: str, kind: str):
     """What evidence of the asked-for kind of answer looks like (an object with .search), or None."""
+    if kind == "first name":
+        return _FirstNameEvidence(question)
     if kind != "number":
         return TYPE_EVIDENCE.get(kind)
     sub = number_kind(question)
@@ -352,7 +377,7 @@ def attribution(question: str, terms: dict[str, str]) -> list[str]:
 def focus_term(question: str, terms: dict[str, str], german: bool | None = None) -> str | None:
     """The thing a number or date question asks about: the first specific term after its
     question words ("Wie viele *Mitarbeiter* …", "How many *employees* …")."""
-    match = next((m for _, p in ANSWER_TYPES[:2] if (m := p.search(question))), None)
+    match = next((m for name, p in ANSWER_TYPES if name in ("year", "number") and (m := p.search(question))), None)
     if not match:
         return None
     words = [w for w in re.findall(r"[^\W\d_]+", question[match.end():]) if w.lower() not in _UNITS][:4]

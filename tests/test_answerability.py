@@ -206,6 +206,18 @@ def test_the_source_a_question_attributes_its_fact_to(question, source):
     assert attribution(question, specific_terms(question, frozenset())) == source
 
 
+@pytest.mark.parametrize("question, evidence, found", [
+    # a title and a surname give no first name
+    ("Wie lautet der Vorname von Professor Dr. Kruse?", "wie Professor Dr. Kruse in diesem Video beschreibt:", False),
+    ("What is Professor Kruse's first name?", "Die Kulturänderung beschreibt Professor Kruse.", False),
+    ("Wie heißt Professor Kruse mit Vornamen?", "Peter Kruse lehrt in Bremen.", True),
+    ("What is Egbert Wege's first name?", "betont Egbert Wege, Partner bei Roland Berger", True),
+])
+def test_a_first_name_question_needs_a_first_name_before_the_surname(question, evidence, found):
+    assert answer_type(question) == "first name"
+    assert bool(evidence_pattern(question, "first name").search(evidence)) is found
+
+
 def test_an_attributed_fact_must_come_from_its_source(ready_index):
     check = AnswerabilityCheck(ready_index.model.embeddings, min_coverage=0.5, word_similarity=0.905)
     question = "Wie viel Prozent der Unternehmen agieren laut Leichsenring strategisch?"
