@@ -20,7 +20,8 @@ from ..retrieval import Retriever
 from .metrics import retrieval_summary
 from .questions import load_questions
 
-FILES = {"dev": PROJECT_DIR / "eval" / "questions.jsonl", "test": PROJECT_DIR / "eval" / "questions-test.jsonl"}
+FILES = {"dev": PROJECT_DIR / "eval" / "questions.jsonl", "test": PROJECT_DIR / "eval" / "questions-test.jsonl",
+         "holdout": PROJECT_DIR / "eval" / "questions-holdout.jsonl"}
 RETRIEVAL_TESTS = PROJECT_DIR / "tests" / "data" / "retrieval_questions.jsonl"
 
 
@@ -57,12 +58,13 @@ def compare_retrieval(settings: Settings, out: Path) -> list[str]:
         "Command: `.venv/bin/assistant eval-retrieval` (answerable questions; document ranks as in eval/README.md).",
         "",
         "| article context in | mode | article references resolved | sentence rerank | dev hit@1 | dev MRR | test hit@1 | test MRR | "
-        "test hit@3 | tests/data hit@1 | tests/data MRR |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "test hit@3 | holdout hit@1 | holdout MRR | tests/data hit@1 | tests/data MRR |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for context, mode, references, rerank, f in table:
         lines.append(f"| {context} | {mode} | {'yes' if references else 'no'} | {'yes' if rerank else 'no'} | {f['dev']['hit@1']} | "
                      f"{f['dev']['mrr']} | {f['test']['hit@1']} | {f['test']['mrr']} | {f['test']['hit@3']} | "
+                     f"{f['holdout']['hit@1']} | {f['holdout']['mrr']} | "
                      f"{f['retrieval-tests']['hit@1']} | {f['retrieval-tests']['mrr']} |")
     chosen = {(c, m, r, rr): f for c, m, r, rr, f in table}
     context = settings.flat()["chunk_context"]
@@ -71,7 +73,8 @@ def compare_retrieval(settings: Settings, out: Path) -> list[str]:
     verdict = "not worse than" if (default["test"]["hit@1"], default["test"]["mrr"]) >= (dense["test"]["hit@1"], dense["test"]["mrr"]) else "WORSE than"
     lines += ["", f"Default (what `assistant ask` does): article context in {context}, hybrid, article references "
               f"resolved, sentence rerank: dev hit@1 {default['dev']['hit@1']} / MRR {default['dev']['mrr']}, test hit@1 "
-              f"{default['test']['hit@1']} / MRR {default['test']['mrr']}; hybrid is {verdict} dense alone on the test file "
+              f"{default['test']['hit@1']} / MRR {default['test']['mrr']}, holdout hit@1 {default['holdout']['hit@1']} / MRR "
+              f"{default['holdout']['mrr']}; hybrid is {verdict} dense alone on the test file "
               f"({dense['test']['hit@1']} / {dense['test']['mrr']})."]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")
