@@ -184,6 +184,7 @@ class Answerability:
     window: tuple[int, int, int] | None = None  # (passage number, start, end) of the best evidence window
     reason: str = ""
     matched: dict[str, str] = field(default_factory=dict)  # term -> the evidence word that matched it
+    attributed: bool = True  # the evidence comes from the source the question names ("laut Elke Frank")
 
 
 def answer_type(question: str) -> str:
@@ -296,7 +297,8 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
-        return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched)
+        return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
+                             attributed)
 
     def _matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""

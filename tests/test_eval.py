@@ -155,3 +155,22 @@ def test_two_real_runs_compared_per_metric_and_per_question(extractive_eval, rea
     assert (tmp_path / "cmp" / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = run_cli("eval", "compare", str(first), str(tmp_path / "nothing"))
     assert bad.returncode != 0 and "is not an `assistant eval` run" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_calibration_decides_as_the_chain_does(ready_index):
+    """eval-calibrate fits the refusal decision on stored decision inputs; with the settings in use it
+    must refuse exactly what the chain refuses, or the fitted values are fitted to another decision
+    (it once ignored the attribution rule and judged the test file one question worse)."""
+    from assistant.chain import Assistant
+    from assistant.evaluation.calibrate import GRID, decision_inputs, refused
+
+    wanted = {"tde33", "ten39", "ten03", "tde05", "ten14", "tde22", "ten28", "tde36"}  # attribution, names, counts, roles, metadata
+    questions = [q for q in load_questions(TEST_SET) if q["id"] in wanted]
+    questions += [q for q in load_questions(DEV_SET) if q["id"] in {"d2de27", "d2en24", "d2de29", "de14", "en21"}]
+    settings = ready_index.settings
+    rows = decision_inputs(settings, questions)
+    in_use = {key: settings.flat()[key] for key in GRID}
+    assistant = Assistant(settings, ready_index)
+    for q, row in zip(questions, rows):
+        result = assistant.ask(q["question"], backend="extractive")
+        assert refused(row, in_use) == result.refused, (q["id"], result.refusal_reason)
