@@ -20,6 +20,7 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday".split())
 # A run of capitalised words is one name ("University of St. Gallen", "Procter & Gamble").
 _NAME_RUN = re.compile(r"(?<!\w)[A-ZÄÖÜ][\w’'\-.]*(?:(?:\s+(?:of|&|de|von|der|für)\s+|\s+)[A-ZÄÖÜ][\w’'\-.]*)*")
+_JOINERS = frozenset("of and de von der für".split())
 _WORD = re.compile(r"[^\W\d_]+")
 # Function words capitalised inside a question: it is title-cased, capitals mark no names.
 _TITLE_CASE = re.compile(r"\b(The|A|An|Does|Do|Is|Are|Of|To|In|For|And|With|About|On|By)\b")
@@ -34,9 +35,9 @@ def question_names(question: str) -> list[list[str]]:
     names = []
     for m in _NAME_RUN.finditer(question):
         before = question[:m.start()].rstrip()
-        if not before or before[-1] in ".?!:;\"„“'‘(":
-            continue  # a sentence's or a quotation's first word
-        parts = [w for w in _WORD.findall(m.group(0)) if w.lower() not in _NOT_NAMES and w.lower() not in ("of", "and", "de", "von", "der", "für")]
+        if not before or before[-1] in ".?!:;\"„“'‘(¿¡":
+            continue  # a sentence's or a quotation's first word ("¿Qué …")
+        parts = [w for w in _WORD.findall(m.group(0)) if w.lower() not in _NOT_NAMES and w.lower() not in _JOINERS]
         parts = [w for w in parts if len(w) > 1 and not (sum(c.isupper() for c in w) >= 2 and len(w) <= 5)]
         if parts:
             names.append(parts)

@@ -15,6 +15,7 @@ from assistant.retrieval import Retriever
     # not names: a sentence's first word, "I", nationalities and months, short acronyms, a title-cased question
     ("How many German companies define goals? Which share uses HR and ROI figures in September?", []),
     ("What Does The Article Say About Strategy?", []),
+    ("¿Qué significa la palabra latina socius?", []),  # a Spanish question's first word
     # a quoted German title's first word starts a quotation
     ("How long does the 'Keine Angst vor Social Media' piece take to read?", [["Social", "Media"]]),
 ])
