@@ -178,7 +178,7 @@ def export_e5(target: Path) -> Path:
     if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
         return target
     from sentence_transformers import SentenceTransformer
-    from sentence_transformers.models import Normalize, Pooling, Transformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
 
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
