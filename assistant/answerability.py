@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .chunking import sentence_spans
+from .chunking import sentence_spans, window_around
 from .grounding import content_words
 from .language import german_probability
 
@@ -232,9 +232,9 @@ def specific_terms(question: str, domain: frozenset[str]) -> dict[str, str]:
 
 
 def windows(text: str) -> list[tuple[int, int]]:
-    """A sentence with its neighbours: claims often need two sentences together."""
+    """Every sentence with its neighbours."""
     spans = sentence_spans(text) or [(0, len(text))]
-    return [(spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]) for i in range(len(spans))]
+    return [window_around(spans, i) for i in range(len(spans))]
 
 
 class AnswerabilityCheck:
@@ -257,7 +257,7 @@ class AnswerabilityCheck:
         terms = specific_terms(question, domain)
         source = attribution(question, terms)
         # the passages whose article is the source's own (its name in the article's header)
-        by_source = [bool(source and articles and len(self._matches({t: terms[t] for t in source}, articles[n])) == len(source))
+        by_source = [bool(source and articles and len(self.matches({t: terms[t] for t in source}, articles[n])) == len(source))
                      for n in range(len(passages))]
         german = german_probability(question) >= 0.5 if german is None else german
         evidence = evidence_pattern(question, kind)
@@ -276,7 +276,7 @@ class AnswerabilityCheck:
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
-                matched = self._matches(terms, piece)
+                matched = self.matches(terms, piece)
                 type_found = evidence is None or ((not focus_required or focus in matched)
                                                   and _type_near(evidence, piece, matched.get(focus)))
                 attributed = not source or by_source[n - 1] or all(t in matched for t in source)
@@ -300,7 +300,7 @@ class AnswerabilityCheck:
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
                              attributed)
 
-    def _matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
+    def matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
         words = surface_words(text)
         matched = {}

@@ -52,6 +52,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def window_around(spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
+    """(start, end) of sentence k of `spans` with its neighbours: claims often need two sentences together."""
+    return spans[max(0, k - 1)][0], spans[min(len(spans) - 1, k + 1)][1]
+
+
 def _line_sentences(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for seg in _segmenter().segment(line):

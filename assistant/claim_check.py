@@ -6,7 +6,7 @@ sentence. Three simple checks catch the added part, each with a reason that name
 
 - unsupported words: the claim's content words that no word of the cited passages matches by
   German stem, inside a German compound, or by e5 word similarity (the matcher of the
-  answerability check, `AnswerabilityCheck._matches`). Too large a share of them fails the
+  answerability check, `AnswerabilityCheck.matches`). Too large a share of them fails the
   sentence. Stop words (German and English) and words that name the source itself ("laut",
   "Artikel", "according", "author") do not count.
 - unsupported part: the claim is cut into clauses at commas, semicolons, dashes and
@@ -95,7 +95,7 @@ def unsupported_words(claim: str, source: str, embeddings, word_similarity: floa
     terms = claim_terms(claim)
     if not terms:
         return [], 0
-    matched = AnswerabilityCheck(embeddings, 0.0, word_similarity)._matches(terms, source)
+    matched = AnswerabilityCheck(embeddings, 0.0, word_similarity).matches(terms, source)
     return [word for stem, word in terms.items() if stem not in matched], len(terms)
 
 

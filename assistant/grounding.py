@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .chunking import sentence_spans
+from .chunking import sentence_spans, window_around
 from .language import german_probability
 from .numbers import unstated_numbers
 
@@ -265,6 +265,5 @@ class _Scorer:
 
     def _window(self, n: int, span: tuple[int, int]) -> str:
         """The passage sentence `span` with its neighbours."""
-        spans = self.spans_of[n]
-        k = spans.index(span)
-        return self.passages[n - 1][spans[max(0, k - 1)][0]:spans[min(len(spans) - 1, k + 1)][1]]
+        start, end = window_around(self.spans_of[n], self.spans_of[n].index(span))
+        return self.passages[n - 1][start:end]

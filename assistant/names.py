@@ -19,8 +19,8 @@ _NOT_NAMES = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split())
 # A run of capitalised words is one name ("University of St. Gallen", "Procter & Gamble").
-_NAME_RUN = re.compile(r"(?<!\w)[A-ZÄÖÜ][\w’'\-.]*(?:(?:\s+(?:of|&|de|von|der|für)\s+|\s+)[A-ZÄÖÜ][\w’'\-.]*)*")
-_JOINERS = frozenset("of and de von der für".split())
+_JOINERS = ("of", "de", "von", "der", "für")
+_NAME_RUN = re.compile(rf"(?<!\w)[A-ZÄÖÜ][\w’'\-.]*(?:(?:\s+(?:{'|'.join(_JOINERS)}|&)\s+|\s+)[A-ZÄÖÜ][\w’'\-.]*)*")
 _WORD = re.compile(r"[^\W\d_]+")
 # Function words capitalised inside a question: it is title-cased, capitals mark no names.
 _TITLE_CASE = re.compile(r"\b(The|A|An|Does|Do|Is|Are|Of|To|In|For|And|With|About|On|By)\b")

@@ -62,12 +62,12 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         row["number_rule_refuses"] = not open_gate.gate(text, judged, cross_language=english).relevant
         row["checks"] = {}
         asked = without_names(text, retriever.articles()) if doc_filter else text
+        texts, headers = [p.text for p in passages[:3]], article_headers(passages, 3)
         for key, check in checks.items():
             if not english and check.name_weight_en != 1.0:  # the name weight is English only
                 row["checks"][key] = row["checks"][_key(check.word_similarity, 1.0)]
                 continue
-            result = check.check(asked, [p.text for p in passages[:3]], retriever.domain_words(), german=not english,
-                                 articles=article_headers(passages, 3))
+            result = check.check(asked, texts, retriever.domain_words(), german=not english, articles=headers)
             row["checks"][key] = {"coverage": result.coverage, "type_found": result.type_found, "attributed": result.attributed}
         rows.append(row)
     return rows
