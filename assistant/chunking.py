@@ -63,14 +63,23 @@ def _line_sentences(line: str, offset: int) -> list[tuple[int, int]]:
         start, end = _strip(line, seg.start, seg.end)
         if start >= end:
             continue
-        # pysbd splits after some abbreviations ("bspw. im Vergleich") and inside
-        # "Wofür?, Wie? und Wer?": a German sentence does not start in lower case
-        # or with a comma, so join such a piece to the previous one.
-        if spans and (line[start].islower() or line[start] in ",;)"):
+        # pysbd splits after some abbreviations ("bspw. im Vergleich"), inside "Wofür?, Wie?
+        # und Wer?", before a colon ("Blog und Co.: kennen wir alle") and inside a quoted title
+        # ("Netzwerke und Herrsche! Social Media …"): a German sentence does not start in lower
+        # case, with a comma or a colon, nor inside an open quotation, so join such a piece.
+        if spans and (line[start].islower() or line[start] in ",;)" or _open_quote(line[spans[-1][0]:start], line[start:end])):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
     return [(s + offset, e + offset) for s, e in spans]
+
+
+def _open_quote(before: str, piece: str) -> bool:
+    """Does `before` end inside a quotation that `piece` closes: an odd number of straight double
+    quotes, or a German opening quote („) not closed (“)? (An unclosed quote alone joins nothing.)"""
+    if before.count('"') % 2 == 1:
+        return '"' in piece
+    return before.count("„") > before.count("“") and "“" in piece
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

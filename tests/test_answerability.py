@@ -27,6 +27,7 @@ from assistant.articles import (
 )
 from assistant.chain import Assistant
 from assistant.chunking import sentence_spans
+from assistant.llm.extractive import _only_a_question
 from assistant.corpus import article_context
 from assistant.language import detect_language
 from assistant.retrieval import Retriever
@@ -340,6 +341,29 @@ def test_a_number_question_needs_its_kind_of_number(question, evidence, found):
 def test_sentence_split_keeps_a_list_of_questions_together():
     text = "5. Fragen Sie sich: Wofür?, Wie? und Wer?"
     assert [text[s:e] for s, e in sentence_spans(text)] == [text]
+
+
+def test_a_quoted_title_does_not_split_its_sentence():
+    # pysbd split after "Herrsche!", and the piece 'Social Media aus markenstrategischer Sicht"(Seite 237).'
+    # was quoted as the answer to three dev questions; an unclosed quotation alone joins nothing
+    text = ('schreibt etwa Oliver Hermes in dem Fachbeitrag "Netzwerke und Herrsche! Social Media aus markenstrategischer '
+            'Sicht"(Seite 237). Das Internet erzeuge so Investoren. Laut Studie „Auf der Suche nach dem Return. Microsoft ist dabei.')
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        'schreibt etwa Oliver Hermes in dem Fachbeitrag "Netzwerke und Herrsche! Social Media aus markenstrategischer Sicht"(Seite 237).',
+        "Das Internet erzeuge so Investoren.", "Laut Studie „Auf der Suche nach dem Return.", "Microsoft ist dabei."]
+
+
+def test_an_articles_own_question_is_no_answer(assistant):
+    # "Das gilt auch für die Messwerte: Was macht den Erfolg einer Social Media Strategie aus?" has a
+    # colon and stays quotable; a bare question of the article's own answers nothing unless questions are asked for
+    assert _only_a_question("Wie hoch sind meine Kosten dafür und wie sieht ein Erfolg aus?")
+    assert not _only_a_question("Für Konzerne gilt dasselbe: Was erwarte ich von einem Kontakt?")
+    assert not _only_a_question("5. Fragen Sie sich: Wofür?, Wie? und Wer?")
+    result = assistant.ask("Was ist laut dem Blogbeitrag am Anfang der Überlegungen wichtig?", backend="extractive")
+    quoted = [s.text for s in result.sentences]
+    assert quoted and not any(_only_a_question(q.rsplit(" [", 1)[0]) for q in quoted)
+    asked = assistant.ask("Welche Fragen sollte man sich laut dem Blogbeitrag am Anfang stellen?", backend="extractive")
+    assert any(_only_a_question(s.text.rsplit(" [", 1)[0]) for s in asked.sentences)
 
 
 def test_list_question_gets_the_whole_list(assistant):

@@ -24,6 +24,8 @@ from .base import AnswerRequest, Backend
 # How far below the best sentence another sentence may score and still be quoted: from the best
 # sentence's article, and from any other article.
 SAME_ARTICLE_MARGIN, OTHER_ARTICLE_MARGIN = 0.05, 0.03
+QUESTION_PENALTY = 0.1
+_ASKS_FOR_QUESTIONS = re.compile(r"frage|question|\bask", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
@@ -89,6 +91,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     asked = content_words(question)
     terms = set(check.terms) if check else asked
     evidence = evidence_pattern(question, check.answer_type) if check else None
+    wants_questions = bool(_ASKS_FOR_QUESTIONS.search(question))
     scores = []
     for (n, s, e), vector in zip(candidates, vectors):
         sentence = passages[n - 1].text[s:e]
@@ -98,9 +101,16 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
         if len(words - asked) < 2:
             score -= 0.2  # only repeats the question's topic (a heading, a teaser)
+        if not wants_questions and _only_a_question(sentence):
+            score -= QUESTION_PENALTY  # the article's own question ("Was macht den Erfolg … aus?") answers nothing
         scores.append(score)
     order = np.argsort(scores)[::-1]
     return [candidates[i] for i in order], [scores[i] for i in order]
+
+
+def _only_a_question(sentence: str) -> bool:
+    """A question of the article's own, not a list or a statement leading up to one ("…: Was erwarte ich?")."""
+    return sentence.rstrip().rstrip('"“”»«').endswith("?") and ":" not in sentence and "\n" not in sentence and not _LIST_ITEM.match(sentence)
 
 
 def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> Answer:
