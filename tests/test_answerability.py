@@ -372,7 +372,18 @@ def test_list_question_gets_the_whole_list(assistant):
     result = assistant.ask("Welche Vorteile sozialer Medien nennt das Fazit des Infobriefs?", backend="extractive")
     assert not result.refused
     for item in ("kostengünstig", "Personalakquise", "Wissensaustausch"):
+        assert result.answer.count(item) == 1  # item by item, not the block and its items again
+    assert "- 4. Vorsicht! Kein Einsatz sozialer Medien ohne eine durchdachte Strategie [" in result.answer  # an item is its whole line
+
+
+def test_a_list_written_as_prose_after_a_colon_is_quoted_whole(assistant):
+    # the ironic checklist is one paragraph of short sentences after "Diese Checkliste soll … zeigen, …:";
+    # the answer quoted only that introducing sentence. The paragraph runs over a chunk boundary.
+    result = assistant.ask("List the mistakes the ironic checklist makes fun of.", backend="extractive")
+    assert not result.refused
+    for item in ("überbewertet", "Wofür ein Ziel?", "Feedback", "nebenher", "Azubi oder Praktikant"):
         assert item in result.answer
+    assert {c.doc_id for c in result.citations} == {"002_227b074fa25a8987"}
 
 
 def test_near_miss_gets_what_the_articles_state_and_a_refusal(ready_index):

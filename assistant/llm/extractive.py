@@ -73,8 +73,19 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]
     if listing:
-        best = _whole_lists(best, candidates, passages)
+        best = _within_none(_whole_lists(best, candidates, passages), passages)
     return sorted(set(best), key=lambda c: (c[0], c[1]))
+
+
+def _within_none(chosen, passages: list[Passage]):
+    """Without the pieces that another chosen piece holds (compared in the article: chunks overlap)."""
+    def span(c):
+        p = passages[c[0] - 1]
+        return p.doc_id, p.start + c[1], p.start + c[2]
+
+    spans = {c: span(c) for c in chosen}
+    return [c for c in chosen if not any(o != c and spans[o][0] == spans[c][0] and spans[o][1] <= spans[c][1] and spans[c][2] <= spans[o][2]
+                                         and (spans[o] != spans[c] or o < c) for o in chosen)]
 
 
 def rank_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None = None,
@@ -174,20 +185,58 @@ def list_blocks(candidates, passages) -> list[tuple[int, int, int]]:
     return blocks
 
 
-def _whole_lists(best, candidates, passages):
+def _whole_lists(best, candidates, passages: list[Passage]):
     """A chosen list item, list block or sentence introducing a list brings the whole list along,
     item by item."""
     out = []
     for n, s, e in best:
         text = passages[n - 1].text
         if "\n" in text[s:e].strip() and _LIST_ITEM.match(text[s:e]):  # a block: its items
-            out += [(m, a, b) for m, a, b in candidates if m == n and s <= a and b <= e and _LIST_ITEM.match(text[a:b])]
+            out += [_whole_line(m, a, text) for m, a, b in candidates if m == n and s <= a and b <= e and _LIST_ITEM.match(text[a:b])
+                    and "\n" not in text[a:b]]  # the items, not the block itself (a candidate too)
             continue
         out.append((n, s, e))
         if not (_LIST_ITEM.match(text[s:e]) or text[s:e].rstrip().endswith(":")):
             continue
-        out += [(m, a, b) for m, a, b in candidates if m == n and _LIST_ITEM.match(text[a:b])]
+        items = [_whole_line(m, a, text) for m, a, b in candidates if m == n and _LIST_ITEM.match(text[a:b]) and "\n" not in text[a:b]]
+        out += items or _run_in_list((n, s, e), passages)
     return out
+
+
+def _whole_line(n: int, start: int, text: str) -> tuple[int, int, int]:
+    """A list item is its whole line ("4. Vorsicht! Kein Einsatz … ohne Strategie" is split in two sentences)."""
+    end = text.find("\n", start)
+    return n, start, len(text) if end < 0 else end
+
+
+def _run_in_list(intro, passages: list[Passage]) -> list[tuple[int, int, int]]:
+    """The paragraph a sentence ending in a colon introduces, when that sentence ends its own
+    paragraph: a list written as prose ("Strategien werden überbewertet! … Ein Ziel? Wofür ein Ziel?
+    …" after "Diese Checkliste soll … zeigen, …:"), whose short items no sentence ranking keeps.
+    (passage number, start, end) pieces in reading order; a paragraph cut by a chunk boundary continues
+    in another retrieved passage of the same article, found by the passages' offsets in the article."""
+    n, _, end = intro
+    text = passages[n - 1].text
+    if not text[end:].startswith("\n"):
+        return []
+    start = len(text) - len(text[end:].lstrip())
+    if start >= len(text):
+        return []
+    pieces, doc = [], passages[n - 1].doc_id
+    while True:
+        passage = passages[n - 1]
+        stop = passage.text.find("\n", start)
+        stop = len(passage.text) if stop < 0 else stop
+        pieces.append((n, start, stop))
+        if stop < len(passage.text):
+            return pieces
+        covered = passage.start + stop  # the paragraph runs on past this passage's end
+        following = [(m, p) for m, p in enumerate(passages, start=1) if p.doc_id == doc and p.start < covered < p.end]
+        if not following:
+            return pieces
+        n, nxt = following[0]
+        start = covered - nxt.start
+        start += len(nxt.text[start:]) - len(nxt.text[start:].lstrip())
 
 
 def _quote(chosen, passages, lang, intro: str, closing: str = "") -> Answer:
