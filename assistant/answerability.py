@@ -4,7 +4,9 @@ Two features decide it, both explainable and printed with every decision:
 - the kind of answer asked for (a number, a year or date, a person's job, a list, a reason, …)
   must occur in the evidence: "Wie viele Mitarbeiter …" needs a count there, next to the thing
   counted; "Wie alt …" an age, "Wie viel Euro …" an amount, "Was ist … von Beruf?" a job word
-  in a sentence naming the person (number_kind, evidence_pattern);
+  in a sentence naming the person (number_kind, evidence_pattern); "Wer leitet …", "Bei welcher
+  Bank …", "In welcher Stadt …" a name of a person, organisation or place that the question does
+  not already give (entities.py);
 - the question's specific terms (its content words minus question words and words
   that every article uses) must occur together in one evidence window (a sentence with
   its neighbours): "employees of Roland Berger" needs both. German terms match by stem
@@ -26,9 +28,11 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import sentence_spans, window_around
+from .entities import ORGANISATIONS, NameEvidence
 from .grounding import content_words
 from .language import german_probability
 
+ORGANISATION_WORDS = "|".join(asked for asked, _ in ORGANISATIONS.values())
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
     # a person's first name: the articles often give only a title and a surname ("Professor Dr. Kruse")
@@ -43,6 +47,16 @@ ANSWER_TYPES = [
     ("role", re.compile(r"\b(welche[rsn]? (position|funktion|stelle|berufsbezeichnung)|welchen (beruf|job|posten)|von beruf|als was|"
                         r"in welcher (funktion|position|eigenschaft)|what (position|job|profession|occupation)|which (position|job)|"
                         r"what is (his|her|their) (job|position|profession|occupation)|job title|do(es)? for a living|the profession)\b", re.I)),
+    # a person, by a relation to something named ("Wer leitet …", "Who founded …", "Who is the CEO of …");
+    # not "Who is Egbert Wege?" (a description) nor "Wer beschreibt …" (anyone who says it)
+    ("person", re.compile(r"\b(wer|who|von wem|by whom|wie heißt (der|die)|what is the name of the)\b(?!\s+(ist|is|war|was)\s+[A-ZÄÖÜ]\w+\s+[A-ZÄÖÜ]\w+\s*\?)"
+                          r"(?=.*\b(ge)?(leit|führ|gründ|geschäftsführ|chef|vorsitz|vorstand|inhaber|besitz|eigentüm|direktor|präsident|"
+                          r"partner|ceo|head|lead|run|found|own|chief|director|president|chair|manag)\w*)", re.I)),
+    ("organisation", re.compile(rf"\b(welche[rsmn]?|which|what)\s+(\w+\s+)?({ORGANISATION_WORDS})\b|"
+                                rf"\bwie heißt (die|der|das) ({ORGANISATION_WORDS})\b", re.I)),
+    ("place", re.compile(r"\b(welche[rsmn]? (stadt|land|ort|region)|which (city|country|town|region)|what (city|country|town)|"
+                         r"wo\b(?=.*\b(sitz|ansässig|befindet|liegt|beheimatet|niedergelassen))|"
+                         r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
     ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"
                         r"which (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
                         r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
@@ -134,6 +148,8 @@ def evidence_pattern(question: str, kind: str):
     """What evidence of the asked-for kind of answer looks like (an object with .search), or None."""
     if kind == "first name":
         return _FirstNameEvidence(question)
+    if kind in ("person", "organisation", "place"):
+        return NameEvidence(question, kind)
     if kind != "number":
         return TYPE_EVIDENCE.get(kind)
     sub = number_kind(question)

@@ -77,9 +77,9 @@ class GateSettings(Group):
     # Cosine similarity of the best dense passage below which the gate says
     # "nothing relevant"; English questions against German text score lower.
     threshold: Cosine = 0.84  # cross-validated on the dev file: eval/results/calibration/calibration.md
-    english_offset: Annotated[float, Field(ge=0.0, le=0.5)] = 0.04
+    english_offset: Annotated[float, Field(ge=0.0, le=0.5)] = 0.06
     # What is compared with it: the best passage's cosine, or the best sentence's (of the reranked passages).
-    on: Literal["passage", "sentence"] = "sentence"
+    on: Literal["passage", "sentence"] = "passage"
 
 
 class AnswerabilitySettings(Group):

@@ -20,8 +20,8 @@ PARTIAL = {
 
 # What a partial answer says is missing when every word of the question was found.
 MISSING_KIND = {
-    "de": {"number": "eine Zahl dazu", "year": "einen Zeitpunkt", "reason": "einen Grund", "list": "eine Aufzählung", "role": "die Funktion oder den Beruf", "first name": "den Vornamen", "other": "die gefragte Angabe"},
-    "en": {"number": "a figure for it", "year": "a date", "reason": "a reason", "list": "a list", "role": "the position or job", "first name": "the first name", "other": "the asked-for detail"},
+    "de": {"number": "eine Zahl dazu", "year": "einen Zeitpunkt", "reason": "einen Grund", "list": "eine Aufzählung", "role": "die Funktion oder den Beruf", "first name": "den Vornamen", "person": "den Namen der Person", "organisation": "den Namen der Organisation", "place": "den Ort", "other": "die gefragte Angabe"},
+    "en": {"number": "a figure for it", "year": "a date", "reason": "a reason", "list": "a list", "role": "the position or job", "first name": "the first name", "person": "the person's name", "organisation": "the organisation's name", "place": "the place", "other": "the asked-for detail"},
 }
 
 EXTRACTIVE_INTRO = {

