@@ -98,7 +98,13 @@ NUMBER_KINDS = [
 # A count is any number except a stretch of time ("drei Jahre"), a year ("2014"), a paragraph or a
 # list item's number ("2. Sozial bedeutet uneigennützig"); a proportion only when the question
 # does not ask for the absolute number.
-_COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+|^\s*\d{{1,2}}[.)]\s", re.I | re.M)
+_COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+|^\s*\d{{1,2}}[.)]\s|"
+                        r"\b(seite|seiten|s\.|page|pages|p\.|pp\.)\s?\d+", re.I | re.M)  # nor a page ("(Seite 108)")
+# How many took part in a survey: the articles cite studies but never their sample sizes; a count
+# elsewhere in the window ("17 Prozent der Unternehmen", "nur wenige Unternehmen") does not answer it.
+_SURVEY_QUESTION = re.compile(r"\b(wie ?viele|how many)\b.*\b(befragt\w*|umfrage\w*|survey\w*|polled|interviewed|respondents|"
+                              r"teilnehmer\w*|participants|were asked|wurden gefragt|stichprobe|sample)", re.I)
+_SURVEY_WORD = re.compile(r"befrag|umfrage|survey|interview|respondent|teilnehm|participant|stichprobe|sample", re.I)
 _ABSOLUTE = re.compile(r"\b(absolute[nr]? (zahl|zahlen|anzahl)|in absolute (numbers|terms)|absolute (number|numbers|count))\b", re.I)
 
 
@@ -106,8 +112,22 @@ _ROLE_QUESTION_STEMS = frozenset("position funktion stell beruf job post profess
 
 
 def number_kind(question: str) -> str:
-    """Which kind of number a number question asks for: percent, age, duration, money or count."""
-    return next((name for name, asks, _ in NUMBER_KINDS if asks.search(question)), "count")
+    """Which kind of number a number question asks for: percent, age, duration, money, the size of a
+    survey, or count."""
+    found = next((name for name, asks, _ in NUMBER_KINDS if asks.search(question)), "count")
+    return "survey" if found == "count" and _SURVEY_QUESTION.search(question) else found
+
+
+class _SurveyEvidence:
+    """A count in a sentence about a survey ("Befragt wurden 500 Unternehmen")."""
+
+    def search(self, text: str):
+        count = _CountEvidence(absolute=False)
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            if _SURVEY_WORD.search(sentence) and (m := count.search(sentence)):
+                return m
+        return None
 
 
 class _CountEvidence:
@@ -155,6 +175,8 @@ def evidence_pattern(question: str, kind: str):
     sub = number_kind(question)
     if sub == "count":
         return _CountEvidence(bool(_ABSOLUTE.search(question)))
+    if sub == "survey":
+        return _SurveyEvidence()
     return next(evidence for name, _, evidence in NUMBER_KINDS if name == sub)
 
 

@@ -37,6 +37,8 @@ _ANY_ORGANISATION = r"agentur|verband|verein|universität|hochschule|institut|ve
 _NAME = r"[A-ZÄÖÜ][\w&'’.-]*[\w]"
 _LEGAL_FORM = r"GmbH|AG|SE|KG|e\.\s?V\.|Inc\.?|Ltd\.?|LLC|Consultants|Consulting|Group|Holding"
 _TITLE = r"Herr|Frau|Dr\.|Prof\.|Professor|Professorin|Mr\.|Mrs\.|Ms\."
+_LEADS = re.compile(r"\b(ge)?(leit|chef|vorsitz|direktor|präsident|geschäftsführ|ceo|head|lead|chief|director|president|chair|"
+                    r"manag|partner)\w*", re.IGNORECASE)
 _TITLE_WORDS = frozenset("herr frau dr prof professor professorin mr mrs ms".split())
 
 
@@ -128,13 +130,17 @@ class NameEvidence:
         self.kind = kind
         self.organisation = asked_organisation(question) if kind == "organisation" else None
         self.given = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
+        # who leads or heads something is a person; who found or owns it may be an organisation
+        self.people_only = kind == "person" and bool(_LEADS.search(question))
 
     def names(self, text: str) -> list[str]:
         if self.kind == "place":
             return place_names(text)
         if self.kind == "organisation":
             return organisation_names(text, self.organisation)
-        return person_names(text) + organisation_names(text)  # "Wer hat festgestellt …": also an organisation
+        if self.people_only:
+            return person_names(text)
+        return person_names(text) + organisation_names(text)  # "Wer hat … gegründet": also an organisation
 
     def search(self, text: str):
         new = [n for n in self.names(text) if not self._given(n)]

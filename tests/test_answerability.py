@@ -313,6 +313,8 @@ def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
     ("What share of companies define goals?", "percent"),
     ("Wie hoch ist der ROI von Social Media laut Leichsenring in Prozent?", "percent"),
     ("Wie viele Mitarbeiter hat Roland Berger?", "count"),
+    ("Wie viele Unternehmen wurden für die St. Galler Studie befragt?", "survey"),
+    ("How many people were surveyed?", "survey"),
 ])
 def test_number_kind(question, kind):
     assert number_kind(question) == kind
@@ -333,6 +335,11 @@ def test_number_kind(question, kind):
     # a list item's number counts nothing
     ("Wie viele Fehler nennt die Checkliste?", "Folgende:\n  2. Sozial bedeutet uneigennützig", False),
     ("Wie viele Fehler nennt die Checkliste?", "Sie nennt 2 Fehler.", True),
+    # nor does a page ("… nennt Elke Frank weitere Faktoren … (Seite 108)")
+    ("How many employees does Elke Frank recommend?", "nennt Elke Frank ausreichende Personalressourcen (Seite 108).", False),
+    # the size of a survey needs a count in a sentence about the survey
+    ("Wie viele Unternehmen wurden für die Studie befragt?", "Demnach agieren nur 17 Prozent der Unternehmen strategisch.", False),
+    ("How many companies did the university survey?", "Befragt wurden 500 Unternehmen aus dem Mittelstand.", True),
 ])
 def test_a_number_question_needs_its_kind_of_number(question, evidence, found):
     assert bool(evidence_pattern(question, "number").search(evidence)) is found

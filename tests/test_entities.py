@@ -56,6 +56,9 @@ def test_name_kinds_of_answer(question, kind):
     ("Bei welcher Bank hat Leichsenring gearbeitet?", "Berater von Banken und Finanzdienstleistern", False),
     ("In welcher Stadt sitzt Zieltraffic?", "die Online-Agentur Zieltraffic in Hamburg", True),
     ("In welcher Stadt sitzt Zieltraffic?", "die Online-Agentur Zieltraffic hat festgestellt", False),
+    # who leads something is a person; who founded it may be an organisation
+    ("Wer hat die Studie der Universität St. Gallen geleitet?", "laut Studie der Universität St. Gallen, Institut für Marketing", False),
+    ("Wer hat die Studie gegründet?", "laut Studie der Universität St. Gallen, Institut für Marketing", True),
 ])
 def test_a_name_question_needs_a_name_of_its_kind_the_question_does_not_give(question, evidence, found):
     assert bool(evidence_pattern(question, answer_type(question)).search(evidence)) is found
