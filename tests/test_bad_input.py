@@ -55,7 +55,7 @@ def test_a_corrupted_store_gets_a_clear_message_and_rebuild_keeps_a_copy(tmp_pat
     broken = run_cli("--data-dir", str(data), "search", "Budget")
     assert broken.returncode == 2 and "ingest --rebuild" in broken.stderr and "Traceback" not in broken.stderr
     rebuilt = run_cli("--data-dir", str(data), "ingest", "--rebuild")
-    assert rebuilt.returncode == 0 and "31 chunks added" in rebuilt.stdout, rebuilt.stderr
+    assert rebuilt.returncode == 0 and "32 chunks added" in rebuilt.stdout, rebuilt.stderr
     assert list(data.glob("chroma.unreadable-*"))  # the damaged store is kept, not deleted
     assert run_cli("--data-dir", str(data), "search", "Budget", "--json").returncode == 0
 
