@@ -58,7 +58,7 @@ ANSWER_TYPES = [
                          r"wo\b(?=.*\b(sitz|ansässig|befindet|liegt|beheimatet|niedergelassen))|"
                          r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
     ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"
-                        r"which (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
+                        r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
                         r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
 ]
 # Evidence of each kind of answer in a piece of text.

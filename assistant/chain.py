@@ -74,6 +74,7 @@ class Assistant:
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         query = searched_text(standalone, self.retriever.articles(), doc_filter)
         passages = self.retriever.search(query, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)
+        passages = self.retriever.conclusion_first(standalone, passages)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
 
         asked_about = article_question(standalone, self.retriever.articles(), doc_filter, passages)

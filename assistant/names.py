@@ -4,7 +4,8 @@ In English a capitalised word inside a sentence is a name ("TikTok", "Egbert Weg
 Gamble"), and a name keeps its spelling in German text: a name that no article holds means the
 articles do not speak about what is asked ("How do I convert Celsius to Fahrenheit?" passed the
 gate on a sentence about "Wie hoch sind meine Kosten …" and junk word matches). German questions
-capitalise every noun, so they have no such mark.
+capitalise every noun, so they have no such mark, except a capital inside a word: "TikTok",
+"YouTube", "WhatsApp" are names in any language.
 """
 
 from __future__ import annotations
@@ -47,3 +48,9 @@ def question_names(question: str) -> list[list[str]]:
 def unknown_names(question: str, known) -> list[str]:
     """The names of the question none of whose words `known(word)` says an article holds."""
     return [" ".join(name) for name in question_names(question) if not any(known(w) for w in name)]
+
+
+def unknown_brand_names(question: str, known) -> list[str]:
+    """Words with a capital inside them ("TikTok", "iPhone") that no article holds: names even in a
+    German question ("Was sagt das Fazit über TikTok?" passed on "TikTok" ~ "Facebook" at the word bar)."""
+    return [w for w in re.findall(r"\b[^\W\d_]*[a-zäöüß][A-ZÄÖÜ][^\W\d_]*", question) if not known(w)]

@@ -10,10 +10,13 @@ import re
 import threading
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
+from .answerability import specific_terms
 from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
-from .names import unknown_names
+from .names import unknown_brand_names, unknown_names
 from .store import Store
 
 MODES = ("hybrid", "dense", "bm25")
@@ -38,6 +41,7 @@ class Passage:
     author: str | None = None
     source: str | None = None
     pages: str | None = None  # a PDF chunk's pages, "3@0,4@5812" (ingestion.chunk_pages)
+    section: str | None = None  # "conclusion": the part of its article the question asks about
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,9 +58,20 @@ class GateDecision:
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 
 
+def answer_passages(passages: list[Passage]) -> list[Passage]:
+    """The passages an answer quotes: the first three, or only the part of an article the question
+    asks about ("Welche Vorteile nennt das Fazit?"; the check still reads all three)."""
+    return passages[:1] if passages and passages[0].section else passages[:3]
+
+
 def article_headers(passages: list[Passage], n: int) -> list[str]:
     """The header (title, author, source) of each of the first n passages' article."""
     return [" ".join([p.title or "", p.author or "", p.source or ""]) for p in passages[:n]]
+
+
+# A question about an article's conclusion, and a conclusion's heading line in a text.
+CONCLUSION_ASKED = re.compile(r"\b(fazit|schlussfolgerung\w*|zusammenfassung|resümee|conclusion|conclusions|summary|sums up|concludes?)\b", re.I)
+CONCLUSION_HEADING = re.compile(r"(^|\n)\s*(fazit|zusammenfassung|resümee|schlussfolgerung\w*|conclusion|summary)\b[^\n]*\n", re.I)
 
 
 def rrf(rankings: list[tuple[float, list[str]]], k: int = 60) -> dict[str, float]:
@@ -213,6 +228,29 @@ class Retriever:
             )
         return passages
 
+    def conclusion_first(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """For a question about an article's conclusion ("What does the conclusion list?", "das Fazit"):
+        the top article's passage under its conclusion heading first. A question in English meets the
+        German heading "Fazit" only through e5, which ranked the Infobrief's opening chunk above it."""
+        if not passages or not CONCLUSION_ASKED.search(question):
+            return passages
+        ids, texts, _ = self.index.chunks_of([passages[0].doc_id])
+        # the chunk holding most of the section: its heading nearest the start (chunks overlap)
+        found = sorted((len(text) - m.start(), cid) for cid, text in zip(ids, texts) if (m := CONCLUSION_HEADING.search(text)))
+        if not found:
+            return passages
+        chunk_id = found[-1][1]
+        # its cosine to the question, as the other passages have it (the gate judges it too)
+        stored = self.index.collection().get(ids=[chunk_id], include=["embeddings"])["embeddings"][0]
+        cosine = float(np.dot(stored, self.index.model.embeddings.embed_query(question)))
+        section = self._passages([(chunk_id, passages[0].score)], {chunk_id: cosine}, {})
+        section[0].section = "conclusion"
+        rest = [p for p in passages if p.chunk_id != chunk_id]
+        ranked = section + rest[:len(passages) - 1]
+        for rank, p in enumerate(ranked, start=1):
+            p.rank = rank
+        return ranked
+
     def gate_passages(self, question: str, query: str, passages: list[Passage], doc_ids: list[str] | None,
                       mode: str = "hybrid") -> list[Passage]:
         """The passages the gate judges: the retrieved ones (dense-scored), and, when a named article
@@ -223,6 +261,11 @@ class Retriever:
         if query != question and doc_ids:
             judged = judged + self.search(question, mode="dense", doc_ids=doc_ids, k=3)
         return judged
+
+    def only_a_section(self, question: str, passages: list[Passage]) -> bool:
+        """Does the question ask only for the part of an article that leads the passages ("Was steht
+        im Fazit des Infobriefs?": no term besides the part and the article)?"""
+        return bool(passages and passages[0].section) and not specific_terms(question, self.domain_words())
 
     def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,
@@ -240,7 +283,9 @@ class Retriever:
             cross_language = german_probability(question) < 0.5
         if cross_language:
             threshold -= self.settings.gate.english_offset
-        if best < threshold:
+        # a question asking only for the part of an article ("Was steht im Fazit des Infobriefs?", no
+        # other term) is answered when that part exists: no similarity bar (it scores 0.83 against it)
+        if best < threshold and not self.only_a_section(question, passages):
             return GateDecision(False, best, threshold, "best passage below the threshold")
         missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]
         if missing:  # a number in the header of a passage's article ("the online article from September 2014") names the article
@@ -249,7 +294,7 @@ class Retriever:
             missing = [n for n in missing if n not in headers]
         if missing:
             return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
-        unknown = unknown_names(question, self.bm25().knows) if cross_language else []
+        unknown = (unknown_names if cross_language else unknown_brand_names)(question, self.bm25().knows)
         if unknown:
             return GateDecision(False, best, threshold, f"{unknown[0]} occurs in no article")
         return GateDecision(True, best, threshold)

@@ -155,6 +155,7 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("In welcher Funktion tritt Leichsenring auf?", "role"),
     ("What position does Egbert Wege hold at Roland Berger?", "role"),
     ("Welche Rolle spielt eine Strategie für den Erfolg?", "other"),  # what something does, not a job
+    ("What benefits of social media does the conclusion list?", "list"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -382,6 +383,24 @@ def test_list_question_gets_the_whole_list(assistant):
     for item in ("kostengünstig", "Personalakquise", "Wissensaustausch"):
         assert result.answer.count(item) == 1  # item by item, not the block and its items again
     assert "- 4. Vorsicht! Kein Einsatz sozialer Medien ohne eine durchdachte Strategie [" in result.answer  # an item is its whole line
+
+
+@pytest.mark.parametrize("question", [
+    "What benefits of social media does the conclusion list?",  # the Infobrief's opening chunk ranked above its "Fazit"
+    "Was steht im Fazit des Infobriefs?",  # scores 0.83 against the Fazit: no term but the part asked for
+])
+def test_a_question_about_the_conclusion_is_answered_from_the_conclusion(assistant, question):
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert {c.doc_id for c in result.citations} == {INFOBRIEF} and result.retrieved[0].section == "conclusion"
+    for item in ("kostengünstig", "Personalakquise", "Wissensaustausch"):
+        assert item in result.answer
+
+
+def test_a_name_written_with_an_inner_capital_is_a_name_in_german_too(assistant):
+    # "TikTok" met "Facebook" at the word bar; a German question has no other mark of a name
+    result = assistant.ask("Was sagt das Fazit über TikTok?", backend="extractive")
+    assert result.refused and result.refusal_reason == "TikTok occurs in no article"
 
 
 def test_a_list_written_as_prose_after_a_colon_is_quoted_whole(assistant):

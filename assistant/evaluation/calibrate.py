@@ -51,7 +51,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         english = answer_language(text)[0] != "de"  # as the chain decides it
         doc_filter = named_articles(text, retriever.articles()) or None
         query = searched_text(text, retriever.articles(), doc_filter)
-        passages = retriever.search(query, doc_ids=doc_filter)
+        passages = retriever.conclusion_first(text, retriever.search(query, doc_ids=doc_filter))
         judged = retriever.gate_passages(text, query, passages, doc_filter)
         row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
         asked_about = article_question(text, retriever.articles(), doc_filter, passages)
@@ -60,6 +60,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         row["best"] = {"passage": max((p.dense_score for p in judged if p.dense_score is not None), default=0.0),
                        "sentence": max((p.sentence_score for p in judged if p.sentence_score is not None), default=0.0)}
         row["number_rule_refuses"] = not open_gate.gate(text, judged, cross_language=english).relevant
+        row["only_a_section"] = retriever.only_a_section(text, judged)  # no similarity bar (Retriever.gate)
         row["checks"] = {}
         asked = without_names(text, retriever.articles()) if doc_filter else text
         texts, headers = [p.text for p in passages[:3]], article_headers(passages, 3)
@@ -83,7 +84,8 @@ def refused(row: dict, p: dict) -> bool:
     check = row["checks"][_key(p["answer_word_similarity"], p["answer_name_weight_en"])]
     threshold = p["gate_threshold"] - (p["gate_english_offset"] if row["english"] else 0.0)
     min_coverage = p["answer_min_coverage_en"] if row["english"] else p["answer_min_coverage"]
-    return (row["number_rule_refuses"] or row["best"][p["gate_on"]] < threshold or check["coverage"] < min_coverage
+    below = row["best"][p["gate_on"]] < threshold and not row.get("only_a_section")
+    return (row["number_rule_refuses"] or below or check["coverage"] < min_coverage
             or not check["type_found"] or not check["attributed"])
 
 

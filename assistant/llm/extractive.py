@@ -18,7 +18,7 @@ from ..chunking import sentence_spans
 from ..grounding import SentenceSupport, content_words
 from ..prompts import EXTRACTIVE_INTRO, MISSING_KIND, PARTIAL, REFUSAL
 from ..results import Answer, make_citation
-from ..retrieval import Passage
+from ..retrieval import Passage, answer_passages
 from .base import AnswerRequest, Backend
 
 # How far below the best sentence another sentence may score and still be quoted: from the best
@@ -57,8 +57,8 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     (only those within `margin` of the best, when given; OTHER_ARTICLE_MARGIN for another
     article's), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
-    listing = bool(check and check.answer_type == "list")
-    candidates, scores = rank_sentences(question, passages[:3], embeddings, check, lists=listing)
+    listing = bool(check and check.answer_type == "list") or bool(passages and passages[0].section)  # a conclusion: its list whole
+    candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
     top_doc = passages[candidates[0][0] - 1].doc_id
 
     def close(c, score: float) -> bool:
@@ -129,7 +129,7 @@ def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> 
     is asked; a plain refusal when no sentence shares a word with the question."""
     stems = set(check.terms)
     scored = []
-    for n, s, e in answer_candidates(passages[:3]):
+    for n, s, e in answer_candidates(answer_passages(passages)):
         shared = len(content_words(passages[n - 1].text[s:e]) & stems)
         if shared:
             scored.append((-shared, n, s, e))
