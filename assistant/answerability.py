@@ -41,7 +41,10 @@ ANSWER_TYPES = [
     ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|what year|which year|since when)\b|"
                         r"(^|[.?!]\s*)when\b|\bwhen (did|was|were|is|will|does|do|has|had)\b", re.I)),
     ("number", re.compile(r"\b(wie ?viele?|wie hoch|wie groß|welche[rn]? anteil|wie lange|wie oft|wie alt|prozent|how (many|much|long|old|often|high|large)|"
-                          r"what (share|percentage|proportion|fraction|portion|amount|number)|which (share|percentage|proportion)|percent)\b", re.I)),
+                          r"what (share|percentage|proportion|fraction|portion|amount|number)|which (share|percentage|proportion)|percent|"
+                          # an amount by its name: "What was Microsoft's revenue …", "Was kostet …"
+                          r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
+                          r"was kostet|was kosten|wie teuer)\b", re.I)),
     ("reason", re.compile(r"\b(warum|weshalb|wieso|weswegen|why|for what reason)\b", re.I)),
     # a person's job or position; never "role" ("Welche Rolle spielt …" asks what something does)
     ("role", re.compile(r"\b(welche[rsn]? (position|funktion|stelle|berufsbezeichnung)|welchen (beruf|job|posten)|von beruf|als was|"
@@ -304,6 +307,10 @@ class AnswerabilityCheck:
         # "30 Millionen aus dem Crowdfunding")
         counted = kind == "number" and number_kind(question) in ("count", "percent")
         focus = focus_term(question, terms, german) if kind == "year" or counted else None
+        if kind == "number" and number_kind(question) == "money" and not german:
+            # an English amount of a named company or person ("What was *Microsoft*'s revenue in 2013?") is
+            # in a sentence naming it; "30 Millionen" of the next sentence is Obama's crowdfunding
+            focus = next((t for t, word in terms.items() if word[:1].isupper() and not question.startswith(word)), None)
         if kind == "role":  # the person: the job word must be in a sentence that names them
             focus = next((t for t, word in terms.items() if word[:1].isupper() and t not in _ROLE_QUESTION_STEMS), None)
         # a German counted thing is found by stem or compound, so its absence means something; an

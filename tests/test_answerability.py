@@ -156,6 +156,7 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What position does Egbert Wege hold at Roland Berger?", "role"),
     ("Welche Rolle spielt eine Strategie für den Erfolg?", "other"),  # what something does, not a job
     ("What benefits of social media does the conclusion list?", "list"),
+    ("What was Microsoft's revenue in 2013?", "number"),  # an amount by its name
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -488,7 +489,9 @@ def test_a_far_question_naming_an_unknown_platform_is_refused(assistant):
     # a name of the asked kind that the question does not already give (dev d6…, stop 30)
     "Bei welcher Bank hat Hansjörg Leichsenring als Vorstand gearbeitet?",
     "Who founded the online agency Zieltraffic?",
-    "In welcher Stadt arbeitet Hansjörg Leichsenring als Berater?",  # "KWG" was a place (a city's code name)
+    "In welcher Stadt arbeitet Hansjörg Leichsenring als Berater?",
+    # an English amount of a named company must be in a sentence naming it (not Obama's 30 Millionen)
+    "What was Microsoft's revenue in 2013?",  # "KWG" was a place (a city's code name)
     "Which agency ran Barack Obama's earned media strategy?",
 ])
 def test_near_miss_questions_are_refused(assistant, question):
