@@ -398,12 +398,6 @@ def test_a_question_about_the_conclusion_is_answered_from_the_conclusion(assista
         assert item in result.answer
 
 
-def test_a_name_written_with_an_inner_capital_is_a_name_in_german_too(assistant):
-    # "TikTok" met "Facebook" at the word bar; a German question has no other mark of a name
-    result = assistant.ask("Was sagt das Fazit über TikTok?", backend="extractive")
-    assert result.refused and result.refusal_reason == "TikTok occurs in no article"
-
-
 def test_a_list_written_as_prose_after_a_colon_is_quoted_whole(assistant):
     # the ironic checklist is one paragraph of short sentences after "Diese Checkliste soll … zeigen, …:";
     # the answer quoted only that introducing sentence. The paragraph runs over a chunk boundary.
