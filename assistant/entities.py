@@ -82,7 +82,10 @@ def places() -> frozenset[str]:
 def person_names(text: str) -> list[str]:
     """"Elke Frank", "Professor Dr. Kruse": a first name or a title before a capitalised word."""
     known = first_names()
-    found = [m.group(0) for m in re.finditer(rf"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+)\s+{_NAME}", text) if m.group(1) in known]
+    # not a founder's name inside a company's ("Roland Berger Strategy Consultants")
+    company = re.compile(rf"(?:\s+{_NAME})*\s+(?:{_LEGAL_FORM})(?!\w)")
+    found = [m.group(0) for m in re.finditer(rf"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+)\s+{_NAME}", text)
+             if m.group(1) in known and not company.match(text, m.end())]
     found += [m.group(0) for m in re.finditer(rf"(?<![\w-])(?:{_TITLE})\s+(?:(?:Dr\.|Prof\.)\s+)*{_NAME}", text)]
     return found
 
