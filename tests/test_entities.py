@@ -64,3 +64,12 @@ def test_name_kinds_of_answer(question, kind):
 ])
 def test_a_name_question_needs_a_name_of_its_kind_the_question_does_not_give(question, evidence, found):
     assert bool(evidence_pattern(question, answer_type(question)).search(evidence)) is found
+
+
+def test_a_near_miss_name_question_says_which_kind_of_name_is_missing(ready_index):
+    from assistant.chain import Assistant
+
+    result = Assistant(ready_index.settings, ready_index).ask("Bei welcher Bank hat Hansjörg Leichsenring als Vorstand gearbeitet?",
+                                                             backend="extractive")
+    assert result.refused and "Banken und Finanzdienstleistern" in result.answer  # what the articles do state
+    assert "(den Namen der Organisation) nennen sie nicht" in result.answer

@@ -136,7 +136,10 @@ def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> 
     if not scored:
         return Answer(REFUSAL[lang], refused=True)
     chosen = sorted((n, s, e) for _, n, s, e in sorted(scored)[:2])
-    missing = ", ".join(check.missing) or MISSING_KIND[lang].get(check.answer_type, MISSING_KIND[lang]["other"])
+    # the kind of answer when that is what the evidence lacks ("den Namen der Organisation" for "Bei welcher
+    # Bank …"), else the question's words it lacks
+    kind = MISSING_KIND[lang].get(check.answer_type, MISSING_KIND[lang]["other"])
+    missing = kind if not check.type_found and check.answer_type != "other" else ", ".join(check.missing) or kind
     intro, closing = PARTIAL[lang]
     answer = _quote(chosen, passages, lang, intro, closing.format(missing=missing))
     answer.refused = True
