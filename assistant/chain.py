@@ -22,6 +22,7 @@ from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, clean_question, has_words
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
 from .retrieval import Passage, Retriever, article_headers
+from .sections import without_position
 from .verify import verify
 
 __all__ = ["Assistant", "AnswerResult", "Turn"]
@@ -74,7 +75,7 @@ class Assistant:
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         query = searched_text(standalone, self.retriever.articles(), doc_filter)
         passages = self.retriever.search(query, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)
-        passages = self.retriever.conclusion_first(standalone, passages)
+        passages = self.retriever.part_first(standalone, passages, doc_filter)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
 
         asked_about = article_question(standalone, self.retriever.articles(), doc_filter, passages)
@@ -117,7 +118,9 @@ class Assistant:
     def _answerable(self, backend: Backend, question: str, passages: list[Passage], doc_filter, draft: Draft):
         """Does the evidence hold what is asked? The features decide; with an LLM also its reader step.
         Returns the check, the reader's evidence sentences (or None) and the refusal reason (or None)."""
-        asked = without_names(question, self.retriever.articles()) if doc_filter else question
+        # "endet", "am Schluss": where in the article, no fact the evidence must hold
+        located = without_position(question) if passages and passages[0].section else question
+        asked = without_names(located, self.retriever.articles()) if doc_filter else located
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
         check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),

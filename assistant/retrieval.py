@@ -17,6 +17,7 @@ from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
 from .names import unknown_brand_names, unknown_names
+from .sections import asked_part, part_chunk, without_position
 from .store import Store
 
 MODES = ("hybrid", "dense", "bm25")
@@ -67,11 +68,6 @@ def answer_passages(passages: list[Passage]) -> list[Passage]:
 def article_headers(passages: list[Passage], n: int) -> list[str]:
     """The header (title, author, source) of each of the first n passages' article."""
     return [" ".join([p.title or "", p.author or "", p.source or ""]) for p in passages[:n]]
-
-
-# A question about an article's conclusion, and a conclusion's heading line in a text.
-CONCLUSION_ASKED = re.compile(r"\b(fazit|schlussfolgerung\w*|zusammenfassung|resümee|conclusion|conclusions|summary|sums up|concludes?)\b", re.I)
-CONCLUSION_HEADING = re.compile(r"(^|\n)\s*(fazit|zusammenfassung|resümee|schlussfolgerung\w*|conclusion|summary)\b[^\n]*\n", re.I)
 
 
 def rrf(rankings: list[tuple[float, list[str]]], k: int = 60) -> dict[str, float]:
@@ -228,25 +224,24 @@ class Retriever:
             )
         return passages
 
-    def conclusion_first(self, question: str, passages: list[Passage]) -> list[Passage]:
-        """For a question about an article's conclusion ("What does the conclusion list?", "das Fazit"):
-        the top article's passage under its conclusion heading first. A question in English meets the
-        German heading "Fazit" only through e5, which ranked the Infobrief's opening chunk above it."""
-        if not passages or not CONCLUSION_ASKED.search(question):
+    def part_first(self, question: str, passages: list[Passage], doc_ids: list[str] | None = None) -> list[Passage]:
+        """For a question about a part of an article (its conclusion, end or beginning; sections.py):
+        that part of the named or top article first, marked `section`. Similarity found the article
+        but not the part: "What does the conclusion list?" ranked the Infobrief's opening chunk above
+        its "Fazit", "Womit endet der Blogbeitrag …?" names no fact at all."""
+        part = asked_part(question) if passages else None
+        if part is None:
             return passages
-        ids, texts, _ = self.index.chunks_of([passages[0].doc_id])
-        # the chunk holding most of the section: its heading nearest the start (chunks overlap)
-        found = sorted((len(text) - m.start(), cid) for cid, text in zip(ids, texts) if (m := CONCLUSION_HEADING.search(text)))
-        if not found:
+        ids, texts, metas = self.index.chunks_of([(doc_ids or [passages[0].doc_id])[0]])
+        chunk_id = part_chunk(part, [(cid, text, meta.get("chunk_index", 0)) for cid, text, meta in zip(ids, texts, metas)])
+        if chunk_id is None:
             return passages
-        chunk_id = found[-1][1]
         # its cosine to the question, as the other passages have it (the gate judges it too)
         stored = self.index.collection().get(ids=[chunk_id], include=["embeddings"])["embeddings"][0]
         cosine = float(np.dot(stored, self.index.model.embeddings.embed_query(question)))
         section = self._passages([(chunk_id, passages[0].score)], {chunk_id: cosine}, {})
-        section[0].section = "conclusion"
-        rest = [p for p in passages if p.chunk_id != chunk_id]
-        ranked = section + rest[:len(passages) - 1]
+        section[0].section = part
+        ranked = section + [p for p in passages if p.chunk_id != chunk_id][:len(passages) - 1]
         for rank, p in enumerate(ranked, start=1):
             p.rank = rank
         return ranked
@@ -264,8 +259,12 @@ class Retriever:
 
     def only_a_section(self, question: str, passages: list[Passage]) -> bool:
         """Does the question ask only for the part of an article that leads the passages ("Was steht
-        im Fazit des Infobriefs?": no term besides the part and the article)?"""
-        return bool(passages and passages[0].section) and not specific_terms(question, self.domain_words())
+        im Fazit des Infobriefs?", "Womit endet der Blogbeitrag …?": no term besides the part and the article)?"""
+        if not (passages and passages[0].section):
+            return False
+        from .articles import without_names
+
+        return not specific_terms(without_names(without_position(question), self.articles()), self.domain_words())
 
     def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,

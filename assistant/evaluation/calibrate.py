@@ -26,6 +26,7 @@ from ..config import Settings
 from ..index import Index
 from ..question import answer_language
 from ..retrieval import Retriever, article_headers
+from ..sections import without_position
 from .questions import load_questions
 
 GRID = {
@@ -51,7 +52,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         english = answer_language(text)[0] != "de"  # as the chain decides it
         doc_filter = named_articles(text, retriever.articles()) or None
         query = searched_text(text, retriever.articles(), doc_filter)
-        passages = retriever.conclusion_first(text, retriever.search(query, doc_ids=doc_filter))
+        passages = retriever.part_first(text, retriever.search(query, doc_ids=doc_filter), doc_filter)
         judged = retriever.gate_passages(text, query, passages, doc_filter)
         row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
         asked_about = article_question(text, retriever.articles(), doc_filter, passages)
@@ -62,7 +63,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         row["number_rule_refuses"] = not open_gate.gate(text, judged, cross_language=english).relevant
         row["only_a_section"] = retriever.only_a_section(text, judged)  # no similarity bar (Retriever.gate)
         row["checks"] = {}
-        asked = without_names(text, retriever.articles()) if doc_filter else text
+        asked = without_position(text) if passages and passages[0].section else text
+        asked = without_names(asked, retriever.articles()) if doc_filter else asked
         texts, headers = [p.text for p in passages[:3]], article_headers(passages, 3)
         for key, check in checks.items():
             if not english and check.name_weight_en != 1.0:  # the name weight is English only

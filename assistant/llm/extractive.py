@@ -57,7 +57,15 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     (only those within `margin` of the best, when given; OTHER_ARTICLE_MARGIN for another
     article's), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
-    listing = bool(check and check.answer_type == "list") or bool(passages and passages[0].section)  # a conclusion: its list whole
+    part = passages[0].section if passages else None
+    if part in ("end", "beginning"):  # "Womit endet der Blogbeitrag?": its last sentences, in reading order
+        text = passages[0].text
+        # every sentence counts here, a short one too ("Wir helfen Ihnen gerne dabei!" ends the checklist)
+        in_order = _within_none([_whole_line(1, s, text) if _LIST_ITEM.match(text[s:e]) else (1, s, e)
+                                 for s, e in sentence_spans(text) if _LIST_ITEM.match(text[s:e]) or text[s:e][-1] in '.!?:"“”)'],
+                                passages)
+        return in_order[-n_sentences:] if part == "end" else in_order[:n_sentences]
+    listing = bool(check and check.answer_type == "list") or part == "conclusion"  # a conclusion: its list whole
     candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
     top_doc = passages[candidates[0][0] - 1].doc_id
 

@@ -1,0 +1,74 @@
+"""The part of an article a question asks about: its conclusion ("Was steht im Fazit?", "What does
+the conclusion list?"), its end ("Womit endet der Blogbeitrag?", "the last point the CIO article
+makes") or its beginning ("Mit welchem Satz beginnt der Artikel?", "How does the blog post open?").
+
+Such a question names no fact to search for, so retrieval by similarity finds the article but
+not the part (5 of 6 such dev questions were refused). The part is found by position instead: the
+chunk under a "Fazit" heading, the article's last chunk, its first chunk.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .articles import _ARTICLE_WORD
+
+CONCLUSION_ASKED = re.compile(r"\b(fazit|schlussfolgerung\w*|zusammenfassung|resümee|conclusion|conclusions|summary|sums up|concludes?)\b", re.I)
+CONCLUSION_HEADING = re.compile(r"(^|\n)\s*(fazit|zusammenfassung|resümee|schlussfolgerung\w*|conclusion|summary)\b[^\n]*\n", re.I)
+_OF_ARTICLE = rf"\s+(?:des|der|dem|of\s+the|of)\s+(?:[\w-]+\s+){{0,3}}?{_ARTICLE_WORD}"
+# Where in an article: a verb of the article ("der Blogbeitrag endet", "the article opens"), a
+# noun of its position ("am Schluss des Infobriefs", "the end of the piece"), or an ordinal
+# sentence or point ("der letzte Satz", "the last point"). Verbs and a phrase-final "am Ende" need a
+# word for an article elsewhere in the question ("zu Beginn einer Strategie" is no part of a text).
+_END = re.compile(
+    rf"\b(?:ende|schluss|end|ending|close){_OF_ARTICLE}|"
+    r"\b(?:letzte[nrsm]?|last|final|closing|concluding)\s+(?:satz|sätze|absatz|abschnitt|punkt|worte?|gedanke[n]?|sentences?|paragraphs?|sections?|points?|words?|thoughts?|remarks?)\b",
+    re.I)
+_END_NEEDS_ARTICLE = re.compile(r"\b(?:endet|enden|endete|schließt|ends|ending|closes|finishes|wraps up)\b|\bend\b(?=\s*(?:[-–?.,;:]|$))|"
+                                r"\b(?:am|zum|ganz am)\s+(?:ende|schluss)\s*[?.,]", re.I)
+_BEGINNING = re.compile(
+    rf"\b(?:anfang|beginn|einleitung|einstieg|start|beginning|opening|introduction|intro){_OF_ARTICLE}|"
+    r"\b(?:erste[nrsm]?|first|opening|introductory)\s+(?:satz|sätze|absatz|abschnitt|worte?|sentences?|paragraphs?|sections?|words?|lines?)\b",
+    re.I)
+_BEGINNING_NEEDS_ARTICLE = re.compile(r"\b(?:beginnt|beginnen|begann|startet|eröffnet|begins|begin|starts|opens|open)\b|"
+                                      r"\b(?:am|zu)\s+(?:anfang|beginn)\s*[?.,]", re.I)
+_ARTICLE = re.compile(rf"\b{_ARTICLE_WORD}\b", re.I)
+# Words for pieces of a text and for "right at": "Mit welchem *Satz* beginnt …", "*ganz am* Schluss"
+_TEXT_UNITS = re.compile(r"\b(?:satz|sätzen?|worten?|zeilen?|absatz|sentences?|words?|lines?|paragraph)\b|\bganz\s+(?=am\b|zum\b|zu\b)|"
+                         r"\b(?:very|right)\s+(?=at\b|beginning\b|end\b)", re.I)
+
+
+def asked_part(question: str) -> str | None:
+    """"conclusion", "end", "beginning" or None."""
+    if CONCLUSION_ASKED.search(question):
+        return "conclusion"
+    names_article = bool(_ARTICLE.search(question))
+    if _END.search(question) or (names_article and _END_NEEDS_ARTICLE.search(question)):
+        return "end"
+    if _BEGINNING.search(question) or (names_article and _BEGINNING_NEEDS_ARTICLE.search(question)):
+        return "beginning"
+    return None
+
+
+def without_position(question: str) -> str:
+    """The question without the words that say where in the article ("endet", "am Schluss",
+    "last point"): they are no fact the evidence must hold."""
+    for pattern in (CONCLUSION_ASKED, _END_NEEDS_ARTICLE, _BEGINNING_NEEDS_ARTICLE, _TEXT_UNITS):
+        question = pattern.sub(" ", question)
+    for pattern in (_END, _BEGINNING):
+        question = pattern.sub(lambda m: " " + (m.group(0).split()[-1] if _ARTICLE.search(m.group(0)) else ""), question)
+    return " ".join(question.split())
+
+
+def part_chunk(part: str, chunks: list[tuple[str, str, int]]) -> str | None:
+    """The chunk id holding the part, of an article's (chunk id, text, chunk index) rows: the chunk
+    under a conclusion heading (the heading nearest its start: chunks overlap), else the last chunk
+    for a conclusion or an end, the first for a beginning."""
+    if not chunks:
+        return None
+    if part == "conclusion":
+        found = sorted((len(text) - m.start(), cid) for cid, text, _ in chunks if (m := CONCLUSION_HEADING.search(text)))
+        if found:
+            return found[-1][1]
+    ordered = sorted(chunks, key=lambda c: c[2])
+    return (ordered[0] if part == "beginning" else ordered[-1])[0]
