@@ -82,6 +82,10 @@ class Assistant:
         if asked_about:  # a question about an article itself: answered from its metadata
             yield from draft.finish(self._metadata_answer(*asked_about, lang, draft))
             return
+        if passages and (passages[0].section or "").startswith("missing item"):  # "der siebte Punkt" of five
+            reason = f"the article has no point {passages[0].section.split()[-1]}"
+            yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=reason))
+            return
         gate_passages = self.retriever.gate_passages(standalone, query, passages, doc_filter, mode)
         decision = self.retriever.gate(standalone, gate_passages, cross_language=lang != "de")
         draft.timings.retrieval_s = draft.elapsed()

@@ -17,7 +17,7 @@ from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
 from .names import unknown_brand_names, unknown_names
-from .sections import asked_part, part_chunk, without_position
+from .sections import CONCLUSION_HEADING, asked_item, asked_part, item_line, part_chunk, without_position
 from .store import Store
 
 MODES = ("hybrid", "dense", "bm25")
@@ -62,7 +62,7 @@ _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 def answer_passages(passages: list[Passage]) -> list[Passage]:
     """The passages an answer quotes: the first three, or only the part of an article the question
     asks about ("Welche Vorteile nennt das Fazit?"; the check still reads all three)."""
-    return passages[:1] if passages and passages[0].section else passages[:3]
+    return passages[:1] if passages and passages[0].section and not passages[0].section.startswith("missing") else passages[:3]
 
 
 def article_headers(passages: list[Passage], n: int) -> list[str]:
@@ -229,11 +229,22 @@ class Retriever:
         that part of the named or top article first, marked `section`. Similarity found the article
         but not the part: "What does the conclusion list?" ranked the Infobrief's opening chunk above
         its "Fazit", "Womit endet der Blogbeitrag …?" names no fact at all."""
-        part = asked_part(question) if passages else None
-        if part is None:
+        part, item = (asked_part(question), asked_item(question)) if passages else (None, None)
+        if part is None and item is None:
             return passages
         ids, texts, metas = self.index.chunks_of([(doc_ids or [passages[0].doc_id])[0]])
-        chunk_id = part_chunk(part, [(cid, text, meta.get("chunk_index", 0)) for cid, text, meta in zip(ids, texts, metas)])
+        rows = [(cid, text, meta.get("chunk_index", 0)) for cid, text, meta in zip(ids, texts, metas)]
+        chunk_id = None
+        if item is not None:  # the chunk holding the line numbered n (within the part asked for, if any)
+            within = [r for r in rows if part != "conclusion" or CONCLUSION_HEADING.search(r[1])] or rows
+            found = sorted((len(text) - line[0], cid) for cid, text, _ in within if (line := item_line(text, item)))
+            chunk_id, part = (found[-1][1], f"item {item}") if found else (None, part)
+            if not found and any(item_line(text, 1) for _, text, _ in within):
+                # a seventh point of a five-point list: the article does not state it
+                passages[0].section = f"missing item {item}"
+                return passages
+        if chunk_id is None and part is not None:
+            chunk_id = part_chunk(part, rows)
         if chunk_id is None:
             return passages
         # its cosine to the question, as the other passages have it (the gate judges it too)
@@ -260,7 +271,7 @@ class Retriever:
     def only_a_section(self, question: str, passages: list[Passage]) -> bool:
         """Does the question ask only for the part of an article that leads the passages ("Was steht
         im Fazit des Infobriefs?", "Womit endet der Blogbeitrag …?": no term besides the part and the article)?"""
-        if not (passages and passages[0].section):
+        if not (passages and passages[0].section) or passages[0].section.startswith("missing"):
             return False
         from .articles import without_names
 

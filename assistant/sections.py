@@ -1,10 +1,11 @@
 """The part of an article a question asks about: its conclusion ("Was steht im Fazit?", "What does
 the conclusion list?"), its end ("Womit endet der Blogbeitrag?", "the last point the CIO article
-makes") or its beginning ("Mit welchem Satz beginnt der Artikel?", "How does the blog post open?").
+makes"), its beginning ("Mit welchem Satz beginnt der Artikel?", "How does the blog post open?"), or
+the n-th point of its list ("Was ist der dritte Punkt im Fazit?", "the second misunderstanding").
 
 Such a question names no fact to search for, so retrieval by similarity finds the article but
 not the part (5 of 6 such dev questions were refused). The part is found by position instead: the
-chunk under a "Fazit" heading, the article's last chunk, its first chunk.
+chunk under a "Fazit" heading, the article's last chunk, its first chunk, the line numbered n.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 
 from .articles import _ARTICLE_WORD
 
-CONCLUSION_ASKED = re.compile(r"\b(fazit|schlussfolgerung\w*|zusammenfassung|resümee|conclusion|conclusions|summary|sums up|concludes?)\b", re.I)
+CONCLUSION_ASKED = re.compile(r"\b(fazits?|schlussfolgerung\w*|zusammenfassung\w*|resümees?|conclusion|conclusions|summary|sums up|concludes?)\b", re.I)
 CONCLUSION_HEADING = re.compile(r"(^|\n)\s*(fazit|zusammenfassung|resümee|schlussfolgerung\w*|conclusion|summary)\b[^\n]*\n", re.I)
 _OF_ARTICLE = rf"\s+(?:des|der|dem|of\s+the|of)\s+(?:[\w-]+\s+){{0,3}}?{_ARTICLE_WORD}"
 # Where in an article: a verb of the article ("der Blogbeitrag endet", "the article opens"), a
@@ -38,6 +39,31 @@ _TEXT_UNITS = re.compile(r"\b(?:satz|sätzen?|worten?|zeilen?|absatz|sentences?|
                          r"\b(?:very|right)\s+(?=at\b|beginning\b|end\b)", re.I)
 
 
+_ORDINALS = {w: n for n, words in enumerate([
+    "erste first", "zweite second", "dritte third", "vierte fourth", "fünfte fifth", "sechste sixth",
+    "siebte siebente seventh", "achte eighth", "neunte ninth", "zehnte tenth"], start=1) for w in words.split()}
+_ITEM_NOUNS = (r"punkt\w*|aspekt\w*|missverständnis\w*|irrtum|irrtümer|faktor\w*|fehler|vorteil\w*|grund|gründe|gedanke\w*|these\w*|"
+               r"tipps?|regel\w*|schritt\w*|point|item|misunderstanding|misconception|myth|factor|mistake|benefit|advantage|reason|"
+               r"thesis|step|tip|rule|thought")
+_ITEM_ASKED = re.compile(rf"\b({'|'.join(_ORDINALS)})[nrsm]?\s+(?:[\w-]+\s+)?(?:{_ITEM_NOUNS})\b|"
+                         rf"\b(?:{_ITEM_NOUNS}|nr\.?|nummer|number)\s+(\d{{1,2}})\b", re.I)
+
+
+def asked_item(question: str) -> int | None:
+    """n for a question about the n-th point of a list ("der dritte Punkt", "point 3")."""
+    m = _ITEM_ASKED.search(question)
+    # of a list in a text: "der erste Schritt zu einer Strategie" names no text and asks no list's point
+    if not m or not (_ARTICLE.search(question) or CONCLUSION_ASKED.search(question) or re.search(r"\b(liste|list)\b", question, re.I)):
+        return None
+    return _ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2))
+
+
+def item_line(text: str, n: int) -> tuple[int, int] | None:
+    """(start, end) of the line numbered n ("3. Verbesserung des Wissensaustauschs …")."""
+    m = re.search(rf"(?m)^[ \t]*{n}[.)][ \t]+\S[^\n]*", text)
+    return (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()) if m else None
+
+
 def asked_part(question: str) -> str | None:
     """"conclusion", "end", "beginning" or None."""
     if CONCLUSION_ASKED.search(question):
@@ -53,7 +79,7 @@ def asked_part(question: str) -> str | None:
 def without_position(question: str) -> str:
     """The question without the words that say where in the article ("endet", "am Schluss",
     "last point"): they are no fact the evidence must hold."""
-    for pattern in (CONCLUSION_ASKED, _END_NEEDS_ARTICLE, _BEGINNING_NEEDS_ARTICLE, _TEXT_UNITS):
+    for pattern in (CONCLUSION_ASKED, _END_NEEDS_ARTICLE, _BEGINNING_NEEDS_ARTICLE, _TEXT_UNITS, _ITEM_ASKED):
         question = pattern.sub(" ", question)
     for pattern in (_END, _BEGINNING):
         question = pattern.sub(lambda m: " " + (m.group(0).split()[-1] if _ARTICLE.search(m.group(0)) else ""), question)

@@ -167,7 +167,7 @@ def test_the_calibration_decides_as_the_chain_does(ready_index):
     wanted = {"tde33", "ten39", "ten03", "tde05", "ten14", "tde22", "ten28", "tde36"}  # attribution, names, counts, roles, metadata
     questions = [q for q in load_questions(TEST_SET) if q["id"] in wanted]
     questions += [q for q in load_questions(DEV_SET) if q["id"] in {"d2de27", "d2en24", "d2de29", "de14", "en21",
-                                                                   "en14", "d6de06", "d6de11", "d6en06", "d7de01", "d7de03"}]  # parts, names, survey
+                                                                   "en14", "d6de06", "d6de11", "d6en06", "d7de01", "d7de03", "d8de01", "d8de03", "d8en01"}]  # parts, names, survey
     questions.append({"id": "fazit", "question": "Was steht im Fazit des Infobriefs?", "answerable": True})  # no similarity bar
     settings = ready_index.settings
     rows = decision_inputs(settings, questions)

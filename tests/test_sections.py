@@ -4,7 +4,7 @@ its beginning, found by position, not by similarity."""
 import pytest
 
 from assistant.chain import Assistant
-from assistant.sections import asked_part, part_chunk, without_position
+from assistant.sections import asked_item, asked_part, item_line, part_chunk, without_position
 
 BLOG, SPRINGER, CHECKLIST = "004_c2c9fdd1f531437e", "001_0641b772f0ced2db", "002_227b074fa25a8987"
 
@@ -49,3 +49,35 @@ def test_a_question_about_where_an_article_begins_or_ends_quotes_that_part(ready
     assert not result.refused, result.refusal_reason
     assert result.retrieved[0].section in ("end", "beginning") and {c.doc_id for c in result.citations} == {doc}
     assert quoted in result.answer
+
+
+@pytest.mark.parametrize("question, n", [
+    ("Was ist der dritte Punkt im Fazit des Infobriefs?", 3),
+    ("What is the second misunderstanding the CIO article discusses?", 2),
+    ("Was steht in Punkt 4 des Fazits?", 4),
+    ("Was ist der erste Schritt zu einer Strategie?", None),  # no list of a text
+])
+def test_the_numbered_point_a_question_asks_for(question, n):
+    assert asked_item(question) == n
+
+
+def test_the_numbered_line():
+    text = "Fazit – Soziale Medien:\n\n  1. Relativ kostengünstig\n  2. Attraktiv\n  3. Verbesserung des Wissensaustauschs\n"
+    start, end = item_line(text, 3)
+    assert text[start:end] == "3. Verbesserung des Wissensaustauschs" and item_line(text, 4) is None
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("Was ist der dritte Punkt im Fazit des Infobriefs?", "3. Verbesserung des Wissensaustauschs innerhalb einer Organisation"),
+    # a numbered heading brings the sentences that explain it
+    ("What is the second misunderstanding the CIO article discusses?", "altruistisch motiviert"),
+])
+def test_the_nth_point_of_a_list_is_quoted(ready_index, question, quoted):
+    result = Assistant(ready_index.settings, ready_index).ask(question, backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert result.retrieved[0].section.startswith("item ") and quoted in result.answer
+
+
+def test_a_point_the_list_does_not_have_is_refused(ready_index):
+    result = Assistant(ready_index.settings, ready_index).ask("Was ist der siebte Punkt im Fazit des Infobriefs?", backend="extractive")
+    assert result.refused and result.refusal_reason == "the article has no point 7"

@@ -62,6 +62,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
                        "sentence": max((p.sentence_score for p in judged if p.sentence_score is not None), default=0.0)}
         row["number_rule_refuses"] = not open_gate.gate(text, judged, cross_language=english).relevant
         row["only_a_section"] = retriever.only_a_section(text, judged)  # no similarity bar (Retriever.gate)
+        if passages and (passages[0].section or "").startswith("missing item"):  # the chain refuses it first
+            row["metadata_refused"] = True
         row["checks"] = {}
         asked = without_position(text) if passages and passages[0].section else text
         asked = without_names(asked, retriever.articles()) if doc_filter else asked

@@ -19,6 +19,7 @@ from ..grounding import SentenceSupport, content_words
 from ..prompts import EXTRACTIVE_INTRO, MISSING_KIND, PARTIAL, REFUSAL
 from ..results import Answer, make_citation
 from ..retrieval import Passage, answer_passages
+from ..sections import item_line
 from .base import AnswerRequest, Backend
 
 # How far below the best sentence another sentence may score and still be quoted: from the best
@@ -58,6 +59,8 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     article's), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
     part = passages[0].section if passages else None
+    if part and part.startswith("item "):  # "der dritte Punkt": the numbered line, and what a heading introduces
+        return _numbered_item(passages[0].text, int(part.split()[1]), n_sentences)
     if part in ("end", "beginning"):  # "Womit endet der Blogbeitrag?": its last sentences, in reading order
         text = passages[0].text
         # every sentence counts here, a short one too ("Wir helfen Ihnen gerne dabei!" ends the checklist)
@@ -125,6 +128,18 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         scores.append(score)
     order = np.argsort(scores)[::-1]
     return [candidates[i] for i in order], [scores[i] for i in order]
+
+
+def _numbered_item(text: str, n: int, n_sentences: int) -> list[tuple[int, int, int]]:
+    """The line numbered n of the first passage; a heading ("2. Sozial bedeutet uneigennützig", no full
+    stop) with the sentences after it that explain it."""
+    line = item_line(text, n)
+    if line is None:
+        return []
+    chosen = [(1, *line)]
+    if text[line[0]:line[1]].rstrip()[-1:] not in (".", "!", "?") and not _LIST_ITEM.match(text[line[1]:].lstrip()):
+        chosen += [(1, s, e) for s, e in sentence_spans(text) if s > line[1]][:n_sentences - 1]
+    return chosen
 
 
 def _only_a_question(sentence: str) -> bool:
