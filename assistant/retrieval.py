@@ -225,8 +225,9 @@ class Retriever:
         return passages
 
     def part_first(self, question: str, passages: list[Passage], doc_ids: list[str] | None = None) -> list[Passage]:
-        """For a question about a part of an article (its conclusion, end or beginning; sections.py):
-        that part of the named or top article first, marked `section`. Similarity found the article
+        """For a question about a part of an article (its conclusion, end, beginning or n-th point;
+        sections.py): that part of the named or top article first, marked `section` ("missing item n"
+        on the first passage when its list has no point n). Similarity found the article
         but not the part: "What does the conclusion list?" ranked the Infobrief's opening chunk above
         its "Fazit", "Womit endet der Blogbeitrag …?" names no fact at all."""
         part, item = (asked_part(question), asked_item(question)) if passages else (None, None)
