@@ -21,7 +21,7 @@ from .llm.extractive import best_sentences, partial_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, clean_question, has_words
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
-from .retrieval import Passage, Retriever, article_headers
+from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
 from .sections import without_position
 from .verify import verify
 
@@ -82,8 +82,8 @@ class Assistant:
         if asked_about:  # a question about an article itself: answered from its metadata
             yield from draft.finish(self._metadata_answer(*asked_about, lang, draft))
             return
-        if passages and (passages[0].section or "").startswith("missing item"):  # "der siebte Punkt" of five
-            reason = f"the article has no point {passages[0].section.split()[-1]}"
+        if missing_item(passages):  # "der siebte Punkt" of a five-point list
+            reason = f"the article has no point {missing_item(passages)}"
             yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=reason))
             return
         gate_passages = self.retriever.gate_passages(standalone, query, passages, doc_filter, mode)
@@ -123,7 +123,7 @@ class Assistant:
         """Does the evidence hold what is asked? The features decide; with an LLM also its reader step.
         Returns the check, the reader's evidence sentences (or None) and the refusal reason (or None)."""
         # "endet", "am Schluss": where in the article, no fact the evidence must hold
-        located = without_position(question) if passages and passages[0].section else question
+        located = without_position(question) if leading_part(passages) else question
         asked = without_names(located, self.retriever.articles()) if doc_filter else located
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.

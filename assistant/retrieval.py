@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .answerability import specific_terms
+from .articles import without_names
 from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
@@ -59,10 +60,23 @@ class GateDecision:
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 
 
+def leading_part(passages: list[Passage]) -> str | None:
+    """The part of an article the first passage is ("conclusion", "end", "beginning", "item 3"), if any
+    (Retriever.part_first)."""
+    part = passages[0].section if passages else None
+    return None if part is None or part.startswith("missing item") else part
+
+
+def missing_item(passages: list[Passage]) -> int | None:
+    """n when the question asks for a point n that the article's list lacks (Retriever.part_first)."""
+    part = passages[0].section if passages else None
+    return int(part.split()[-1]) if part and part.startswith("missing item") else None
+
+
 def answer_passages(passages: list[Passage]) -> list[Passage]:
     """The passages an answer quotes: the first three, or only the part of an article the question
     asks about ("Welche Vorteile nennt das Fazit?"; the check still reads all three)."""
-    return passages[:1] if passages and passages[0].section and not passages[0].section.startswith("missing") else passages[:3]
+    return passages[:1] if leading_part(passages) else passages[:3]
 
 
 def article_headers(passages: list[Passage], n: int) -> list[str]:
@@ -272,10 +286,8 @@ class Retriever:
     def only_a_section(self, question: str, passages: list[Passage]) -> bool:
         """Does the question ask only for the part of an article that leads the passages ("Was steht
         im Fazit des Infobriefs?", "Womit endet der Blogbeitrag …?": no term besides the part and the article)?"""
-        if not (passages and passages[0].section) or passages[0].section.startswith("missing"):
+        if not leading_part(passages):
             return False
-        from .articles import without_names
-
         return not specific_terms(without_names(without_position(question), self.articles()), self.domain_words())
 
     def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:

@@ -25,7 +25,7 @@ from ..articles import article_question, metadata_answer, named_articles, search
 from ..config import Settings
 from ..index import Index
 from ..question import answer_language
-from ..retrieval import Retriever, article_headers
+from ..retrieval import Retriever, article_headers, leading_part, missing_item
 from ..sections import without_position
 from .questions import load_questions
 
@@ -62,10 +62,10 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
                        "sentence": max((p.sentence_score for p in judged if p.sentence_score is not None), default=0.0)}
         row["number_rule_refuses"] = not open_gate.gate(text, judged, cross_language=english).relevant
         row["only_a_section"] = retriever.only_a_section(text, judged)  # no similarity bar (Retriever.gate)
-        if passages and (passages[0].section or "").startswith("missing item"):  # the chain refuses it first
+        if missing_item(passages):  # the chain refuses it first
             row["metadata_refused"] = True
         row["checks"] = {}
-        asked = without_position(text) if passages and passages[0].section else text
+        asked = without_position(text) if leading_part(passages) else text
         asked = without_names(asked, retriever.articles()) if doc_filter else asked
         texts, headers = [p.text for p in passages[:3]], article_headers(passages, 3)
         for key, check in checks.items():

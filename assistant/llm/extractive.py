@@ -18,7 +18,7 @@ from ..chunking import sentence_spans
 from ..grounding import SentenceSupport, content_words
 from ..prompts import EXTRACTIVE_INTRO, MISSING_KIND, PARTIAL, REFUSAL
 from ..results import Answer, make_citation
-from ..retrieval import Passage, answer_passages
+from ..retrieval import Passage, answer_passages, leading_part
 from ..sections import item_line
 from .base import AnswerRequest, Backend
 
@@ -58,7 +58,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     (only those within `margin` of the best, when given; OTHER_ARTICLE_MARGIN for another
     article's), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
-    part = passages[0].section if passages else None
+    part = leading_part(passages)
     if part and part.startswith("item "):  # "der dritte Punkt": the numbered line, and what a heading introduces
         return _numbered_item(passages[0].text, int(part.split()[1]), n_sentences)
     if part in ("end", "beginning"):  # "Womit endet der Blogbeitrag?": its last sentences, in reading order
