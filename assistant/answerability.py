@@ -28,11 +28,10 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import sentence_spans, window_around
-from .entities import ORGANISATIONS, NameEvidence
+from .entities import ASKS_FOR_ORGANISATION, NameEvidence
 from .grounding import content_words
 from .language import german_probability
 
-ORGANISATION_WORDS = "|".join(asked for asked, _ in ORGANISATIONS.values())
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
     # a person's first name: the articles often give only a title and a surname ("Professor Dr. Kruse")
@@ -55,8 +54,7 @@ ANSWER_TYPES = [
     ("person", re.compile(r"\b(wer|who|von wem|by whom|wie heißt (der|die)|what is the name of the)\b(?!\s+(ist|is|war|was)\s+[A-ZÄÖÜ]\w+\s+[A-ZÄÖÜ]\w+\s*\?)"
                           r"(?=.*\b(ge)?(leit|führ|gründ|geschäftsführ|chef|vorsitz|vorstand|inhaber|besitz|eigentüm|direktor|präsident|"
                           r"partner|ceo|head|lead|run|found|own|chief|director|president|chair|manag)\w*)", re.I)),
-    ("organisation", re.compile(rf"\b(welche[rsmn]?|which|what)\s+(\w+\s+)?({ORGANISATION_WORDS})\b|"
-                                rf"\bwie heißt (die|der|das) ({ORGANISATION_WORDS})\b", re.I)),
+    ("organisation", ASKS_FOR_ORGANISATION),
     ("place", re.compile(r"\b(welche[rsmn]? (stadt|land|ort|region)|which (city|country|town|region)|what (city|country|town)|"
                          r"wo\b(?=.*\b(sitz|ansässig|befindet|liegt|beheimatet|niedergelassen))|"
                          r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
@@ -305,9 +303,10 @@ class AnswerabilityCheck:
         # the counted thing, the whole a share is of ("Prozent ihres *Umsatzes*"), or the dated event;
         # an amount or an age need not share its sentence ("How much did Obama's campaign raise …":
         # "30 Millionen aus dem Crowdfunding")
-        counted = kind == "number" and number_kind(question) in ("count", "percent")
+        sub_kind = number_kind(question) if kind == "number" else None
+        counted = sub_kind in ("count", "percent")
         focus = focus_term(question, terms, german) if kind == "year" or counted else None
-        if kind == "number" and number_kind(question) == "money" and not german:
+        if sub_kind == "money" and not german:
             # an English amount of a named company or person ("What was *Microsoft*'s revenue in 2013?") is
             # in a sentence naming it; "30 Millionen" of the next sentence is Obama's crowdfunding
             focus = next((t for t, word in terms.items() if word[:1].isupper() and not question.startswith(word)), None)

@@ -115,13 +115,19 @@ def place_names(text: str) -> list[str]:
     return found
 
 
+def _asks_for(words: str) -> re.Pattern:
+    """A question for an organisation named by one of `words`, read from its question word: "Bei
+    welcher *Bank* …", "which industry *association*", "Wie heißt die *Agentur* …"."""
+    return re.compile(rf"\b(?:welche[rsmn]?|which|what)\s+(?:\w+\s+)?(?:{words})\b|\bwie heißt (?:die|der|das) (?:{words})\b", re.I)
+
+
+_ASKS_FOR_KIND = {kind: _asks_for(asked) for kind, (asked, _) in ORGANISATIONS.items()}
+ASKS_FOR_ORGANISATION = _asks_for("|".join(asked for asked, _ in ORGANISATIONS.values()))  # any kind (answerability)
+
+
 def asked_organisation(question: str) -> str | None:
     """The kind of organisation a question asks for ("Bei welcher *Bank* …"), if it names one."""
-    for kind, (asked, _) in ORGANISATIONS.items():
-        if re.search(rf"\b(?:welche[rsmn]?|which|what)\s+(?:\w+\s+)?(?:{asked})\b|\bwie heißt (?:die|der|das) (?:{asked})\b",
-                     question, re.IGNORECASE):
-            return kind
-    return None
+    return next((kind for kind, asks in _ASKS_FOR_KIND.items() if asks.search(question)), None)
 
 
 class NameEvidence:

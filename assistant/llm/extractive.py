@@ -27,6 +27,7 @@ from .base import AnswerRequest, Backend
 SAME_ARTICLE_MARGIN, OTHER_ARTICLE_MARGIN = 0.05, 0.03
 QUESTION_PENALTY = 0.1
 _ASKS_FOR_QUESTIONS = re.compile(r"frage|question|\bask", re.IGNORECASE)
+_SENTENCE_END = '.!?:"“”)'  # a quotable sentence ends in one of these (not a heading, not a cut-off piece)
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
@@ -65,7 +66,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         text = passages[0].text
         # every sentence counts here, a short one too ("Wir helfen Ihnen gerne dabei!" ends the checklist)
         in_order = _within_none([_whole_line(1, s, text) if _LIST_ITEM.match(text[s:e]) else (1, s, e)
-                                 for s, e in sentence_spans(text) if _LIST_ITEM.match(text[s:e]) or text[s:e][-1] in '.!?:"“”)'],
+                                 for s, e in sentence_spans(text) if _LIST_ITEM.match(text[s:e]) or text[s:e][-1] in _SENTENCE_END],
                                 passages)
         return in_order[-n_sentences:] if part == "end" else in_order[:n_sentences]
     listing = bool(check and check.answer_type == "list") or part == "conclusion"  # a conclusion: its list whole
@@ -191,7 +192,7 @@ def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
             sentence = passage.text[s:e]
             if sentence in seen:
                 continue
-            complete = len(sentence) >= 30 and sentence[-1] in '.!?:"“”)'
+            complete = len(sentence) >= 30 and sentence[-1] in _SENTENCE_END
             if complete or _LIST_ITEM.match(sentence):
                 seen.add(sentence)
                 candidates.append((n, s, e))
