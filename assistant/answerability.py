@@ -40,7 +40,7 @@ ANSWER_TYPES = [
     ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|what year|which year|since when)\b|"
                         r"(^|[.?!]\s*)when\b|\bwhen (did|was|were|is|will|does|do|has|had)\b", re.I)),
     ("number", re.compile(r"\b(wie ?viele?|wie hoch|wie groß|welche[rn]? anteil|wie lange|wie oft|wie alt|prozent|how (many|much|long|old|often|high|large)|"
-                          r"what (share|percentage|proportion|fraction|portion|amount|number)|which (share|percentage|proportion)|percent|"
+                          r"what (share|percentage|proportion|fraction|portion|amount|number)|(what|which) (\w+ )?(share|percentage|proportion)|percent|"
                           # an amount by its name: "What was Microsoft's revenue …", "Was kostet …"
                           r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
                           r"was kostet|was kosten|wie teuer)\b", re.I)),
@@ -60,6 +60,7 @@ ANSWER_TYPES = [
                          r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
     ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"
                         r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
+                        r"(welche|which|what) (zwei|drei|vier|fünf|two|three|four|five|several|mehrere) \w+|"  # "What three things …"
                         r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
 ]
 # Evidence of each kind of answer in a piece of text.
@@ -86,7 +87,7 @@ _PROPORTION = (r"\d[\d,.]*\s?(%|prozent|percent)|hälfte|drittel|viertel|fünfte
                r"mehrheit|minderheit|meisten|\b(half|third|quarter|majority|minority|one in \w+)\b|\d+ von \d+")
 NUMBER_KINDS = [
     ("percent", re.compile(r"\b(wie ?viele? prozent|in prozent|prozentual|in percent|welche[rn]? anteil|prozentsatz|what (share|percentage|proportion|fraction|portion)|"
-                           r"which (share|percentage|proportion)|how many percent|what percent)", re.I),
+                           r"(which|what) (\w+ )?(share|percentage|proportion)|how many percent|what percent)", re.I),  # "What ROI percentage …"
      re.compile(_PROPORTION, re.I)),
     ("age", re.compile(r"\b(wie alt|how old|what age|welches alter)\b", re.I),
      re.compile(r"\d+[- ]?(jahre alt|jährig|years? old|year-old)|\b(geboren|jahrgang|born|aged)\b|\balter von \d", re.I)),
@@ -104,7 +105,7 @@ _COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20
 # How many took part in a survey: the articles cite studies but never their sample sizes; a count
 # elsewhere in the window ("17 Prozent der Unternehmen", "nur wenige Unternehmen") does not answer it.
 _SURVEY_QUESTION = re.compile(r"\b(wie ?viele|how many)\b.*\b(befragt\w*|umfrage\w*|survey\w*|polled|interviewed|respondents|"
-                              r"teilnehmer\w*|participants|were asked|wurden gefragt|stichprobe|sample)", re.I)
+                              r"teilnehmer\w*|teilgenommen|beteiligt\w*|participants|participated|took part|were asked|wurden gefragt|stichprobe|sample)", re.I)
 _SURVEY_WORD = re.compile(r"befrag|umfrage|survey|interview|respondent|teilnehm|participant|stichprobe|sample", re.I)
 _ABSOLUTE = re.compile(r"\b(absolute[nr]? (zahl|zahlen|anzahl)|in absolute (numbers|terms)|absolute (number|numbers|count))\b", re.I)
 

@@ -157,6 +157,8 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("Welche Rolle spielt eine Strategie für den Erfolg?", "other"),  # what something does, not a job
     ("What benefits of social media does the conclusion list?", "list"),
     ("What was Microsoft's revenue in 2013?", "number"),  # an amount by its name
+    ("What three things does the internet produce at the same time?", "list"),  # a count of things asked for
+    ("What ROI percentage does Leichsenring report?", "number"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -317,6 +319,9 @@ def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
     ("Wie viele Mitarbeiter hat Roland Berger?", "count"),
     ("Wie viele Unternehmen wurden für die St. Galler Studie befragt?", "survey"),
     ("How many people were surveyed?", "survey"),
+    ("Wie viele Unternehmen haben an der St. Galler Studie teilgenommen?", "survey"),
+    ("How many firms took part in the study?", "survey"),
+    ("What ROI percentage does Leichsenring report?", "percent"),
 ])
 def test_number_kind(question, kind):
     assert number_kind(question) == kind
@@ -489,4 +494,29 @@ def test_a_far_question_naming_an_unknown_platform_is_refused(assistant):
     "Which agency ran Barack Obama's earned media strategy?",
 ])
 def test_near_miss_questions_are_refused(assistant, question):
+    assert assistant.ask(question, backend="extractive").refused
+
+
+@pytest.mark.parametrize("question, doc, facts", [
+    # the sentence naming the source ranked first; what it says is the sentence after it ("So lassen sich …")
+    ("What benefits does Egbert Wege see in using social networks to interact with customers?", SPRINGER, ["Kundenbindung"]),
+    # "Folglich tun sich Vorstände … schwer" was quoted without the reason before it
+    ("Warum tun sich Vorstände laut Leichsenring schwer damit, Geld in Social Media zu stecken?", ZIELTRAFFIC, ["altruistisch", "Return"]),
+    # "What three things" asks for a list: the enumeration "Investoren, Markenbotschafter und Kunden"
+    ("What three things does the internet produce at the same time, according to the article quoting Oliver Hermes?", SPRINGER,
+     ["Investoren, Markenbotschafter und Kunden"]),
+])
+def test_a_quoted_sentence_comes_with_the_sentence_it_leans_on(assistant, question, doc, facts):
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert result.citations[0].doc_id == doc
+    for fact in facts:
+        assert fact in result.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Wie viele Unternehmen haben an der St. Galler Studie „Auf der Suche nach dem Return on Social Media“ teilgenommen?",
+    "What ROI percentage does Leichsenring report for social media investments?",
+])
+def test_near_miss_number_questions_from_the_d9_dev_questions_are_refused(assistant, question):
     assert assistant.ask(question, backend="extractive").refused

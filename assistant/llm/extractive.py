@@ -27,6 +27,10 @@ from .base import AnswerRequest, Backend
 SAME_ARTICLE_MARGIN, OTHER_ARTICLE_MARGIN = 0.05, 0.03
 QUESTION_PENALTY = 0.1
 _ASKS_FOR_QUESTIONS = re.compile(r"frage|question|\bask", re.IGNORECASE)
+# An enumeration in one sentence ("Investoren, Markenbotschafter und Kunden"): what a list question
+# asks for when the article does not set the list out line by line.
+_NOUN = r"([a-zäöüß]+ )?[A-ZÄÖÜ][\w-]*"  # a German noun, perhaps after an adjective or article
+_ENUMERATION = re.compile(rf"{_NOUN}, ({_NOUN}, )*{_NOUN} (und|oder|sowie) {_NOUN}")
 _SENTENCE_END = '.!?:"“”)'  # a quotable sentence ends in one of these (not a heading, not a cut-off piece)
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
@@ -84,9 +88,54 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     stated = _stating_sentence(question, candidates, passages, check)
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]
+    best = _with_antecedents(best, candidates[0], passages)
     if listing:
         best = _within_none(_whole_lists(best, candidates, passages), passages)
     return sorted(set(best), key=lambda c: (c[0], c[1]))
+
+
+# A sentence opening with one of these words leans on the sentence before it: "Folglich tun sich
+# Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
+# … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
+_LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Diese[rsmn]?|"
+                         r"Das (bedeutet|heißt))\b|So [a-zäöüß]")
+
+
+def _with_antecedents(chosen, top, passages: list[Passage]):
+    """The chosen sentences, each that leans back with the sentence before it (and the one before
+    that when it is short: "Selbst viele Social Media Manager denken so."), and the best one with the
+    sentence after it when that one leans back on it: a quote must be understood on its own. The
+    neighbour may be in another retrieved passage of the same article (chunks end mid-paragraph)."""
+    out = list(chosen)
+    for n, s, e in chosen:
+        order = _article_sentences(passages, passages[n - 1].doc_id)
+        at = passages[n - 1].start + s
+        i = next((k for k, (start, _, _) in enumerate(order) if start == at), None)
+        if i is None:
+            continue
+        if i > 0 and _LEANS_BACK.match(passages[n - 1].text[s:e]):
+            out.append(order[i - 1][2])
+            if i > 1 and len(_text(order[i - 1], passages)) < 60:  # a short one leans back too
+                out.append(order[i - 2][2])
+        if (n, s, e) == top and i + 1 < len(order) and _LEANS_BACK.match(_text(order[i + 1], passages)):
+            out.append(order[i + 1][2])
+    return out
+
+
+def _article_sentences(passages: list[Passage], doc_id: str):
+    """(start in the article, end, (passage number, start, end)) of every sentence the retrieved
+    passages hold of one article, in reading order (overlapping chunks give a sentence once)."""
+    seen = {}
+    for n, p in enumerate(passages, start=1):
+        if p.doc_id == doc_id:
+            for s, e in sentence_spans(p.text):
+                seen.setdefault((p.start + s, p.start + e), (n, s, e))
+    return sorted((a, b, c) for (a, b), c in seen.items())
+
+
+def _text(sentence, passages: list[Passage]) -> str:
+    n, s, e = sentence[2]
+    return passages[n - 1].text[s:e]
 
 
 def _within_none(chosen, passages: list[Passage]):
@@ -122,6 +171,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         overlap = len(terms & words) / len(terms) if terms else 0.0
         score = float(vector @ query) + 0.1 * overlap - 0.005 * n
         score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
+        score += 0.03 if lists and _ENUMERATION.search(sentence) else 0.0
         if len(words - asked) < 2:
             score -= 0.2  # only repeats the question's topic (a heading, a teaser)
         if not wants_questions and _only_a_question(sentence):
