@@ -454,4 +454,8 @@ def _type_near(evidence, text: str, focus_word: str | None) -> bool:
 def _compound(term: str, word: str) -> bool:
     """A German compound holds the other word: "umsatz" in "jahresumsatz"."""
     short, long = sorted((term, word), key=len)
-    return len(short) >= 5 and short in long
+    if len(short) >= 5 and short in long:
+        return True
+    # a person by the thing ("Mittelständler", stem "mittelstandl") is found in the thing's compounds
+    # ("Mittelstandsunternehmen"): the stem without the "-ler"
+    return term.endswith("l") and len(term) >= 7 and term[:-1] in word

@@ -176,11 +176,15 @@ def named_articles(question: str, articles: list[ArticleInfo]) -> list[str]:
 
 
 def asked_attribute(question: str) -> str | None:
-    """Which fact about the article itself the question asks for, if any."""
-    for name, pattern in ATTRIBUTES.items():
-        if pattern.search(question):
-            return name
-    return None
+    """Which fact about the article itself the question asks for, if any (the first it asks)."""
+    return next(iter(asked_attributes(question)), None)
+
+
+def asked_attributes(question: str) -> tuple[str, ...]:
+    """Every fact about the article itself the question asks for, in the order asked ("Wer hat den
+    Artikel verfasst und wann wurde er veröffentlicht?": author, date)."""
+    found = [(m.start(), name) for name, pattern in ATTRIBUTES.items() if (m := pattern.search(question))]
+    return tuple(name for _, name in sorted(found))
 
 
 def about_an_article(question: str) -> bool:
@@ -190,15 +194,23 @@ def about_an_article(question: str) -> bool:
 def article_question(question: str, articles: list[ArticleInfo], doc_filter: list[str] | None, passages) -> tuple[ArticleInfo, str] | None:
     """(article, attribute) when the question asks about an article itself: the article it names,
     else the one it speaks of ("der Beitrag") whose passage ranked first."""
-    attribute = asked_attribute(question)
-    if not attribute or not passages or not (doc_filter or about_an_article(question)):
+    attributes = asked_attributes(question)
+    if not attributes or not passages or not (doc_filter or about_an_article(question)):
         return None
     doc_id = (doc_filter or [passages[0].doc_id])[0]
-    return next(a for a in articles if a.doc_id == doc_id), attribute
+    return next(a for a in articles if a.doc_id == doc_id), attributes
 
 
-def metadata_answer(info: ArticleInfo, attribute: str, lang: str) -> tuple[str, bool]:
-    """(answer with [1] citing the header, refused). Refused when the article does not state it."""
+def metadata_answer(info: ArticleInfo, attributes: str | tuple[str, ...], lang: str) -> tuple[str, bool]:
+    """(answer with [1] citing the header, refused): one sentence per attribute asked. Refused when
+    the article does not state one of them (what it does state is still said)."""
+    if isinstance(attributes, str):
+        attributes = (attributes,)
+    answers = [_attribute_answer(info, attribute, lang) for attribute in attributes]
+    return " ".join(text for text, _ in answers), any(refused for _, refused in answers)
+
+
+def _attribute_answer(info: ArticleInfo, attribute: str, lang: str) -> tuple[str, bool]:
     value = getattr(info, attribute)
     name = f"„{info.title}“"
     if attribute == "kind" and value and lang == "en":

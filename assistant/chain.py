@@ -150,11 +150,12 @@ class Assistant:
         return check, evidence, refusal
 
     @staticmethod
-    def _metadata_answer(info, attribute: str, lang: str, draft: Draft) -> Answer:
+    def _metadata_answer(info, attributes: tuple[str, ...], lang: str, draft: Draft) -> Answer:
         header = header_passage(info)
-        text, refused = metadata_answer(info, attribute, lang)
+        text, refused = metadata_answer(info, attributes, lang)
+        unstated = " and no ".join(a for a in attributes if not getattr(info, a))
         draft.fields["retrieved"] = [header] + draft.fields["retrieved"]
         citation = Citation(1, info.doc_id, header.chunk_id, info.title, header.text, 0, 0, info.author)
-        sentence = SentenceSupport(text, [1], True, 1.0, 0, len(text), f"article metadata: {attribute}")
+        sentence = SentenceSupport(text, [1], True, 1.0, 0, len(text), f"article metadata: {', '.join(attributes)}")
         return Answer(text, refused=refused, citations=[citation], sentences=[sentence],
-                      refusal_reason=f"the article states no {attribute}" if refused else None)
+                      refusal_reason=f"the article states no {unstated}" if refused else None)

@@ -50,7 +50,20 @@ def unknown_names(question: str, known) -> list[str]:
     return [" ".join(name) for name in question_names(question) if not any(known(w) for w in name)]
 
 
+# Social platforms and apps a user of this product asks about. In a German question they look like
+# any noun, and a word embedding puts each next to the one the articles name ("Instagram" ~ "Facebook"
+# .915): "Zu welcher Uhrzeit sollte man auf Instagram posten …?" passed the check that way. No package
+# lists them; the articles' own (Facebook, Twitter, Xing, …) are known and never refused.
+PLATFORMS = frozenset(
+    "instagram tiktok snapchat pinterest whatsapp telegram mastodon bluesky reddit twitch discord "
+    "clubhouse bereal tumblr flickr vimeo spotify youtube wechat weibo myspace periscope "
+    "facebook twitter xing linkedin google".split())
+
+
 def unknown_brand_names(question: str, known) -> list[str]:
-    """Words with a capital inside them ("TikTok", "iPhone") that no article holds: names even in a
-    German question ("Was sagt das Fazit über TikTok?" passed on "TikTok" ~ "Facebook" at the word bar)."""
-    return [w for w in re.findall(r"\b[^\W\d_]*[a-zäöüß][A-ZÄÖÜ][^\W\d_]*", question) if not known(w)]
+    """Words with a capital inside them ("TikTok", "iPhone") and platform names ("Instagram") that no
+    article holds: names even in a German question ("Was sagt das Fazit über TikTok?" passed on
+    "TikTok" ~ "Facebook" at the word bar)."""
+    words = re.findall(r"\b[^\W\d_]*[a-zäöüß][A-ZÄÖÜ][^\W\d_]*", question)
+    words += [w for w in _WORD.findall(question) if w.lower() in PLATFORMS and w not in words]
+    return [w for w in words if not known(w)]

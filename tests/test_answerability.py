@@ -20,6 +20,7 @@ from assistant.answerability import (
 from assistant.articles import (
     ArticleInfo,
     asked_attribute,
+    asked_attributes,
     metadata_answer,
     named_articles,
     searched_text,
@@ -520,3 +521,19 @@ def test_a_quoted_sentence_comes_with_the_sentence_it_leans_on(assistant, questi
 ])
 def test_near_miss_number_questions_from_the_d9_dev_questions_are_refused(assistant, question):
     assert assistant.ask(question, backend="extractive").refused
+
+
+def test_a_question_for_two_facts_about_an_article_gets_both():
+    # d9de06 was answered with the author only
+    question = "Wer hat den Artikel „Keine Angst vor Social Media“ verfasst und wann wurde er veröffentlicht?"
+    assert asked_attributes(question) == ("author", "date")
+    info = ArticleInfo(SPRINGER, "Keine Angst vor Social Media", author="Annette Speck", date="24.09.2014")
+    text, refused = metadata_answer(info, asked_attributes(question), "de")
+    assert not refused and "Annette Speck" in text and "24.09.2014" in text
+    text, refused = metadata_answer(ArticleInfo(SPRINGER, "Keine Angst vor Social Media", author="Annette Speck"), ("author", "date"), "en")
+    assert refused and "Annette Speck" in text and "no publication date" in text  # what it states, and what it does not
+
+
+def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assistant):
+    result = assistant.ask("Zu welcher Uhrzeit sollte man auf Instagram posten, um die meiste Reichweite zu bekommen?", backend="extractive")
+    assert result.refused and "Instagram" in result.refusal_reason

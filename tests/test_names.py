@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.chain import Assistant
-from assistant.names import question_names, unknown_names
+from assistant.names import question_names, unknown_brand_names, unknown_names
 from assistant.retrieval import Retriever
 
 
@@ -51,3 +51,10 @@ def test_an_english_question_with_names_the_articles_hold_is_answered(assistant)
     result = assistant.ask("How much did Obama's campaign raise through crowdfunding according to the article?", backend="extractive")
     assert not result.refused
     assert "30 Millionen" in result.answer
+
+
+def test_a_platform_name_is_a_name_in_a_german_question_too():
+    # "Instagram" looks like any German noun; the word bar matched it to "Facebook" (.915)
+    known = {"facebook", "xing"}.__contains__
+    assert unknown_brand_names("Zu welcher Uhrzeit sollte man auf Instagram posten?", lambda w: known(w.lower())) == ["Instagram"]
+    assert unknown_brand_names("Welche Plattformen wie Facebook oder Xing nutzen Firmen?", lambda w: known(w.lower())) == []
