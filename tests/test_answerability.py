@@ -503,6 +503,10 @@ def test_near_miss_questions_are_refused(assistant, question):
     ("What benefits does Egbert Wege see in using social networks to interact with customers?", SPRINGER, ["Kundenbindung"]),
     # "Folglich tun sich Vorstände … schwer" was quoted without the reason before it
     ("Warum tun sich Vorstände laut Leichsenring schwer damit, Geld in Social Media zu stecken?", ZIELTRAFFIC, ["altruistisch", "Return"]),
+    # "Selbst viele Social Media Manager denken so." (a short sentence ending on "so") needs what they think
+    # (test question tde04, whose failure was read)
+    ("Was glauben sogar manche, die beruflich für soziale Kanäle zuständig sind, fälschlicherweise über die Beweggründe, dort aktiv zu sein?",
+     ZIELTRAFFIC, ["altruistisch"]),
     # "What three things" asks for a list: the enumeration "Investoren, Markenbotschafter und Kunden"
     ("What three things does the internet produce at the same time, according to the article quoting Oliver Hermes?", SPRINGER,
      ["Investoren, Markenbotschafter und Kunden"]),

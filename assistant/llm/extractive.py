@@ -98,7 +98,8 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
 # Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
 # … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
 _LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Diese[rsmn]?|"
-                         r"Das (bedeutet|heißt))\b|So [a-zäöüß]")
+                         r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
+                         r"^.{0,60}\b(so|dies|das)[.!]\s*$")  # a short one ending on it: "Selbst viele Social Media Manager denken so."
 
 
 def _with_antecedents(chosen, top, passages: list[Passage]):
