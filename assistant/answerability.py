@@ -436,9 +436,11 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
         # ("how many *employees* does …"; "how many don't keep an eye …" names none)
         before_verb = list(itertools.takewhile(lambda w: w.lower() not in _AUXILIARIES and w.lower() not in _ENGLISH_NEGATION, words))[:2]
         if not before_verb and words and words[0].lower() in _AUXILIARIES:
-            # "In which year did *Obama* win …", "When did *Deutsche Telekom* start …": the subject
-            # after the auxiliary, a name
-            return next((by_word[w] for w in words[1:3] if w[:1].isupper() and w in by_word), None)
+            # "In which year did *Obama* win …", "When did Deutsche *Telekom* start …": the subject
+            # after the auxiliary, a name, by its last word (a surname, the company without its
+            # qualifier: the German text says "die Telekom")
+            name = list(itertools.takewhile(lambda w: w[:1].isupper(), words[1:]))
+            return next((by_word[w] for w in reversed(name) if w in by_word), None)
         words = before_verb
     nouns = [w for w in words if w[:1].isupper() == german]
     return next((by_word[w] for w in nouns if w in by_word), None)
@@ -448,7 +450,14 @@ def _type_near(evidence, text: str, focus_word: str | None) -> bool:
     """The kind of answer occurs in the text, in the same sentence as the asked-about thing if known."""
     if focus_word is None:
         return bool(evidence.search(text))
-    return any(focus_word in text[s:e] and evidence.search(text[s:e]) for s, e in sentence_spans(text))
+    return any(focus_word in text[s:e] and evidence.search(_aside_removed(text[s:e], focus_word)) for s, e in sentence_spans(text))
+
+
+def _aside_removed(sentence: str, focus_word: str) -> str:
+    """The sentence without the parentheses that do not name the asked-about thing: "(laut Studie …,
+    Universität St. Gallen, 2013: http://…)" dates the study cited, not when the Telekom
+    repositioned its processes."""
+    return re.sub(r"\([^()]*\)", lambda m: m.group(0) if focus_word in m.group(0) else " ", sentence)
 
 
 def _compound(term: str, word: str) -> bool:

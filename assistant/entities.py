@@ -23,7 +23,7 @@ _LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_E
 # Kinds of organisation a question can ask for, German and English, and the word stems that name
 # one in German text ("Bundesverband", "Online-Agentur", "Universität").
 ORGANISATIONS = {
-    "bank": (r"bank|sparkasse", r"bank|sparkasse"),
+    "bank": (r"bank|banks|banken|sparkasse|sparkassen", r"bank|sparkasse"),
     "agency": (r"agentur|agency", r"agentur"),
     "association": (r"verband|verbands|verein|vereins|association|federation|industry association", r"verband|verein"),
     "university": (r"universität|hochschule|uni|university|college", r"universität|hochschule"),

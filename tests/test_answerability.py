@@ -8,7 +8,9 @@ neighbouring fact); they run through the real chain, index and e5 model.
 import pytest
 
 from assistant.answerability import (
+    TYPE_EVIDENCE,
     AnswerabilityCheck,
+    _type_near,
     answer_type,
     attribution,
     evidence_pattern,
@@ -541,3 +543,21 @@ def test_a_question_for_two_facts_about_an_article_gets_both():
 def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assistant):
     result = assistant.ask("Zu welcher Uhrzeit sollte man auf Instagram posten, um die meiste Reichweite zu bekommen?", backend="extractive")
     assert result.refused and "Instagram" in result.refusal_reason
+
+
+@pytest.mark.parametrize("question, reason", [
+    # the only year near "Telekom" dates the study cited in parentheses ("…, Institut für Marketing, 2013: http://…)")
+    ("When did Deutsche Telekom start repositioning its business processes around social media?", "no year"),
+    # "Which banks" asks for bank names, as "Bei welcher Bank" does
+    ("Which banks did Zieltraffic analyse in its study of online discussions about banking?", "no organisation"),
+])
+def test_near_miss_questions_whose_evidence_only_looks_like_the_answer_are_refused(assistant, question, reason):
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused and reason in result.refusal_reason
+
+
+def test_a_parenthesis_not_naming_the_asked_thing_holds_no_answer():
+    evidence = TYPE_EVIDENCE["year"]
+    sentence = "Wenige Unternehmen (laut Studie der Universität St. Gallen, 2013) wie die Telekom handeln so."
+    assert not _type_near(evidence, sentence, "Telekom")
+    assert _type_near(evidence, "Die Telekom (seit 2013 dabei) handelt so.", "Telekom")
