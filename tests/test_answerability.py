@@ -561,3 +561,18 @@ def test_a_parenthesis_not_naming_the_asked_thing_holds_no_answer():
     sentence = "Wenige Unternehmen (laut Studie der Universität St. Gallen, 2013) wie die Telekom handeln so."
     assert not _type_near(evidence, sentence, "Telekom")
     assert _type_near(evidence, "Die Telekom handelt seit 2013 so (laut einer Studie).", "Telekom")
+
+
+def test_a_point_led_in_by_short_questions_is_quoted_with_them(assistant):
+    # dev d2de08: "Ein Ziel? Wofür ein Ziel? Haben die anderen eins?" were too short to quote, and
+    # the statement after them alone does not say it is about a goal
+    result = assistant.ask("Wie geht die ironische Checkliste mit der Frage nach einem Ziel um?", backend="extractive")
+    assert not result.refused and "Ein Ziel? Wofür ein Ziel?" in result.answer
+    assert result.citations[0].doc_id == CHECKLIST
+
+
+def test_questions_do_not_lift_a_point_above_the_answer(assistant):
+    # compared as a whole, "Feedback? Wozu …? Wir wollen …!" outranked the sentence naming Softwareprobleme
+    result = assistant.ask("Wofür greifen wir laut dem Text auf Netzwerke wie Xing oder Facebook zurück, wenn der Rechner Ärger macht "
+                           "oder wir etwas kaufen wollen?", backend="extractive")
+    assert "Softwareproblemen" in result.answer

@@ -159,12 +159,14 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     candidates = answer_candidates(passages)
     if lists:
         candidates = candidates + list_blocks(candidates, passages)
-    vectors = np.asarray(embeddings.embed_documents([passages[n - 1].text[s:e] for n, s, e in candidates]))
+    wants_questions = bool(_ASKS_FOR_QUESTIONS.search(question))
+    # a point led in by short questions is compared by its statement: questions resemble any question
+    vectors = np.asarray(embeddings.embed_documents([
+        _statement(passages[n - 1].text[s:e]) if not wants_questions else passages[n - 1].text[s:e] for n, s, e in candidates]))
     query = np.asarray(embeddings.embed_query(question))
     asked = content_words(question)
     terms = set(check.terms) if check else asked
     evidence = evidence_pattern(question, check.answer_type) if check else None
-    wants_questions = bool(_ASKS_FOR_QUESTIONS.search(question))
     scores = []
     for (n, s, e), vector in zip(candidates, vectors):
         sentence = passages[n - 1].text[s:e]
@@ -180,6 +182,12 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         scores.append(score)
     order = np.argsort(scores)[::-1]
     return [candidates[i] for i in order], [scores[i] for i in order]
+
+
+def _statement(text: str) -> str:
+    """The statement after the short questions leading into it ("Feedback? Wozu …? *Wir wollen …!*")."""
+    pieces = re.split(r"(?<=\?)\s+(?=\S)", text.strip())
+    return pieces[-1] if len(pieces) > 1 and not pieces[-1].endswith("?") and "\n" not in text.strip() else text
 
 
 def _numbered_item(text: str, n: int, n_sentences: int) -> list[tuple[int, int, int]]:
@@ -236,11 +244,24 @@ def _stating_sentence(question: str, candidates, passages: list[Passage], check:
 
 
 def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:
-    """(passage number, start, end) of the sentences and list items worth quoting."""
+    """(passage number, start, end) of the sentences and list items worth quoting. Short questions
+    run on into the statement answering them: "Feedback? Wozu brauchen wir Feedback? Wir wollen
+    nichts ändern …!" is one point of the ironic checklist, and its statement alone does not say
+    what it is about."""
     candidates, seen = [], set()  # overlapping chunks repeat sentences
     for n, passage in enumerate(passages, start=1):
+        run_start = None  # where a run of short questions began
         for s, e in sentence_spans(passage.text):
             sentence = passage.text[s:e]
+            if _LIST_ITEM.match(sentence):
+                run_start = None
+            elif sentence.rstrip().endswith("?") and len(sentence) < 40 and "\n" not in sentence:
+                if run_start is None or "\n" in passage.text[run_start:s]:
+                    run_start = s
+                continue
+            elif run_start is not None:
+                s, run_start = (run_start if "\n" not in passage.text[run_start:s] else s), None
+                sentence = passage.text[s:e]
             if sentence in seen:
                 continue
             complete = len(sentence) >= 30 and sentence[-1] in _SENTENCE_END
