@@ -136,9 +136,20 @@ def _name_index(articles: list[ArticleInfo]) -> tuple[dict[str, list[tuple[str, 
     return _NAME_INDEX[1], _NAME_INDEX[2]
 
 
+# "the author of the CIO article", "der Autor des Infobriefs": a person the article's header names
+_THE_AUTHOR = re.compile(r"\b(?:the|its|der|die|des|dem|den|dessen|deren|seine[mnrs]?|ihre[mnrs]?)\s+"
+                         r"(?:author|writer|autor(?:in|en|s)?|verfasser(?:in|s)?)\b", re.IGNORECASE)
+
+
 def without_names(question: str, articles: list[ArticleInfo]) -> str:
-    """The question with the phrases that name an article removed: they say which article, not what is asked."""
-    for phrases in naming_phrases(question, articles).values():
+    """The question with the phrases that name an article removed: they say which article, not what is
+    asked; "the author" of the one named article is replaced by the author's name ("What is the
+    profession of the author of the CIO article?" searched for "profession of the author of the ?")."""
+    named = naming_phrases(question, articles)
+    authors = [a.author for a in articles if a.doc_id in named and a.author]
+    if len(named) == 1 and authors:
+        question = _THE_AUTHOR.sub(authors[0], question, count=1)
+    for phrases in named.values():
         for phrase in sorted(phrases, key=len, reverse=True):
             pattern = r"[\s-]+".join(re.escape(w) for w in phrase.split())
             # "der ironischen Checkliste", "the tongue-in-cheek checklist": the words between the

@@ -8,7 +8,7 @@ from functools import lru_cache
 # A capitalised word inside a sentence: a German noun or a name ("Hansjörg Leichsenring's",
 # "CIO.de"). Names carry no language but sway lingua on short questions: "When was Hansjörg
 # Leichsenring's CIO.de article published?" was German at 0.90. German keeps its function words.
-_INNER_CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-ZÄÖÜ][\w.&:+'’-]*")
+_INNER_CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<![¿¡])(?<!^)\b[A-ZÄÖÜ][\w.&:+'’-]*")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -55,11 +55,12 @@ def _wide_detector():
 
 def foreign_language(text: str) -> str | None:
     """The language's English name when the text is confidently neither German nor English (needs three
-    words or a non-Latin script: short questions are too easily mistaken), else None."""
-    words = text.split()
-    if len(words) < 3 and all(c.isascii() or not c.isalpha() or c in "äöüßÄÖÜ" for c in text):
+    words or a non-Latin script: short questions are too easily mistaken), else None. Names are no
+    words of a language: "Wer ist Elke Frank?" looked Czech."""
+    rest = _INNER_CAPITALISED.sub(" ", text)
+    if len(_WORD.findall(rest)) < 3 and all(c.isascii() or not c.isalpha() or c in "äöüßÄÖÜ" for c in text):
         return None
-    language = _wide_detector().detect_language_of(text)
+    language = _wide_detector().detect_language_of(rest if len(_WORD.findall(rest)) >= 3 else text)
     if language is None or language.name in ("GERMAN", "ENGLISH"):
         return None
     return language.name.capitalize()

@@ -57,6 +57,8 @@ class GateDecision:
     reason: str = ""
 
 
+# "Who is Egbert Wege?": a name of two or three capitalised words, nothing else asked
+_WHO_IS = re.compile(r"(?i:who is|who was|who's|wer ist|wer war)\s+((?:[A-ZÄÖÜ][\w’'.-]+\s+){1,2}[A-ZÄÖÜ][\w’'.-]+)\s*\??")
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 
 
@@ -290,6 +292,13 @@ class Retriever:
             return False
         return not specific_terms(without_names(without_position(question), self.articles()), self.domain_words())
 
+    def only_a_name(self, question: str) -> bool:
+        """Does the question ask only who a person the articles name is ("Who is Egbert Wege?", "Wer
+        ist Elke Frank?")? Then the sentences naming them are the answer, however low the question
+        scores against them (0.80, below the English gate)."""
+        match = _WHO_IS.fullmatch(question.strip())
+        return bool(match) and all(self.bm25().knows(w) for w in match.group(1).split())
+
     def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,
         with a lower bar for English questions (they score lower against German text).
@@ -308,7 +317,7 @@ class Retriever:
             threshold -= self.settings.gate.english_offset
         # a question asking only for the part of an article ("Was steht im Fazit des Infobriefs?", no
         # other term) is answered when that part exists: no similarity bar (it scores 0.83 against it)
-        if best < threshold and not self.only_a_section(question, passages):
+        if best < threshold and not self.only_a_section(question, passages) and not self.only_a_name(question):
             return GateDecision(False, best, threshold, "best passage below the threshold")
         missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]
         if missing:  # a number in the header of a passage's article ("the online article from September 2014") names the article

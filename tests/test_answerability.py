@@ -576,3 +576,23 @@ def test_questions_do_not_lift_a_point_above_the_answer(assistant):
     result = assistant.ask("Wofür greifen wir laut dem Text auf Netzwerke wie Xing oder Facebook zurück, wenn der Rechner Ärger macht "
                            "oder wir etwas kaufen wollen?", backend="extractive")
     assert "Softwareproblemen" in result.answer
+
+
+@pytest.mark.parametrize("question, doc, fact", [
+    # "the author of the CIO article" is searched as the author's name (refused below the gate before)
+    ("What is the profession of the author of the CIO article?", ZIELTRAFFIC, "Unternehmensberater"),
+    # who a named person is: the sentences naming them, however low the question scores against them
+    ("Who is Egbert Wege?", SPRINGER, "Partner bei Roland Berger"),
+    ("Wer ist Elke Frank?", SPRINGER, "Elke Frank"),
+])
+def test_questions_about_a_named_person_are_answered(assistant, question, doc, fact):
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert result.citations[0].doc_id == doc and fact in result.answer
+    assert result.language == ("de" if question.startswith("Wer") else "en")  # "Wer ist Elke Frank?" looked Czech
+
+
+def test_who_is_a_person_no_article_names_is_still_refused(assistant, ready_index):
+    assert assistant.ask("Who is Angela Merkel?", backend="extractive").refused
+    retriever = Retriever(ready_index)
+    assert not retriever.only_a_name("Wer ist der Autor?")  # no name: the gate decides as always

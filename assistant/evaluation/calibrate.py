@@ -61,7 +61,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         row["best"] = {"passage": max((p.dense_score for p in judged if p.dense_score is not None), default=0.0),
                        "sentence": max((p.sentence_score for p in judged if p.sentence_score is not None), default=0.0)}
         row["number_rule_refuses"] = not open_gate.gate(text, judged, cross_language=english).relevant
-        row["only_a_section"] = retriever.only_a_section(text, judged)  # no similarity bar (Retriever.gate)
+        # no similarity bar (Retriever.gate): a question only for a part of an article, or who a named person is
+        row["no_similarity_bar"] = retriever.only_a_section(text, judged) or retriever.only_a_name(text)
         if missing_item(passages):  # the chain refuses it first
             row["metadata_refused"] = True
         row["checks"] = {}
@@ -88,7 +89,7 @@ def refused(row: dict, p: dict) -> bool:
     check = row["checks"][_key(p["answer_word_similarity"], p["answer_name_weight_en"])]
     threshold = p["gate_threshold"] - (p["gate_english_offset"] if row["english"] else 0.0)
     min_coverage = p["answer_min_coverage_en"] if row["english"] else p["answer_min_coverage"]
-    below = row["best"][p["gate_on"]] < threshold and not row.get("only_a_section")
+    below = row["best"][p["gate_on"]] < threshold and not row.get("no_similarity_bar")
     return (row["number_rule_refuses"] or below or check["coverage"] < min_coverage
             or not check["type_found"] or not check["attributed"])
 
