@@ -79,7 +79,10 @@ def _stopwords() -> frozenset[str]:
     if _STOP is None:
         from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 
-        _STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN)
+        # German contractions of a preposition and an article ("fürs", "beim") are function words too;
+        # the list has "im", "zum", "zur" but not these
+        contractions = "fürs beim ums aufs durchs übers unters vors hinters ans".split()
+        _STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) | frozenset(contractions)
     return _STOP
 
 

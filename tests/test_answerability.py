@@ -596,3 +596,21 @@ def test_who_is_a_person_no_article_names_is_still_refused(assistant, ready_inde
     assert assistant.ask("Who is Angela Merkel?", backend="extractive").refused
     retriever = Retriever(ready_index)
     assert not retriever.only_a_name("Wer ist der Autor?")  # no name: the gate decides as always
+
+
+def test_a_why_question_prefers_the_sentence_giving_a_reason(assistant):
+    # dev d2de03: "…, um bspw. im Vergleich zur Fernsehwerbung relativ kostengünstig … zu erreichen" was not quoted
+    result = assistant.ask("Warum setzen Firmen fürs Marketing lieber auf soziale Netzwerke als auf TV-Spots?", backend="extractive")
+    assert "kostengünstig" in result.answer and "Fernsehwerbung" in result.answer
+
+
+def test_asked_for_questions_a_chosen_question_brings_the_ones_after_it(assistant):
+    # dev d9de16: only "… Was erwarte ich von einem Kontakt?" was quoted of four questions
+    result = assistant.ask("Welche Fragen sollte man sich laut dem Blogpost zu Beginn einer Social-Media-Strategie stellen?",
+                           backend="extractive")
+    for question in ("Was erwarte ich von einem Kontakt?", "Welche Ziele möchte ich erreichen", "Wie hoch sind meine Kosten"):
+        assert question in result.answer
+
+
+def test_german_contractions_are_no_terms():
+    assert "fur" not in specific_terms("Warum setzen Firmen fürs Marketing auf Netzwerke?", frozenset())

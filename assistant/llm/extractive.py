@@ -29,6 +29,9 @@ QUESTION_PENALTY = 0.1
 _ASKS_FOR_QUESTIONS = re.compile(r"frage|question|\bask", re.IGNORECASE)
 # An enumeration in one sentence ("Investoren, Markenbotschafter und Kunden"): what a list question
 # asks for when the article does not set the list out line by line.
+# What a reason looks like in a sentence, for a "why" question ("…, um … zu erreichen", "weil", "denn").
+_CAUSE = re.compile(r"\b(weil|denn|da sie|da er|da es|da man|da vor allem|deshalb|daher|darum|deswegen|folglich|aufgrund|wegen|"
+                    r"damit|um\b.{3,120}\bzu\b|grund|ursache\w*)\b", re.IGNORECASE)
 _NOUN = r"([a-zäöüß]+ )?[A-ZÄÖÜ][\w-]*"  # a German noun, perhaps after an adjective or article
 _ENUMERATION = re.compile(rf"{_NOUN}, ({_NOUN}, )*{_NOUN} (und|oder|sowie) {_NOUN}")
 _SENTENCE_END = '.!?:"“”)'  # a quotable sentence ends in one of these (not a heading, not a cut-off piece)
@@ -90,7 +93,10 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         best = best[:n_sentences - 1] + [stated]
     best = _with_antecedents(best, candidates[0], passages)
     if listing:
-        best = _within_none(_whole_lists(best, candidates, passages), passages)
+        best = _whole_lists(best, candidates, passages)
+        if _ASKS_FOR_QUESTIONS.search(question):
+            best = _with_following_questions(best, passages)
+        best = _within_none(best, passages)
     return sorted(set(best), key=lambda c: (c[0], c[1]))
 
 
@@ -120,6 +126,22 @@ def _with_antecedents(chosen, top, passages: list[Passage]):
                 out.append(order[i - 2][2])
         if (n, s, e) == top and i + 1 < len(order) and _LEANS_BACK.match(_text(order[i + 1], passages)):
             out.append(order[i + 1][2])
+    return out
+
+
+def _with_following_questions(chosen, passages: list[Passage]):
+    """For "Welche Fragen sollte man sich … stellen?": a chosen question brings the questions after it
+    ("…: Was erwarte ich von einem Kontakt? Was erwarten meine Ansprechpartner …? Welche Ziele …?")."""
+    out = list(chosen)
+    for n, s, e in chosen:
+        if not passages[n - 1].text[s:e].rstrip().endswith("?"):
+            continue
+        order = _article_sentences(passages, passages[n - 1].doc_id)
+        i = next((k for k, (start, _, _) in enumerate(order) if start == passages[n - 1].start + s), None)
+        for following in order[i + 1:i + 6] if i is not None else []:
+            if not _text(following, passages).rstrip().endswith("?"):
+                break
+            out.append(following[2])
     return out
 
 
@@ -160,6 +182,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     if lists:
         candidates = candidates + list_blocks(candidates, passages)
     wants_questions = bool(_ASKS_FOR_QUESTIONS.search(question))
+    reasons = bool(check and check.answer_type == "reason")
     # a point led in by short questions is compared by its statement: questions resemble any question
     vectors = np.asarray(embeddings.embed_documents([
         _statement(passages[n - 1].text[s:e]) if not wants_questions else passages[n - 1].text[s:e] for n, s, e in candidates]))
@@ -175,6 +198,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         score = float(vector @ query) + 0.1 * overlap - 0.005 * n
         score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
         score += 0.03 if lists and _ENUMERATION.search(sentence) else 0.0
+        score += 0.03 if reasons and _CAUSE.search(sentence) else 0.0
         if len(words - asked) < 2:
             score -= 0.2  # only repeats the question's topic (a heading, a teaser)
         if not wants_questions and _only_a_question(sentence):
