@@ -529,6 +529,14 @@ def test_near_miss_number_questions_from_the_d9_dev_questions_are_refused(assist
     assert assistant.ask(question, backend="extractive").refused
 
 
+def test_who_published_an_article_asks_for_its_source(assistant):
+    # dev d9de22: answered from "Wie der Bundesverband … herausgefunden hat" ("herausgegeben" ~ "herausgefunden")
+    question = "Welche Firma oder Kanzlei hat den Infobrief zu sozialen Medien herausgegeben?"
+    assert asked_attributes(question) == ("source",) and asked_attributes("Who published the CIO article?") == ("source",)
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused and "keine Quelle" in result.answer
+
+
 def test_a_question_for_two_facts_about_an_article_gets_both():
     # d9de06 was answered with the author only
     question = "Wer hat den Artikel „Keine Angst vor Social Media“ verfasst und wann wurde er veröffentlicht?"
