@@ -41,8 +41,8 @@ ATTRIBUTES = {
                          r"\bwhere\b.*\b(appear\w*|publish\w*|posted)\b|\b(which|what) (site|website|portal|publication|outlet|magazine)\b|"
                          r"\b(welche[rms]?) (website|webseite|portal|plattform|medium|zeitschrift|publikation)\b|"
                          # its publisher: "Welche Firma oder Kanzlei hat den Infobrief herausgegeben?", "Who published …?"
-                         r"\b(wer|welche[rsmn]? (firma|kanzlei|verlag|organisation|unternehmen|agentur))\b.*\b(herausgegeben|herausgebracht|veröffentlicht)\b|"
-                         r"\b(who|which (company|firm|organi[sz]ation|publisher|agency))\b.*\b(published|issued|put out)\b|\bthe publisher\b", re.IGNORECASE),
+                         r"\b(wer|welche[rsmn]? (firma|kanzlei|verlag|organisation|unternehmen|agentur))\b(?:(?!\bund\b)[^,;?])*\b(herausgegeben|herausgebracht|veröffentlicht)\b|"
+                         r"\b(who|which (company|firm|organi[sz]ation|publisher|agency))\b(?:(?!\band\b)[^,;?])*\b(published|issued|put out)\b|\bthe publisher\b", re.IGNORECASE),
     "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(welche art|textsorte|textart|art von text)\b|"
                        r"\bwhat (kind|type|sort) of (text|article|document|piece|publication)\b", re.IGNORECASE),
     # not a person's title ("job title", "akademischer Titel")
