@@ -27,11 +27,11 @@ from .base import AnswerRequest, Backend
 SAME_ARTICLE_MARGIN, OTHER_ARTICLE_MARGIN = 0.05, 0.03
 QUESTION_PENALTY = 0.1
 _ASKS_FOR_QUESTIONS = re.compile(r"frage|question|\bask", re.IGNORECASE)
-# An enumeration in one sentence ("Investoren, Markenbotschafter und Kunden"): what a list question
-# asks for when the article does not set the list out line by line.
 # What a reason looks like in a sentence, for a "why" question ("…, um … zu erreichen", "weil", "denn").
 _CAUSE = re.compile(r"\b(weil|denn|da sie|da er|da es|da man|da vor allem|deshalb|daher|darum|deswegen|folglich|aufgrund|wegen|"
                     r"damit|um\b.{3,120}\bzu\b|grund|ursache\w*)\b", re.IGNORECASE)
+# An enumeration in one sentence ("Investoren, Markenbotschafter und Kunden"): what a list question
+# asks for when the article does not set the list out line by line.
 _NOUN = r"([a-zäöüß]+ )?[A-ZÄÖÜ][\w-]*"  # a German noun, perhaps after an adjective or article
 _ENUMERATION = re.compile(rf"{_NOUN}, ({_NOUN}, )*{_NOUN} (und|oder|sowie) {_NOUN}")
 _SENTENCE_END = '.!?:"“”)'  # a quotable sentence ends in one of these (not a heading, not a cut-off piece)
@@ -115,9 +115,7 @@ def _with_antecedents(chosen, top, passages: list[Passage]):
     neighbour may be in another retrieved passage of the same article (chunks end mid-paragraph)."""
     out = list(chosen)
     for n, s, e in chosen:
-        order = _article_sentences(passages, passages[n - 1].doc_id)
-        at = passages[n - 1].start + s
-        i = next((k for k, (start, _, _) in enumerate(order) if start == at), None)
+        order, i = _in_article(passages, n, s)
         if i is None:
             continue
         if i > 0 and _LEANS_BACK.match(passages[n - 1].text[s:e]):
@@ -136,13 +134,20 @@ def _with_following_questions(chosen, passages: list[Passage]):
     for n, s, e in chosen:
         if not passages[n - 1].text[s:e].rstrip().endswith("?"):
             continue
-        order = _article_sentences(passages, passages[n - 1].doc_id)
-        i = next((k for k, (start, _, _) in enumerate(order) if start == passages[n - 1].start + s), None)
+        order, i = _in_article(passages, n, s)
         for following in order[i + 1:i + 6] if i is not None else []:
             if not _text(following, passages).rstrip().endswith("?"):
                 break
             out.append(following[2])
     return out
+
+
+def _in_article(passages: list[Passage], n: int, start: int):
+    """The sentences of passage n's article (`_article_sentences`) and the index of the one starting at
+    `start` in passage n (None when no sentence starts there: a list block, a joined point)."""
+    order = _article_sentences(passages, passages[n - 1].doc_id)
+    at = passages[n - 1].start + start
+    return order, next((k for k, (begin, _, _) in enumerate(order) if begin == at), None)
 
 
 def _article_sentences(passages: list[Passage], doc_id: str):
