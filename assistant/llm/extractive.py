@@ -103,7 +103,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
 # A sentence opening with one of these words leans on the sentence before it: "Folglich tun sich
 # Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
 # … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
-_LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Diese[rsmn]?|"
+_LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|"
                          r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
                          r"^.{0,60}\b(so|dies|das)[.!]\s*$")  # a short one ending on it: "Selbst viele Social Media Manager denken so."
 
@@ -118,13 +118,24 @@ def _with_antecedents(chosen, top, passages: list[Passage]):
         order, i = _in_article(passages, n, s)
         if i is None:
             continue
-        if i > 0 and _LEANS_BACK.match(passages[n - 1].text[s:e]):
+        if i > 0 and _LEANS_BACK.match(passages[n - 1].text[s:e]) and _same_paragraph(order[i - 1], order[i], passages):
             out.append(order[i - 1][2])
-            if i > 1 and len(_text(order[i - 1], passages)) < 60:  # a short one leans back too
-                out.append(order[i - 2][2])
-        if (n, s, e) == top and i + 1 < len(order) and _LEANS_BACK.match(_text(order[i + 1], passages)):
+            if i > 1 and len(_text(order[i - 1], passages)) < 60 and _same_paragraph(order[i - 2], order[i - 1], passages):
+                out.append(order[i - 2][2])  # a short one leans back too
+        if (n, s, e) == top and i + 1 < len(order) and _LEANS_BACK.match(_text(order[i + 1], passages)) \
+                and _same_paragraph(order[i], order[i + 1], passages):
             out.append(order[i + 1][2])
     return out
+
+
+def _same_paragraph(first, second, passages: list[Passage]) -> bool:
+    """Are two sentences of an article (as `_article_sentences` gives them) in one paragraph: no line
+    break between them in a passage holding the gap? A sentence never leans on another paragraph. Two
+    chunks that meet between them do not show the gap: taken as one paragraph."""
+    end, start = first[1], second[0]
+    doc = passages[first[2][0] - 1].doc_id
+    gaps = [p.text[end - p.start:start - p.start] for p in passages if p.doc_id == doc and p.start <= end and start <= p.end]
+    return not gaps or "\n" not in gaps[0]
 
 
 def _with_following_questions(chosen, passages: list[Passage]):
