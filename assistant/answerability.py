@@ -105,7 +105,8 @@ _COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20
 # How many took part in a survey: the articles cite studies but never their sample sizes; a count
 # elsewhere in the window ("17 Prozent der Unternehmen", "nur wenige Unternehmen") does not answer it.
 _SURVEY_QUESTION = re.compile(r"\b(wie ?viele|how many)\b.*\b(befragt\w*|umfrage\w*|survey\w*|polled|interviewed|respondents|"
-                              r"teilnehmer\w*|teilgenommen|beteiligt\w*|participants|participated|took part|were asked|wurden gefragt|stichprobe|sample)", re.I)
+                              r"teilnehmer\w*|teilgenommen|beteiligt\w*|participants|participated|took part|were asked|wurden gefragt|stichprobe|sample|"
+                              r"untersucht\w*|analysiert\w*|examined|studied|analy[sz]ed)", re.I)
 _SURVEY_WORD = re.compile(r"befrag|umfrage|survey|interview|respondent|teilnehm|participant|stichprobe|sample", re.I)
 _ABSOLUTE = re.compile(r"\b(absolute[nr]? (zahl|zahlen|anzahl)|in absolute (numbers|terms)|absolute (number|numbers|count))\b", re.I)
 
@@ -442,8 +443,13 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
             name = list(itertools.takewhile(lambda w: w[:1].isupper(), words[1:]))
             return next((by_word[w] for w in reversed(name) if w in by_word), None)
         words = before_verb
-    nouns = [w for w in words if w[:1].isupper() == german]
+    # "Wie viel Prozent der *Leute*, die online sind, …": people in general are defined by the clause
+    # after them (the text says "Internetnutzer"); no thing to require
+    nouns = [w for w in words if w[:1].isupper() == german and w.lower() not in _ANYONE]
     return next((by_word[w] for w in nouns if w in by_word), None)
+
+
+_ANYONE = frozenset("leute menschen personen people persons individuals".split())
 
 
 def _type_near(evidence, text: str, focus_word: str | None) -> bool:

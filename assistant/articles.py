@@ -36,7 +36,7 @@ ATTRIBUTES = {
                          r"\bwho('s| is| was) the author\b|\bwritten by whom\b|\b(name of the|the) author\b\W*$", re.IGNORECASE),
     "date": re.compile(r"\b(wann|an welchem (tag|datum)|welche[ms]? datum|in welchem (jahr|monat))\b.*\b(erschienen|erschien|veröffentlicht|publiziert|geschrieben|datiert)\b|"
                        r"\b(erscheinungsdatum|veröffentlichungsdatum)\b|\b(when|what day|which day|on what date|in what year|which year)\b.*\b(appear\w*|publish\w*|written|released|dated|posted)\b|"
-                       r"\b(publication date|date of publication)\b", re.IGNORECASE),
+                       r"\b(publication date|date of publication)\b|\bvon wann (ist|stammt|sind|stammen)\b|\bhow old is the (article|piece|post|text)\b", re.IGNORECASE),
     "source": re.compile(r"\b(wo|auf welche[rm]?|in welche[rm]?|bei welche[rm]?)\b.*\b(erschienen|erschien|veröffentlicht|publiziert)\b|"
                          r"\bwhere\b.*\b(appear\w*|publish\w*|posted)\b|\b(which|what) (site|website|portal|publication|outlet|magazine)\b|"
                          r"\b(welche[rms]?) (website|webseite|portal|plattform|medium|zeitschrift|publikation)\b|"
@@ -211,8 +211,18 @@ def article_question(question: str, articles: list[ArticleInfo], doc_filter: lis
     attributes = asked_attributes(question)
     if not attributes or not passages or not (doc_filter or about_an_article(question)):
         return None
-    doc_id = (doc_filter or [passages[0].doc_id])[0]
+    doc_id = (doc_filter or _by_title_word(question, articles) or [passages[0].doc_id])[0]
     return next(a for a in articles if a.doc_id == doc_id), attributes
+
+
+def _by_title_word(question: str, articles: list[ArticleInfo]) -> list[str]:
+    """The one article whose stated title holds a distinctive word of the question ("der Artikel, der
+    einem die *Angst* vor Social Media nehmen will": „Keine Angst vor Social Media“), else none."""
+    from .grounding import content_words
+
+    asked = content_words(question) - content_words(" ".join(_GENERIC))
+    hits = [a.doc_id for a in articles if not a.title.endswith("…") and asked & content_words(a.title)]
+    return hits if len(hits) == 1 else []
 
 
 def metadata_answer(info: ArticleInfo, attributes: str | tuple[str, ...], lang: str) -> tuple[str, bool]:

@@ -324,6 +324,7 @@ def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
     ("How many people were surveyed?", "survey"),
     ("Wie viele Unternehmen haben an der St. Galler Studie teilgenommen?", "survey"),
     ("How many firms took part in the study?", "survey"),
+    ("Wie viele Unternehmen oder Personen hat die St. Galler Studie untersucht?", "survey"),
     ("What ROI percentage does Leichsenring report?", "percent"),
 ])
 def test_number_kind(question, kind):
@@ -622,3 +623,24 @@ def test_asked_for_questions_a_chosen_question_brings_the_ones_after_it(assistan
 
 def test_german_contractions_are_no_terms():
     assert "fur" not in specific_terms("Warum setzen Firmen fürs Marketing auf Netzwerke?", frozenset())
+
+
+def test_an_article_named_by_a_title_word_answers_a_question_about_it(assistant):
+    # dev d10de12: "der Artikel, der einem die Angst vor Social Media nehmen will" is „Keine Angst vor Social Media“
+    result = assistant.ask("Von wann ist der Artikel, der einem die Angst vor Social Media nehmen will, und wer hat ihn verfasst?",
+                           backend="extractive")
+    assert not result.refused and "Annette Speck" in result.answer and "24.09.2014" in result.answer
+
+
+def test_people_in_general_are_no_counted_thing_to_require(assistant):
+    # dev d10de02: refused for want of "Leute"; the text says "78 Prozent der Internetnutzer in Deutschland"
+    question = "Wie viel Prozent der Leute, die in Deutschland online sind, haben ein Konto bei einem sozialen Netzwerk?"
+    assert focus_term(question, specific_terms(question, frozenset())) is None
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused and "78 Prozent" in result.answer
+
+
+def test_a_short_sentence_comes_with_the_one_before_it(assistant):
+    # dev d10en03: "In Wahrheit ist es umgekehrt." (too short to quote alone) after the belief it turns round
+    result = assistant.ask("Is the internet a separate world from 'real life'? What does the bank consultant argue?", backend="extractive")
+    assert "In Wahrheit ist es umgekehrt." in result.answer

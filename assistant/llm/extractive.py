@@ -122,7 +122,10 @@ def _with_antecedents(chosen, top, passages: list[Passage]):
             out.append(order[i - 1][2])
             if i > 1 and len(_text(order[i - 1], passages)) < 60 and _same_paragraph(order[i - 2], order[i - 1], passages):
                 out.append(order[i - 2][2])  # a short one leans back too
-        if (n, s, e) == top and i + 1 < len(order) and _LEANS_BACK.match(_text(order[i + 1], passages)) \
+        following = _text(order[i + 1], passages) if i + 1 < len(order) else ""
+        # the best one brings the next sentence leaning on it, and any one a short next sentence, which
+        # cannot stand alone ("… Massenmedien die reale. *In Wahrheit ist es umgekehrt.*")
+        if following and ((n, s, e) == top and _LEANS_BACK.match(following) or len(following.strip()) < 40) \
                 and _same_paragraph(order[i], order[i + 1], passages):
             out.append(order[i + 1][2])
     return out
