@@ -25,8 +25,8 @@ _END = re.compile(
     rf"\b(?:ende|schluss|end|ending|close){_OF_ARTICLE}|"
     r"\b(?:letzte[nrsm]?|last|final|closing|concluding)\s+(?:satz|sätze|absatz|abschnitt|punkt|worte?|gedanke[n]?|sentences?|paragraphs?|sections?|points?|words?|thoughts?|remarks?)\b",
     re.I)
-_END_NEEDS_ARTICLE = re.compile(r"\b(?:endet|enden|endete|schließt|ends|ending|closes|finishes|wraps up)\b|\bend\b(?=\s*(?:[-–?.,;:]|$))|"
-                                r"\b(?:am|zum|ganz am)\s+(?:ende|schluss)\s*[?.,]", re.I)
+_END_NEEDS_ARTICLE = re.compile(r"\b(?:endet|enden|endete|schließt|ends|ending|closes|finishes|wraps up)\b|\bend\b(?=\s*(?:[-–—?.,;:]|$))|"
+                                r"\b(?:am|zum|ganz am)\s+(?:ende|schluss)\s*[?.,–—]", re.I)
 _BEGINNING = re.compile(
     rf"\b(?:anfang|beginn|einleitung|einstieg|start|beginning|opening|introduction|intro){_OF_ARTICLE}|"
     r"\b(?:erste[nrsm]?|first|opening|introductory)\s+(?:satz|sätze|absatz|abschnitt|worte?|sentences?|paragraphs?|sections?|words?|lines?)\b",

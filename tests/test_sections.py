@@ -81,3 +81,9 @@ def test_the_nth_point_of_a_list_is_quoted(ready_index, question, quoted):
 def test_a_point_the_list_does_not_have_is_refused(ready_index):
     result = Assistant(ready_index.settings, ready_index).ask("Was ist der siebte Punkt im Fazit des Infobriefs?", backend="extractive")
     assert result.refused and result.refusal_reason == "the article has no point 7"
+
+
+def test_an_end_question_with_a_dash_after_end_asks_for_the_end():
+    # dev d10en12: "… article end — what does it recommend?" (an em dash, not a hyphen)
+    assert asked_part("How does the tongue-in-cheek social media article end — what does it recommend and offer?") == "end"
+    assert asked_part("Der Text mit den fünf Punkten am Schluss – welche Vorteile zählt er auf?") == "end"
