@@ -31,6 +31,7 @@ from .chunking import sentence_spans, window_around
 from .entities import ASKS_FOR_ORGANISATION, NameEvidence
 from .grounding import content_words
 from .language import german_probability
+from .names import question_names
 
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
@@ -180,7 +181,13 @@ def evidence_pattern(question: str, kind: str):
         return _CountEvidence(bool(_ABSOLUTE.search(question)))
     if sub == "survey":
         return _SurveyEvidence()
+    if sub == "percent" and _EXACT.search(question):  # "What *exact* percentage …": a figure, not "fast die Hälfte"
+        return _EXACT_PERCENT
     return next(evidence for name, _, evidence in NUMBER_KINDS if name == sub)
+
+
+_EXACT = re.compile(r"\b(exact|exactly|precise|precisely|genau|genaue[nr]?|exakt|exakte[nr]?)\b", re.I)
+_EXACT_PERCENT = re.compile(r"\d[\d,.]*\s?(%|prozent|percent)", re.I)
 
 
 # Words that shape a question but are not what it is about.
@@ -310,14 +317,16 @@ class AnswerabilityCheck:
         focus = focus_term(question, terms, german) if kind == "year" or counted else None
         if sub_kind == "money" and not german:
             # an English amount of a named company or person ("What was *Microsoft*'s revenue in 2013?") is
-            # in a sentence naming it; "30 Millionen" of the next sentence is Obama's crowdfunding
-            focus = next((t for t, word in terms.items() if word[:1].isupper() and not question.startswith(word)), None)
+            # in a sentence naming it; "30 Millionen" of the next sentence is Obama's crowdfunding. The
+            # question's first name, by its last word ("Deutsche *Telekom*"); a window without it holds no amount of it
+            by_word = {word: stem for stem, word in terms.items()}
+            focus = next((by_word[name[-1]] for name in question_names(question) if name[-1] in by_word), None)
         if kind == "role":  # the person: the job word must be in a sentence that names them
             focus = next((t for t, word in terms.items() if word[:1].isupper() and t not in _ROLE_QUESTION_STEMS), None)
         # a German counted thing is found by stem or compound, so its absence means something; an
         # English one meets German text only through word similarity ("apprentices" / "Auszubildende"
         # .87): there a number anywhere in the window counts
-        focus_required = german and counted and focus is not None
+        focus_required = focus is not None and (german and counted or sub_kind == "money" and not german)
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):

@@ -42,7 +42,7 @@ ATTRIBUTES = {
                          r"\b(welche[rms]?) (website|webseite|portal|plattform|medium|zeitschrift|publikation)\b|"
                          # its publisher: "Welche Firma oder Kanzlei hat den Infobrief herausgegeben?", "Who published …?"
                          r"\b(wer|welche[rsmn]? (firma|kanzlei|verlag|organisation|unternehmen|agentur))\b(?:(?!\bund\b)[^,;?])*\b(herausgegeben|herausgebracht|veröffentlicht)\b|"
-                         r"\b(who|which (company|firm|organi[sz]ation|publisher|agency))\b(?:(?!\band\b)[^,;?])*\b(published|issued|put out)\b|\bthe publisher\b", re.IGNORECASE),
+                         r"\b(who|(which|the) (company|firm|organi[sz]ation|publisher|agency))\b(?:(?!\band\b)[^,;?])*\b(published|issued|put out)\b|\bthe publisher\b", re.IGNORECASE),
     "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(welche art|textsorte|textart|art von text)\b|"
                        r"\bwhat (kind|type|sort) of (text|article|document|piece|publication)\b", re.IGNORECASE),
     # not a person's title ("job title", "akademischer Titel")

@@ -644,3 +644,16 @@ def test_a_short_sentence_comes_with_the_one_before_it(assistant):
     # dev d10en03: "In Wahrheit ist es umgekehrt." (too short to quote alone) after the belief it turns round
     result = assistant.ask("Is the internet a separate world from 'real life'? What does the bank consultant argue?", backend="extractive")
     assert "In Wahrheit ist es umgekehrt." in result.answer
+
+
+@pytest.mark.parametrize("question, reason", [
+    # dev d10en26: the amount must be in a sentence naming the company ("Deutsche *Telekom*"), as for Microsoft
+    ("How much does Deutsche Telekom spend on social media each year according to the St. Gallen study?", "no number"),
+    # dev d10en27: an exact percentage is a figure, not "fast die Hälfte"
+    ("What exact percentage of German companies use social media for HR and recruiting, according to the newsletter?", "no number"),
+    # dev d10en25: the agency that published an article is its source, which the checklist does not name
+    ("What is the name of the agency that published the ironic checklist on how not to succeed on social media?", "no source"),
+])
+def test_near_miss_questions_from_the_d10_dev_questions_are_refused(assistant, question, reason):
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused and reason in result.refusal_reason
