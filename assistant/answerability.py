@@ -56,7 +56,8 @@ ANSWER_TYPES = [
                           r"(?=.*\b(ge)?(leit|führ|gründ|geschäftsführ|chef|vorsitz|vorstand|inhaber|besitz|eigentüm|direktor|präsident|"
                           r"partner|ceo|head|lead|run|found|own|chief|director|president|chair|manag)\w*)", re.I)),
     ("organisation", ASKS_FOR_ORGANISATION),
-    ("place", re.compile(r"\b(welche[rsmn]? (stadt|land|ort|region)|which (city|country|town|region)|what (city|country|town)|"
+    ("place", re.compile(r"\b(welche[rsmn]? (stadt|städten?|land|ländern?|ort|orten?|region|regionen)|"
+                         r"which (city|cities|country|countries|town|towns|region|regions)|what (city|cities|country|countries|town|towns)|"
                          r"wo\b(?=.*\b(sitz|ansässig|befindet|liegt|beheimatet|niedergelassen))|"
                          r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
     ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"

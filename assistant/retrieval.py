@@ -246,7 +246,7 @@ class Retriever:
         on the first passage when its list has no point n). Similarity found the article
         but not the part: "What does the conclusion list?" ranked the Infobrief's opening chunk above
         its "Fazit", "Womit endet der Blogbeitrag …?" names no fact at all."""
-        part, item = (asked_part(question), asked_item(question)) if passages else (None, None)
+        part, item = (asked_part(question), asked_item(question, bool(doc_ids))) if passages else (None, None)
         if part is None and item is None:
             return passages
         ids, texts, metas = self.index.chunks_of([(doc_ids or [passages[0].doc_id])[0]])

@@ -49,11 +49,13 @@ _ITEM_ASKED = re.compile(rf"\b({'|'.join(_ORDINALS)})[nrsm]?\s+(?:[\w-]+\s+)?(?:
                          rf"\b(?:{_ITEM_NOUNS}|nr\.?|nummer|number)\s+(\d{{1,2}})\b", re.I)
 
 
-def asked_item(question: str) -> int | None:
-    """n for a question about the n-th point of a list ("der dritte Punkt", "point 3")."""
+def asked_item(question: str, names_article: bool = False) -> int | None:
+    """n for a question about the n-th point of a list ("der dritte Punkt", "point 3"). `names_article`:
+    the question names its article otherwise ("laut Hansjörg Leichsenring das dritte Missverständnis")."""
     m = _ITEM_ASKED.search(question)
     # of a list in a text: "der erste Schritt zu einer Strategie" names no text and asks no list's point
-    if not m or not (_ARTICLE.search(question) or CONCLUSION_ASKED.search(question) or re.search(r"\b(liste|list)\b", question, re.I)):
+    if not m or not (names_article or _ARTICLE.search(question) or CONCLUSION_ASKED.search(question)
+                     or re.search(r"\b(liste|list)\b", question, re.I)):
         return None
     return _ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2))
 

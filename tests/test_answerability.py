@@ -162,6 +162,8 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What was Microsoft's revenue in 2013?", "number"),  # an amount by its name
     ("What three things does the internet produce at the same time?", "list"),  # a count of things asked for
     ("What ROI percentage does Leichsenring report?", "number"),
+    ("In welchen Ländern ist Leichsenring als Referent aufgetreten?", "place"),  # test tde36 (read): a plural
+    ("Which countries has he spoken in?", "place"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind

@@ -87,3 +87,9 @@ def test_an_end_question_with_a_dash_after_end_asks_for_the_end():
     # dev d10en12: "… article end — what does it recommend?" (an em dash, not a hyphen)
     assert asked_part("How does the tongue-in-cheek social media article end — what does it recommend and offer?") == "end"
     assert asked_part("Der Text mit den fünf Punkten am Schluss – welche Vorteile zählt er auf?") == "end"
+
+
+def test_an_item_of_an_article_named_by_its_author_is_an_item():
+    # test question tde31 (read): "laut Hansjörg Leichsenring das dritte Missverständnis" names the article by its author
+    question = "Was ist laut Hansjörg Leichsenring das dritte Missverständnis über soziale Medien?"
+    assert asked_item(question) is None and asked_item(question, names_article=True) == 3
