@@ -336,6 +336,10 @@ class AnswerabilityCheck:
                 type_found = evidence is None or ((not focus_required or focus in matched)
                                                   and _type_near(evidence, piece, matched.get(focus)))
                 attributed = not source or by_source[n - 1] or all(t in matched for t in source)
+                if type_found and source and not by_source[n - 1] and kind in ("number", "year") and evidence is not None:
+                    # a figure "laut Egbert Wege" is in the sentence naming him or the next ("Zu diesem Schluss
+                    # kommt … Roland Berger … Demnach agieren nur 17 Prozent …"), not anywhere in the window
+                    type_found = _near_source(evidence, piece, [matched[t] for t in source if t in matched])
                 key = (attributed, len(matched) + 0.5 * type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
@@ -467,6 +471,13 @@ def _type_near(evidence, text: str, focus_word: str | None) -> bool:
     if focus_word is None:
         return bool(evidence.search(text))
     return any(focus_word in text[s:e] and evidence.search(_aside_removed(text[s:e], focus_word)) for s, e in sentence_spans(text))
+
+
+def _near_source(evidence, text: str, source_words: list[str]) -> bool:
+    """The kind of answer occurs in a sentence naming the source or in the one after it."""
+    spans = sentence_spans(text)
+    naming = [i for i, (s, e) in enumerate(spans) if any(w in text[s:e] for w in source_words)]
+    return any(evidence.search(text[slice(*spans[j])]) for i in naming for j in (i, i + 1) if j < len(spans))
 
 
 def _aside_removed(sentence: str, focus_word: str) -> str:

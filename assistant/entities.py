@@ -141,6 +141,8 @@ class NameEvidence:
         self.given = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
         # who leads or heads something is a person; who found or owns it may be an organisation
         self.people_only = kind == "person" and bool(_LEADS.search(question))
+        # the thing led, by the names the question gives ("das Digitalization *Think:Lab* der Universität Münster")
+        self.led = [w for w in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-ZÄÖÜ][^\W\d_]+", question)] if self.people_only else []
 
     def names(self, text: str) -> list[str]:
         if self.kind == "place":
@@ -152,6 +154,11 @@ class NameEvidence:
         return person_names(text) + organisation_names(text)  # "Wer hat … gegründet": also an organisation
 
     def search(self, text: str):
+        if self.led:  # the person who leads it is named with it: "Egbert Wege, Partner bei Roland Berger" leads no Think:Lab
+            from .chunking import sentence_spans
+
+            return next((name for s, e in sentence_spans(text) if any(w in text[s:e] for w in self.led)
+                         for name in self.names(text[s:e]) if not self._given(name)), None)
         new = [n for n in self.names(text) if not self._given(n)]
         return new[0] if new else None
 

@@ -659,3 +659,20 @@ def test_a_short_sentence_comes_with_the_one_before_it(assistant):
 def test_near_miss_questions_from_the_d10_dev_questions_are_refused(assistant, question, reason):
     result = assistant.ask(question, backend="extractive")
     assert result.refused and reason in result.refusal_reason
+
+
+@pytest.mark.parametrize("question, reason", [
+    # dev d5de03: "17 Prozent" is Roland Berger's figure two sentences from "betont Egbert Wege"
+    ("Wie viel Prozent der Unternehmen definieren laut Egbert Wege Ziele für ihren Social-Media-Einsatz?", "no number"),
+    # dev d2de31: Egbert Wege is a person in the window, but not one named with the Think:Lab
+    ("Wer leitet das Digitalization Think:Lab der Universität Münster?", "no person"),
+])
+def test_an_answer_must_be_stated_with_what_it_is_about(assistant, question, reason):
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused and reason in result.refusal_reason
+
+
+def test_a_figure_attributed_to_a_source_in_the_next_sentence_still_counts(assistant):
+    # "Zu diesem Schluss kommt … Roland Berger … Demnach agieren nur 17 Prozent …"
+    result = assistant.ask("Wie viel Prozent der Unternehmen agieren laut Roland Berger strategisch in sozialen Netzwerken?", backend="extractive")
+    assert not result.refused and "17 Prozent" in result.answer
