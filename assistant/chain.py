@@ -17,12 +17,13 @@ from .grounding import SentenceSupport
 from .index import Index
 from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
-from .llm.extractive import best_sentences, partial_answer
+from .llm.extractive import partial_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, clean_question, has_words
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
 from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
 from .sections import without_position
+from .sentence_choice import best_sentences
 from .verify import verify
 
 __all__ = ["Assistant", "AnswerResult", "Turn"]

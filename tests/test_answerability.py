@@ -30,7 +30,7 @@ from assistant.articles import (
 )
 from assistant.chain import Assistant
 from assistant.chunking import sentence_spans
-from assistant.llm.extractive import _only_a_question
+from assistant.sentence_choice import _only_a_question
 from assistant.corpus import article_context
 from assistant.language import detect_language
 from assistant.retrieval import Retriever

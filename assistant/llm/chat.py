@@ -14,8 +14,8 @@ from ..prompts import answer_prompt, condense_prompt, format_evidence, format_pa
 from ..reader import MAX_SENTENCES, read
 from ..results import Turn
 from ..retrieval import Passage
+from ..sentence_choice import rank_sentences
 from .base import AnswerRequest, Backend, Reading
-from .extractive import rank_sentences
 
 
 class ChatBackend(Backend):
