@@ -37,6 +37,12 @@ def test_dev_set_meets_the_issue_requirements():
     assert {d for q in questions for d in q["gold_docs"]} == {p.stem for p in (PROJECT_DIR / "corpus").glob("*.txt")}
 
 
+def test_no_dev_question_repeats_a_holdout_question():
+    # a helper writing dev questions from the articles alone wrote one holdout question word for word (stop 31)
+    holdout = {q["question"].strip().lower() for q in load_questions(DEV_SET.parent / "questions-holdout.jsonl")}
+    assert not holdout & {q["question"].strip().lower() for q in load_questions(DEV_SET)}
+
+
 def test_held_out_test_set_meets_the_issue_requirements():
     questions = load_questions(TEST_SET)
     dev = {q["question"] for q in load_questions(DEV_SET)}
