@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .chunking import sentence_spans
+
 _LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "tr_TR", "pl_PL")
 
 # Kinds of organisation a question can ask for, German and English, and the word stems that name
@@ -142,7 +144,7 @@ class NameEvidence:
         # who leads or heads something is a person; who found or owns it may be an organisation
         self.people_only = kind == "person" and bool(_LEADS.search(question))
         # the thing led, by the names the question gives ("das Digitalization *Think:Lab* der Universität Münster")
-        self.led = [w for w in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-ZÄÖÜ][^\W\d_]+", question)] if self.people_only else []
+        self.led = re.findall(r"(?<!^)(?<![.?!]\s)\b[A-ZÄÖÜ][^\W\d_]+", question) if self.people_only else []
 
     def names(self, text: str) -> list[str]:
         if self.kind == "place":
@@ -155,8 +157,6 @@ class NameEvidence:
 
     def search(self, text: str):
         if self.led:  # the person who leads it is named with it: "Egbert Wege, Partner bei Roland Berger" leads no Think:Lab
-            from .chunking import sentence_spans
-
             return next((name for s, e in sentence_spans(text) if any(w in text[s:e] for w in self.led)
                          for name in self.names(text[s:e]) if not self._given(name)), None)
         new = [n for n in self.names(text) if not self._given(n)]

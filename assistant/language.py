@@ -58,9 +58,10 @@ def foreign_language(text: str) -> str | None:
     words or a non-Latin script: short questions are too easily mistaken), else None. Names are no
     words of a language: "Wer ist Elke Frank?" looked Czech."""
     rest = _INNER_CAPITALISED.sub(" ", text)
-    if len(_WORD.findall(rest)) < 3 and all(c.isascii() or not c.isalpha() or c in "äöüßÄÖÜ" for c in text):
+    enough = len(_WORD.findall(rest)) >= 3
+    if not enough and all(c.isascii() or not c.isalpha() or c in "äöüßÄÖÜ" for c in text):
         return None
-    language = _wide_detector().detect_language_of(rest if len(_WORD.findall(rest)) >= 3 else text)
+    language = _wide_detector().detect_language_of(rest if enough else text)
     if language is None or language.name in ("GERMAN", "ENGLISH"):
         return None
     return language.name.capitalize()

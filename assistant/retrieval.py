@@ -315,8 +315,8 @@ class Retriever:
             cross_language = german_probability(question) < 0.5
         if cross_language:
             threshold -= self.settings.gate.english_offset
-        # a question asking only for the part of an article ("Was steht im Fazit des Infobriefs?", no
-        # other term) is answered when that part exists: no similarity bar (it scores 0.83 against it)
+        # no similarity bar for a question asking only for the part of an article ("Was steht im Fazit des
+        # Infobriefs?" scores 0.83 against it) or only who a person the articles name is ("Who is Egbert Wege?")
         if best < threshold and not self.only_a_section(question, passages) and not self.only_a_name(question):
             return GateDecision(False, best, threshold, "best passage below the threshold")
         missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]

@@ -17,20 +17,24 @@ from .articles import _ARTICLE_WORD
 CONCLUSION_ASKED = re.compile(r"\b(fazits?|schlussfolgerung\w*|zusammenfassung\w*|resümees?|conclusion|conclusions|summary|sums up|concludes?)\b", re.I)
 CONCLUSION_HEADING = re.compile(r"(^|\n)\s*(fazit|zusammenfassung|resümee|schlussfolgerung\w*|conclusion|summary)\b[^\n]*\n", re.I)
 _OF_ARTICLE = rf"\s+(?:des|der|dem|of\s+the|of)\s+(?:[\w-]+\s+){{0,3}}?{_ARTICLE_WORD}"
+
+
+def _where(nouns: str, ordinals: str, units: str) -> re.Pattern:
+    """A noun of a position with the article it is in, or an ordinal piece of a text."""
+    return re.compile(rf"\b(?:{nouns}){_OF_ARTICLE}|\b(?:{ordinals})\s+(?:{units})\b", re.I)
+
+
 # Where in an article: a verb of the article ("der Blogbeitrag endet", "the article opens"), a
 # noun of its position ("am Schluss des Infobriefs", "the end of the piece"), or an ordinal
 # sentence or point ("der letzte Satz", "the last point"). Verbs and a phrase-final "am Ende" need a
 # word for an article elsewhere in the question ("zu Beginn einer Strategie" is no part of a text).
-_END = re.compile(
-    rf"\b(?:ende|schluss|end|ending|close){_OF_ARTICLE}|"
-    r"\b(?:letzte[nrsm]?|last|final|closing|concluding)\s+(?:satz|sätze|absatz|abschnitt|punkt|worte?|gedanke[n]?|sentences?|paragraphs?|sections?|points?|words?|thoughts?|remarks?)\b",
-    re.I)
+_END = _where("ende|schluss|end|ending|close", "letzte[nrsm]?|last|final|closing|concluding",
+              "satz|sätze|absatz|abschnitt|punkt|worte?|gedanke[n]?|sentences?|paragraphs?|sections?|points?|words?|thoughts?|remarks?")
 _END_NEEDS_ARTICLE = re.compile(r"\b(?:endet|enden|endete|schließt|ends|ending|closes|finishes|wraps up)\b|\bend\b(?=\s*(?:[-–—?.,;:]|$))|"
                                 r"\b(?:am|zum|ganz am)\s+(?:ende|schluss)\s*[?.,–—]", re.I)
-_BEGINNING = re.compile(
-    rf"\b(?:anfang|beginn|einleitung|einstieg|start|beginning|opening|introduction|intro){_OF_ARTICLE}|"
-    r"\b(?:erste[nrsm]?|first|opening|introductory)\s+(?:satz|sätze|absatz|abschnitt|worte?|sentences?|paragraphs?|sections?|words?|lines?)\b",
-    re.I)
+_BEGINNING = _where("anfang|beginn|einleitung|einstieg|start|beginning|opening|introduction|intro",
+                    "erste[nrsm]?|first|opening|introductory",
+                    "satz|sätze|absatz|abschnitt|worte?|sentences?|paragraphs?|sections?|words?|lines?")
 _BEGINNING_NEEDS_ARTICLE = re.compile(r"\b(?:beginnt|beginnen|begann|startet|eröffnet|begins|begin|starts|opens|open)\b|"
                                       r"\b(?:am|zu)\s+(?:anfang|beginn)\s*[?.,]", re.I)
 _ARTICLE = re.compile(rf"\b{_ARTICLE_WORD}\b", re.I)
