@@ -78,7 +78,10 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
 # … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
 _LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|"
                          r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
-                         r"^.{0,60}\b(so|dies|das)[.!]\s*$")  # a short one ending on it: "Selbst viele Social Media Manager denken so."
+                         r"^.{0,60}\b(so|dies|das)[.!]\s*$|"  # a short one ending on it: "Selbst viele Social Media Manager denken so."
+                         # or an adverb pointing back in its first clause ("Bei sozialen Medien geht es *damit* …");
+                         # after a comma "damit" is a conjunction ("…, damit wir …") and points ahead
+                         r"^[^,:;]{0,40}\b(damit|somit|folglich|deshalb|daher|deswegen|demnach|dadurch|hierdurch|also)\b")
 
 
 def _with_antecedents(chosen, top, passages: list[Passage]):
@@ -191,8 +194,10 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
         score += 0.03 if lists and _ENUMERATION.search(sentence) else 0.0
         score += 0.03 if reasons and _CAUSE.search(sentence) else 0.0
-        if len(words - asked) < 2:
-            score -= 0.2  # only repeats the question's topic (a heading, a teaser)
+        if len(words - asked) < (1 if sentence.rstrip()[-1:] in _SENTENCE_END else 2):
+            # only repeats the question's topic (a heading, a teaser); a whole sentence adding one word
+            # says something ("Social Media kann man *nebenher* machen.")
+            score -= 0.2
         if not wants_questions and _only_a_question(sentence):
             score -= QUESTION_PENALTY  # the article's own question ("Was macht den Erfolg … aus?") answers nothing
         scores.append(score)
