@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import sentence_spans, window_around
-from .entities import ASKS_FOR_ORGANISATION, NameEvidence
+from .entities import ASKS_FOR_EMPLOYER, ASKS_FOR_ORGANISATION, EmployerEvidence, NameEvidence
 from .grounding import content_words
 from .language import german_probability
 from .names import question_names
@@ -45,6 +45,7 @@ ANSWER_TYPES = [
                           # an amount by its name: "What was Microsoft's revenue …", "Was kostet …"
                           r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
                           r"was kostet|was kosten|wie teuer)\b", re.I)),
+    ("employer", ASKS_FOR_EMPLOYER),  # a named person's company: said next to their name
     ("reason", re.compile(r"\b(warum|weshalb|wieso|weswegen|why|for what reason)\b", re.I)),
     # a person's job or position; never "role" ("Welche Rolle spielt …" asks what something does)
     ("role", re.compile(r"\b(welche[rsn]? (position|funktion|stelle|berufsbezeichnung)|welchen (beruf|job|posten)|von beruf|als was|"
@@ -99,6 +100,10 @@ NUMBER_KINDS = [
                          r"money|cost\w*|spen[dt]\w*|revenue|profit\w*|price\w*|paid|pay|earn\w*|raised?|invest\w*|salary|gehalt)\b", re.I),
      re.compile(r"€|\$|\b(euro|dollar|us-dollar|mio|mrd|million\w*|milliard\w*|billion\w*)\b", re.I)),
 ]
+# the whole a share is of, when it is an amount: "share of Procter & Gamble's *revenue*", not "share of
+# companies with annual revenue over …" (a qualifier)
+_SHARE_OF_MONEY = re.compile(r"\b(?:share|percentage|proportion|percent|fraction|portion) of (?:(?!with|that|which|who|whose)[\w&’']+ ){0,4}?"
+                             r"(revenues?|turnover|budgets?|sales|profits?|income|spending|earnings)\b", re.I)
 # A count is any number except a stretch of time ("drei Jahre"), a year ("2014"), a paragraph or a
 # list item's number ("2. Sozial bedeutet uneigennützig"); a proportion only when the question
 # does not ask for the absolute number.
@@ -173,6 +178,8 @@ def evidence_pattern(question: str, kind: str):
     """What evidence of the asked-for kind of answer looks like (an object with .search), or None."""
     if kind == "first name":
         return _FirstNameEvidence(question)
+    if kind == "employer":
+        return EmployerEvidence(question)
     if kind in ("person", "organisation", "place"):
         return NameEvidence(question, kind)
     if kind != "number":
@@ -328,6 +335,13 @@ class AnswerabilityCheck:
         # English one meets German text only through word similarity ("apprentices" / "Auszubildende"
         # .87): there a number anywhere in the window counts
         focus_required = focus is not None and (german and counted or sub_kind == "money" and not german)
+        if sub_kind == "percent" and not german:
+            # a share of an amount ("What share of P&G's *revenue* …") is said with the amount, matched by
+            # word similarity ("Umsatz"); "50 Prozent aller P&G-Innovationen" is a share of something else
+            money = _SHARE_OF_MONEY.search(question)
+            by_word = {word: stem for stem, word in terms.items()}
+            if money and money.group(1) in by_word:
+                focus, focus_required = by_word[money.group(1)], True
         best = None  # (covered count, type found, -passage number, window, matched)
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):

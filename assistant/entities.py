@@ -167,3 +167,36 @@ class NameEvidence:
         # the name's own words (not the word for the kind: "Agentur" of "Online-Agentur Zieltraffic")
         own = [w for w in words if w not in _TITLE_WORDS and not re.fullmatch(rf"[\w-]*(?:{_ANY_ORGANISATION})\w*", w)]
         return bool(own) and all(w in self.given for w in own)
+
+
+# Who employs a person: "Which company does Oliver Hermes work for?", "Bei welcher Firma arbeitet …?",
+# "Für wen arbeitet …?", "What is Egbert Wege's employer?"
+ASKS_FOR_EMPLOYER = re.compile(
+    r"\b(which|what|welche[rsmn]?)\s+(company|firm|employer|organi[sz]ation|business|"
+    r"firma|unternehmen|arbeitgeber|konzern)\b.*\b(work|employ|arbeit|beschäftigt|angestellt|tätig)\w*|"
+    r"\b((?<=for )whom|who) does \w+( \w+)? work\b|\b(?<=für )wen arbeitet\b|\b(employer|arbeitgeber)\b", re.IGNORECASE)
+# An employer is said next to the person's name: "Egbert Wege, Partner bei Roland Berger Strategy
+# Consultants", "Elke Frank (Telekom)", "Telekom-Chefin …"; "50 Prozent aller Procter&Gamble-Innovationen
+# …, schreibt etwa Oliver Hermes" names a company in his sentence, not his employer.
+_APPOSITION = r"\s*(?:,\s*[^,.;:()]{0,40}?\b(?:bei|von|der|des|of|at|from)\s+|\(\s*)"
+_JOB_BEFORE = r"-(?i:chef\w*|ceo|sprecher\w*|vorstand|vorständ\w*|gründer\w*|manager\w*|mitarbeiter\w*|partner\w*)\s+(?:\w+\s+)?"
+
+
+class EmployerEvidence:
+    """An organisation or company name in apposition to the person the question names."""
+
+    def __init__(self, question: str):
+        self.surnames = [re.sub(r"['’]s$", "", name.split()[-1]) for name in person_names(question)]
+
+    def search(self, text: str):
+        for surname in self.surnames:
+            for m in re.finditer(rf"(?<!\w){re.escape(surname)}(?!\w)", text):
+                after = re.match(rf"{_APPOSITION}({_NAME}(?:\s+{_NAME})*)", text[m.end():m.end() + 120])
+                if after and (organisation_names(after.group(0)) or re.search(rf"(?:{_LEGAL_FORM})(?!\w)", after.group(1))
+                              or after.group(0).lstrip().startswith("(")):
+                    return after.group(1)
+                before = re.search(rf"([A-ZÄÖÜ][\w&]+){_JOB_BEFORE}$", text[max(0, m.start() - 60):m.start()])
+                if before:
+                    return before.group(1)
+        return None
+

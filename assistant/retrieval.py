@@ -60,6 +60,15 @@ class GateDecision:
 # "Who is Egbert Wege?": a name of two or three capitalised words, nothing else asked
 _WHO_IS = re.compile(r"(?i:who is|who was|who's|wer ist|wer war)\s+((?:[A-ZÄÖÜ][\w’'.-]+\s+){1,2}[A-ZÄÖÜ][\w’'.-]+)\s*\??")
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
+# A phrase the question quotes ("… calls social media 'relativ kostengünstig' - cheaper than what?",
+# "wem wird Social Media dort 'nebenher' überlassen?"): users copy the article's own words. A quote
+# mark after a letter is an apostrophe ("companies' misconceptions"), not an opening one.
+_QUOTED_PHRASE = re.compile(r"(?:(?<=[\s(])|^)[\"'„“‚‘»«]([^\"'„“‚‘»«”’]{3,80}?)[\"'“”‘’«»](?=[\s,.;:?!)\-–—]|$)")
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """The phrases a question puts in quotation marks."""
+    return [m.group(1).strip() for m in _QUOTED_PHRASE.finditer(question) if m.group(1).strip()]
 
 
 def leading_part(passages: list[Passage]) -> str | None:
@@ -184,9 +193,30 @@ class Retriever:
             ranked = sorted(rrf(weights, self.settings.retrieval.rrf_k).items(), key=lambda item: -item[1])
         else:
             ranked = dense if mode == "dense" else lexical
+        quoting = self._quoting(question, doc_ids, k)
+        if quoting:  # the passages holding a quoted phrase verbatim first, in their fused order
+            ranked = sorted(ranked + [(cid, 0.0) for cid in quoting if cid not in dict(ranked)], key=lambda item: item[0] not in quoting)
         if not rerank:
             return self._passages(ranked[:k], dense_scores, bm25_scores)
-        return self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), vector, k)
+        passages = self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), vector, pool)
+        passages = sorted(passages, key=lambda p: p.chunk_id not in quoting)[:k]
+        for rank, p in enumerate(passages, start=1):
+            p.rank = rank
+        return passages
+
+    def _quoting(self, question: str, doc_ids: list[str] | None, k: int) -> set[str]:
+        """Chunk ids holding a phrase the question quotes, word for word (Chroma's full-text filter);
+        none for a phrase in k or more chunks ('sozial', 'Social Media'): it points nowhere."""
+        collection = self.index.collection()
+        found: set[str] = set()
+        where = {"doc_id": {"$in": doc_ids}} if doc_ids else None
+        for phrase in quoted_phrases(question) if collection is not None else []:
+            holding = set()
+            for spelling in dict.fromkeys([phrase, phrase[0].swapcase() + phrase[1:]]):  # "Nebenher" / "nebenher"
+                holding |= set(collection.get(where=where, where_document={"$contains": spelling}, limit=k, include=[])["ids"])
+            if len(holding) < k:
+                found |= holding
+        return found
 
     def _reranked(self, candidates: list[Passage], vector, k: int) -> list[Passage]:
         """The candidates fused (RRF) with their order by closest sentence: a paraphrase matches
@@ -326,7 +356,8 @@ class Retriever:
             missing = [n for n in missing if n not in headers]
         if missing:
             return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
-        unknown = (unknown_names if cross_language else unknown_brand_names)(question, self.bm25().knows)
+        # a platform is a name in any spelling ("our company instagram account")
+        unknown = (unknown_names(question, self.bm25().knows) if cross_language else []) or unknown_brand_names(question, self.bm25().knows)
         if unknown:
             return GateDecision(False, best, threshold, f"{unknown[0]} occurs in no article")
         return GateDecision(True, best, threshold)

@@ -14,7 +14,7 @@ import numpy as np
 from .answerability import Answerability, evidence_pattern
 from .chunking import sentence_spans
 from .grounding import content_words
-from .retrieval import Passage, answer_passages, leading_part
+from .retrieval import Passage, answer_passages, leading_part, quoted_phrases
 from .sections import item_line
 
 # How far below the best sentence another sentence may score and still be quoted: from the best
@@ -99,9 +99,12 @@ def _with_antecedents(chosen, top, passages: list[Passage]):
             if i > 1 and len(_text(order[i - 1], passages)) < 60 and _same_paragraph(order[i - 2], order[i - 1], passages):
                 out.append(order[i - 2][2])  # a short one leans back too
         following = _text(order[i + 1], passages) if i + 1 < len(order) else ""
-        # the best one brings the next sentence leaning on it, and any one a short next sentence, which
-        # cannot stand alone ("… Massenmedien die reale. *In Wahrheit ist es umgekehrt.*")
-        if following and ((n, s, e) == top and _LEANS_BACK.match(following) or len(following.strip()) < 40) \
+        # the best one brings the next sentence leaning on it or, being short itself, the next sentence
+        # that goes on with it ("Social Media kann man nebenher machen. *Schauen wir mal, was unser Azubi
+        # …*"), and any one a short next sentence, which cannot stand alone ("… Massenmedien die reale. *In
+        # Wahrheit ist es umgekehrt.*")
+        best = (n, s, e) == top
+        if following and (best and (_LEANS_BACK.match(following) or e - s < 40) or len(following.strip()) < 40) \
                 and _same_paragraph(order[i], order[i + 1], passages):
             out.append(order[i + 1][2])
     return out
@@ -185,16 +188,22 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     asked = content_words(question)
     terms = set(check.terms) if check else asked
     evidence = evidence_pattern(question, check.answer_type) if check else None
+    # a quoted phrase points at the one or two sentences holding it, not at a word used throughout ('sozial')
+    quoted = [p for phrase in quoted_phrases(question)
+              if 0 < sum(bool((p := re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.I)).search(passages[n - 1].text[s:e]))
+                         for n, s, e in candidates) <= 2]
     scores = []
     for (n, s, e), vector in zip(candidates, vectors):
         sentence = passages[n - 1].text[s:e]
         words = content_words(sentence)
         overlap = len(terms & words) / len(terms) if terms else 0.0
         score = float(vector @ query) + 0.1 * overlap - 0.005 * n
+        quoting = any(phrase.search(sentence) for phrase in quoted)
+        score += 0.1 if quoting else 0.0  # the article's words, quoted
         score += 0.03 if evidence is not None and evidence.search(sentence) else 0.0
         score += 0.03 if lists and _ENUMERATION.search(sentence) else 0.0
         score += 0.03 if reasons and _CAUSE.search(sentence) else 0.0
-        if len(words - asked) < (1 if sentence.rstrip()[-1:] in _SENTENCE_END else 2):
+        if len(words - asked) < (1 if sentence.rstrip()[-1:] in _SENTENCE_END else 2) and not quoting:
             # only repeats the question's topic (a heading, a teaser); a whole sentence adding one word
             # says something ("Social Media kann man *nebenher* machen.")
             score -= 0.2
@@ -234,7 +243,7 @@ def _stating_sentence(question: str, candidates, passages: list[Passage], check:
     question answerable; the closest sentences often only name its topic ("… betont Egbert Wege,
     Partner bei Roland Berger" for "What share of companies act strategically according to Roland
     Berger?", whose "17 Prozent" is in the window's other sentence)."""
-    if not (check and check.type_found and check.window and check.answer_type in ("number", "year", "role", "person", "organisation", "place")):
+    if not (check and check.type_found and check.window and check.answer_type in ("number", "year", "role", "person", "organisation", "place", "employer")):
         return None
     pattern = evidence_pattern(question, check.answer_type)
     n, start, end = check.window

@@ -171,6 +171,9 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What ROI percentage does Leichsenring report?", "number"),
     ("In welchen Ländern ist Leichsenring als Referent aufgetreten?", "place"),  # test tde36 (read): a plural
     ("Which countries has he spoken in?", "place"),
+    ("Which company does Oliver Hermes work for?", "employer"),
+    ("Bei welcher Firma arbeitet Egbert Wege?", "employer"),
+    ("Für wen arbeitet Elke Frank?", "employer"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -530,6 +533,10 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     ("Wie viel Prozent der Unternehmen definieren laut Egbert Wege Ziele für ihren Social-Media-Einsatz?", "no number"),
     # dev d2de31: Egbert Wege is a person in the window, but not one named with the Think:Lab
     ("Wer leitet das Digitalization Think:Lab der Universität Münster?", "no person"),
+    # dev d12en22: "50 Prozent aller Procter&Gamble-Innovationen …, schreibt etwa Oliver Hermes" names no employer of his
+    ("Which company does Oliver Hermes work for?", "no employer"),
+    # dev d12en20: a share of P&G's revenue is said with the revenue; the 50 percent are of its innovations
+    ("What share of Procter & Gamble's revenue comes from those crowdsourced innovations?", "no number"),
 ])
 def test_near_miss_questions_whose_evidence_only_looks_like_the_answer_are_refused(assistant, question, reason):
     result = assistant.ask(question, backend="extractive")
@@ -584,3 +591,18 @@ def test_a_figure_attributed_to_a_source_in_the_next_sentence_still_counts(assis
     # "Zu diesem Schluss kommt … Roland Berger … Demnach agieren nur 17 Prozent …"
     result = assistant.ask("Wie viel Prozent der Unternehmen agieren laut Roland Berger strategisch in sozialen Netzwerken?", backend="extractive")
     assert not result.refused and "17 Prozent" in result.answer
+
+
+def test_an_employer_is_named_next_to_the_person():
+    from assistant.entities import EmployerEvidence
+
+    evidence = EmployerEvidence("Bei welcher Firma arbeitet Egbert Wege?")
+    assert evidence.search("…, betont Egbert Wege, Partner bei Roland Berger Strategy Consultants.") == "Roland Berger Strategy Consultants"
+    assert evidence.search("„50 Prozent aller Procter&Gamble-Innovationen …“, schreibt Egbert Wege.") is None
+    assert EmployerEvidence("What is Hansjörg Leichsenring's employer?").search("Telekom-Chef Hansjörg Leichsenring sagt …") == "Telekom"
+
+
+def test_an_english_far_question_naming_a_platform_in_lower_case_is_refused(assistant):
+    # dev d12en24: "instagram" in lower case is no English name, but a platform no article names
+    result = assistant.ask("how do I turn on two-factor authentication for our company instagram account?", backend="extractive")
+    assert result.refused and "instagram" in result.refusal_reason

@@ -47,6 +47,8 @@ def test_a_list_written_as_prose_after_a_colon_is_quoted_whole(assistant):
     # "What three things" asks for a list: the enumeration "Investoren, Markenbotschafter und Kunden"
     ("What three things does the internet produce at the same time, according to the article quoting Oliver Hermes?", SPRINGER,
      ["Investoren, Markenbotschafter und Kunden"]),
+    # dev d11de02: "Bei sozialen Medien geht es *damit* …" points back in its first clause to "socius … gemeinsam"
+    ("Warum ist es ein Irrtum, dass 'sozial' bei Social Media uneigennützig heißt?", ZIELTRAFFIC, ["socius", "gemeinsam"]),
 ])
 def test_a_quoted_sentence_comes_with_the_sentence_it_leans_on(assistant, question, doc, facts):
     result = assistant.ask(question, backend="extractive")
@@ -89,3 +91,28 @@ def test_a_short_sentence_comes_with_the_one_before_it(assistant):
     # dev d10en03: "In Wahrheit ist es umgekehrt." (too short to quote alone) after the belief it turns round
     result = assistant.ask("Is the internet a separate world from 'real life'? What does the bank consultant argue?", backend="extractive")
     assert "In Wahrheit ist es umgekehrt." in result.answer
+
+
+@pytest.mark.parametrize("question, doc, facts", [
+    # dev d12de10: the quoted word finds its passage and sentence, and that short sentence brings the next one
+    ("In dem ironischen Beitrag mit der Checkliste – wem wird Social Media dort 'nebenher' überlassen?", CHECKLIST,
+     ["nebenher", "Azubi oder Praktikant"]),
+    # dev d12en04: the article's words quoted in an English question (the Infobrief was not retrieved first)
+    ("One text calls social media 'relativ kostengünstig' for reaching customers - cheaper compared to what?", INFOBRIEF,
+     ["Fernsehwerbung"]),
+])
+def test_a_quoted_phrase_finds_the_sentence_holding_it(assistant, question, doc, facts):
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert result.citations[0].doc_id == doc and all(fact in result.answer for fact in facts), result.answer
+
+
+def test_a_quoted_word_used_throughout_points_nowhere(ready_index):
+    from assistant.retrieval import Retriever, quoted_phrases
+
+    assert quoted_phrases("Who wrote the piece on companies' misconceptions, and what's his job?") == []  # apostrophes
+    assert quoted_phrases("Was bedeutet „Wofür?, Wie? und Wer?“ im Fazit?") == ["Wofür?, Wie? und Wer?"]
+    retriever = Retriever(ready_index)
+    assert retriever._quoting("Woher kommt das Wort 'sozial'?", None, 5) == set()  # in most chunks
+    assert retriever._quoting("Was heißt 'nebenher' hier?", None, 5) and \
+        all(cid.startswith(CHECKLIST) for cid in retriever._quoting("Was heißt 'nebenher' hier?", None, 5))
