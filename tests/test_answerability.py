@@ -606,3 +606,15 @@ def test_an_english_far_question_naming_a_platform_in_lower_case_is_refused(assi
     # dev d12en24: "instagram" in lower case is no English name, but a platform no article names
     result = assistant.ask("how do I turn on two-factor authentication for our company instagram account?", backend="extractive")
     assert result.refused and "instagram" in result.refusal_reason
+
+
+@pytest.mark.parametrize("question, doc, fact", [
+    # dev d12de01, d12de03, d11de06: a window of German junk matches by word similarity ("Agentur"/"Medien",
+    # "läuft"/"hört") outnumbered the one stating the figure; a similar word now counts half a word of the question
+    ("Laut einer Online-Agentur: welcher Anteil der Gespräche rund um Geldhäuser läuft inzwischen über Netzwerke im Internet?",
+     ZIELTRAFFIC, "70 Prozent"),
+    ("Wie viele deutsche Onliner haben mittlerweile ein Konto bei irgendeiner Community-Plattform?", SPRINGER, "78 Prozent"),
+    ("Wie viele Mittelständler beobachten laut dem Infobrief überhaupt, was im Netz über sie geredet wird?", INFOBRIEF, "zehnten"),
+])
+def test_the_evidence_window_is_chosen_by_the_questions_own_words_first(assistant, question, doc, fact):
+    answered_from(assistant, question, doc, fact)
