@@ -38,6 +38,10 @@ ANSWER_TYPES = [
     # a person's first name: the articles often give only a title and a surname ("Professor Dr. Kruse")
     ("first name", re.compile(r"\b(vorname\w*|first name|given name)\b", re.I)),
     # "when" asks for a time only as a question word, not in "what happens when …"
+    # a time of day ("What's the best time of day to post on LinkedIn?", "Zu welcher Uhrzeit …"): a clock time
+    ("time of day", re.compile(r"\b((what|which)(['’]s| is| are)? (the )?(best |ideal |optimal |right )?(time of (the )?day|times?(?!\s*(frame|span|period|horizon|line))|day of the week)|"
+                               r"(at|on) what (time|hour|day)|zu welche[rn]? (uhrzeit|tageszeit|zeit)|welche[rsn]? (uhrzeit|tageszeit|wochentag)|"
+                               r"um wie viel uhr|was ist die beste (zeit|uhrzeit|tageszeit))\b", re.I)),
     ("year", re.compile(r"\b(wann|seit wann|in welchem jahr|welches jahr|welchem jahr|what year|which year|since when)\b|"
                         r"(^|[.?!]\s*)when\b|\bwhen (did|was|were|is|will|does|do|has|had)\b", re.I)),
     ("number", re.compile(r"\b(wie ?viele?|wie hoch|wie groß|welche[rn]? anteil|wie lange|wie oft|wie alt|prozent|how (many|much|long|old|often|high|large)|"
@@ -70,6 +74,10 @@ ANSWER_TYPES = [
 _NUMBER_WORDS = (r"\d|prozent|percent|hälfte|drittel|viertel|zehntel|dritte[sn]?|zweite[sn]?|zehnte[nms]?|jede[snm]? \w+|"
                  r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|million\w*|milliard\w*|mehrheit|wenige")
 TYPE_EVIDENCE = {
+    "time of day": re.compile(r"\b\d{1,2}([:.]\d\d)?\s?(uhr|h|am|pm|a\.m\.|p\.m\.)(?!\w)|\b(morgens|vormittags|mittags|nachmittags|abends|nachts|"
+                              r"morgen|vormittag|mittag|nachmittag|abend|morning|afternoon|evening|noon|night|"
+                              r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|wochenende|monday|tuesday|wednesday|"
+                              r"thursday|friday|saturday|sunday|weekend)s?\b", re.I),
     "year": re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\bvor \w+ (jahren|monaten)\b|\bseit \w+", re.I),
     "number": re.compile(rf"({_NUMBER_WORDS})", re.I),
     # job words, also as the head of a compound ("Unternehmensberater", "Interimsmanager", "Fachautor";

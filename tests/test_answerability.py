@@ -174,6 +174,9 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("Which company does Oliver Hermes work for?", "employer"),
     ("Bei welcher Firma arbeitet Egbert Wege?", "employer"),
     ("Für wen arbeitet Elke Frank?", "employer"),
+    ("What's the best time of day to post on LinkedIn for B2B engagement?", "time of day"),
+    ("Zu welcher Uhrzeit sollte man auf Xing posten?", "time of day"),
+    ("What time frame does Elke Frank give for the budget?", "other"),  # a duration, not a time of day
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -537,6 +540,8 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     ("Which company does Oliver Hermes work for?", "no employer"),
     # dev d12en20: a share of P&G's revenue is said with the revenue; the 50 percent are of its innovations
     ("What share of Procter & Gamble's revenue comes from those crowdsourced innovations?", "no number"),
+    # d12en23 (a helper's question, not kept in dev: close to a test question): LinkedIn is named, no time of day is
+    ("What's the best time of day to post on LinkedIn for B2B engagement?", "no time of day"),
 ])
 def test_near_miss_questions_whose_evidence_only_looks_like_the_answer_are_refused(assistant, question, reason):
     result = assistant.ask(question, backend="extractive")
