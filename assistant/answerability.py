@@ -432,7 +432,11 @@ def surface_words(text: str) -> dict[str, str]:
     from .grounding import WORD, _stopwords
 
     words = [w for w in WORD.findall(text) if w.lower() not in _stopwords()]
+    words += _ACRONYM.findall(text)  # "ROI", "KPI", "CIO": short, but specific ("der *ROI* in Prozent")
     return dict(zip(_stemmer().stemWords([w.lower() for w in words]), words))
+
+
+_ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{3}\b")
 
 
 def term_weights(question: str, terms: dict[str, str], focus: str | None = None, german: bool | None = None,

@@ -212,7 +212,27 @@ def article_question(question: str, articles: list[ArticleInfo], doc_filter: lis
     if not attributes or not passages or not (doc_filter or about_an_article(question)):
         return None
     doc_id = (doc_filter or _by_title_word(question, articles) or [passages[0].doc_id])[0]
-    return next(a for a in articles if a.doc_id == doc_id), attributes
+    info = next(a for a in articles if a.doc_id == doc_id)
+    if _names_someone_else(question, info):
+        return None  # "in welchem Verlag ist das Buch mit dem Beitrag von Oliver Hermes erschienen?": a work the article cites
+    return info, attributes
+
+
+def _names_someone_else(question: str, info: ArticleInfo) -> bool:
+    """Does the question ask about a work by someone who is not the article's author ("das Buch mit dem
+    Beitrag von Oliver Hermes", "Elke Frank's chapter")? Then it is a work the article cites."""
+    from .entities import person_names
+
+    author = (info.author or "").lower().split()
+    text = question if question != question.lower() else question.title()  # "… von oliver hermes"
+    for name in person_names(text):
+        by = rf"(?i:{_WORK}\s+(?:von|by)\s+){re.escape(name)}|{re.escape(name)}(?:s|['’]s?)\s+(?i:{_WORK})"
+        if name.split()[-1].lower() not in author and re.search(by, text):
+            return True
+    return False
+
+
+_WORK = r"(?:beitrag|fachbeitrag|artikel|text|kapitel|buchkapitel|buch|studie|piece|article|chapter|book|study|contribution)"
 
 
 def _by_title_word(question: str, articles: list[ArticleInfo]) -> list[str]:

@@ -542,6 +542,8 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     ("What share of Procter & Gamble's revenue comes from those crowdsourced innovations?", "no number"),
     # d12en23 (a helper's question, not kept in dev: close to a test question): LinkedIn is named, no time of day is
     ("What's the best time of day to post on LinkedIn for B2B engagement?", "no time of day"),
+    # dev d13de22: "ROI" (three letters) was no term, so nothing tied the percentage to it
+    ("Wie hoch war der ROI in Prozent, den Leichsenring konkret für Social Media bei einer Bank berechnet hat?", "no number"),
 ])
 def test_near_miss_questions_whose_evidence_only_looks_like_the_answer_are_refused(assistant, question, reason):
     result = assistant.ask(question, backend="extractive")
@@ -623,3 +625,12 @@ def test_an_english_far_question_naming_a_platform_in_lower_case_is_refused(assi
 ])
 def test_the_evidence_window_is_chosen_by_the_questions_own_words_first(assistant, question, doc, fact):
     answered_from(assistant, question, doc, fact)
+
+
+def test_a_work_by_someone_the_article_cites_is_no_question_about_the_article(assistant):
+    # dev d13de21 was answered with the Springer article's source; Oliver Hermes wrote a cited chapter
+    result = assistant.ask("in welchem verlag ist das buch mit dem beitrag von oliver hermes erschienen?", backend="extractive")
+    assert result.refused and "Springer" not in result.answer
+    # the article's own author, or a person it quotes, still make it a question about the article
+    assert "24.09.2014" in assistant.ask("Wann ist der Beitrag von Annette Speck erschienen?", backend="extractive").answer
+    assert "Annette Speck" in assistant.ask("Wer hat den Beitrag geschrieben, in dem Elke Frank zitiert wird?", backend="extractive").answer
