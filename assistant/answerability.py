@@ -211,7 +211,7 @@ _QUESTION_WORDS = (
     "laut artikel artikeln beitrag beitrags text texts autor autorin quelle quellen sagt sagen sage nennt nennen genannt erwähnt "
     "erwähnen beschreibt beschreiben beschrieben steht stehen gibt geben welche welcher welches welchen wieviel wieviele viele "
     "according article articles piece post text says said tell tells mention mentions mentioned name names named describe describes "
-    "described state states stated give gives given which what does many much long kind type sort list three four five drei vier fünf "
+    "described discuss discusses discussed diskutiert bespricht behandelt state states stated give gives given which what does many much long kind type sort list three four five drei vier fünf "
     "zwei two infobrief checkliste checklist newsletter blog fazit conclusion genau eigentlich konkret denn überhaupt stimmt true really "
     "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
     "etwas irgendwie sonst auch "
