@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import sentence_spans, window_around
-from .entities import ASKS_FOR_EMPLOYER, ASKS_FOR_ORGANISATION, EmployerEvidence, NameEvidence
+from .entities import ASKS_FOR_EMPLOYER, ASKS_FOR_ORGANISATION, EmployerEvidence, NameEvidence, person_names
 from .grounding import content_words
 from .language import german_probability
 from .names import question_names
@@ -171,8 +171,10 @@ class _FirstNameEvidence:
 
     def __init__(self, question: str):
         words = re.findall(r"[^\W\d_]+", question)
-        self.surnames = [w for w in words[1:] if w[:1].isupper() and w.lower() not in _NOT_FIRST_NAMES
-                         and not re.fullmatch(r"(?i)vorname\w*|first|given|name", w)]
+        # the person's surname ("Professor *Kruse*"), else any capitalised word; not "Media" of "Social Media"
+        named = [re.sub(r"['’]s$", "", name.split()[-1]) for name in person_names(question)]
+        self.surnames = named or [w for w in words[1:] if w[:1].isupper() and w.lower() not in _NOT_FIRST_NAMES
+                                  and not re.fullmatch(r"(?i)vorname\w*|first|given|name", w)]
 
     def search(self, text: str):
         for surname in self.surnames:
@@ -222,7 +224,7 @@ _QUESTION_WORDS = (
     # English verbs and fillers that carry no content against German text
     "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
-    "kind share percentage proportion number amount "
+    "kind share percentage proportion number amount prozent prozentsatz anteil anzahl "  # the kind of number, not its content
     "rolle spielt spielen spielte "  # "Welche Rolle spielt …" is the German "What role does … play"
     "geht gehen umgehen umgeht deal deals dealt handle handles frage question"  # "Wie geht X mit der Frage nach Y um?"
 ).split()
@@ -368,8 +370,10 @@ class AnswerabilityCheck:
                     type_found = _near_source(evidence, piece, [matched[t] for t in source if t in matched])
                 # a word of the question itself is better evidence than a similar word: German junk pairs
                 # ("Agentur"/"Medien", "läuft"/"hört") pass the bar and outnumbered the window stating the
-                # answer ("Online-Agentur Zieltraffic … 70 Prozent der Diskussion rund um …")
-                key = (attributed, len(matched) - SIMILAR_DISCOUNT * len(similar) + 0.5 * type_found, -n)
+                # answer ("Online-Agentur Zieltraffic … 70 Prozent der Diskussion rund um …"); the asked kind
+                # of answer counts as one more word ("… von jedem *zehnten Mittelstandsunternehmen*" against a
+                # window with one more term and no figure of Mittelständler)
+                key = (attributed, len(matched) - SIMILAR_DISCOUNT * len(similar) + type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
         if best is None:

