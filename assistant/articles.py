@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 # Words users use for a kind of text, German and English (keys: kinds cleaning.py detects).
 KIND_WORDS = {
     "Infobrief": ["infobrief", "infobriefs", "newsletter", "info letter", "information letter", "informationsbrief"],
-    "Checkliste": ["checkliste", "checklist"],
+    "Checkliste": ["checkliste", "checklisten", "checklist"],
     "Blogbeitrag": ["blog", "blogbeitrag", "blogpost", "blog post", "blog article", "blogartikel", "blog-beitrag"],
     "Beitrag einer Artikelserie": ["artikelserie", "serie", "series"],
 }

@@ -196,7 +196,9 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     for (n, s, e), vector in zip(candidates, vectors):
         sentence = passages[n - 1].text[s:e]
         words = content_words(sentence)
-        overlap = len(terms & words) / len(terms) if terms else 0.0
+        # a term found as itself or in a compound of the sentence ("Kontrolle" in "Kontrollverlust"; not the
+        # other way round: "Recruiting-Instrument" is no "Kontrollinstrument")
+        overlap = sum(t in words or len(t) >= 5 and any(t in w for w in words) for t in terms) / len(terms) if terms else 0.0
         score = float(vector @ query) + 0.1 * overlap - 0.005 * n
         quoting = any(phrase.search(sentence) for phrase in quoted)
         score += 0.1 if quoting else 0.0  # the article's words, quoted

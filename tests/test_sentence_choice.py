@@ -116,3 +116,11 @@ def test_a_quoted_word_used_throughout_points_nowhere(ready_index):
     assert retriever._quoting("Woher kommt das Wort 'sozial'?", None, 5) == set()  # in most chunks
     assert retriever._quoting("Was heißt 'nebenher' hier?", None, 5) and \
         all(cid.startswith(CHECKLIST) for cid in retriever._quoting("Was heißt 'nebenher' hier?", None, 5))
+
+
+def test_a_term_inside_a_compound_of_the_sentence_counts(assistant):
+    # dev d13de13: "Kontrolle" is in "Kontrollverlust"; "Checklisten-Artikel" names the checklist
+    result = assistant.ask("Steht in dem ironischen Checklisten-Artikel, dass Unternehmen die Kontrolle behalten, wenn sie sich "
+                           "aus Social Media einfach raushalten?", backend="extractive")
+    assert not result.refused and "Kontrollverlust" in result.answer
+    assert result.citations[0].doc_id == CHECKLIST
