@@ -32,6 +32,7 @@ from .entities import ASKS_FOR_EMPLOYER, ASKS_FOR_ORGANISATION, EmployerEvidence
 from .grounding import content_words
 from .language import german_probability
 from .names import question_names
+from .question import asked_sentences
 
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
@@ -216,7 +217,7 @@ _QUESTION_WORDS = (
     "described discuss discusses discussed diskutiert bespricht behandelt state states stated give gives given which what does many much long kind type sort list three four five drei vier fünf "
     "zwei two infobrief checkliste checklist newsletter blog fazit conclusion genau eigentlich konkret denn überhaupt stimmt true really "
     "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
-    "etwas irgendwie sonst auch "
+    "etwas irgendwie sonst auch them themselves theirs very leute people "  # people in general ("Wie viele der *Leute* in Deutschland, die …")
     # German question words and modal verbs: they shape the question, the evidence never repeats them
     "wovor wofür woran worauf womit wodurch wozu woher wohin worüber worum wessen inwiefern weshalb warum wieso weswegen "
     "soll sollte sollten sollen muss musste müssen kann könnte können darf dürfen wird werden würde würden "
@@ -325,6 +326,11 @@ class AnswerabilityCheck:
         Leichsenring") may also come from the source's own article, not only from a window naming it."""
         kind = answer_type(question)
         terms = specific_terms(question, domain)
+        # statements of context before the question ("Wir sind ein kleiner Onlineshop …") are no terms the
+        # evidence must hold, unless the question itself names too little ("… verweist auf ein Video. Wie heißt der?")
+        asked_terms = specific_terms(asked_sentences(question), domain)
+        if len(asked_terms) >= 2:
+            terms = asked_terms
         source = attribution(question, terms)
         # the passages whose article is the source's own (its name in the article's header)
         by_source = [bool(source and articles and len(self.matches({t: terms[t] for t in source}, articles[n])) == len(source))

@@ -197,7 +197,10 @@ def asked_attribute(question: str) -> str | None:
 def asked_attributes(question: str) -> tuple[str, ...]:
     """Every fact about the article itself the question asks for, in the order asked ("Wer hat den
     Artikel verfasst und wann wurde er veröffentlicht?": author, date)."""
-    found = [(m.start(), name) for name, pattern in ATTRIBUTES.items() if (m := pattern.search(question))]
+    from .question import asked_sentences
+
+    asked = asked_sentences(question)  # not "A consultant … *wrote* a series … Which agency does he quote?"
+    found = [(m.start(), name) for name, pattern in ATTRIBUTES.items() if (m := pattern.search(asked))]
     return tuple(name for _, name in sorted(found))
 
 

@@ -37,3 +37,16 @@ def answer_language(question: str) -> tuple[str, str | None]:
     if other:
         return "en", FOREIGN_NOTICE.format(language=other)
     return detect_language(question), None
+
+
+def asked_sentences(question: str) -> str:
+    """The sentences that ask, without the statements of context before them ("Wir sind ein kleiner
+    Onlineshop und überlegen, ob sich Facebook & Co. lohnen. *Wie viele … haben dort ein Konto?*",
+    "A consultant … wrote a series … *Which online agency does he quote …?*"): what the evidence must
+    hold and what kind of answer is asked for. The whole question when it starts with a question or
+    has none."""
+    from .chunking import sentence_spans
+
+    spans = sentence_spans(question)
+    first = next((i for i, (s, e) in enumerate(spans) if question[s:e].rstrip().endswith("?")), None)
+    return question[spans[first][0]:].strip() if first else question

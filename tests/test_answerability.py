@@ -643,3 +643,27 @@ def test_a_work_by_someone_the_article_cites_is_no_question_about_the_article(as
     # the article's own author, or a person it quotes, still make it a question about the article
     assert "24.09.2014" in assistant.ask("Wann ist der Beitrag von Annette Speck erschienen?", backend="extractive").answer
     assert "Annette Speck" in assistant.ask("Wer hat den Beitrag geschrieben, in dem Elke Frank zitiert wird?", backend="extractive").answer
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Wir sind ein kleiner Onlineshop und überlegen, ob sich Facebook & Co. für uns lohnen. Wie viele der Leute in Deutschland, "
+     "die im Internet unterwegs sind, haben dort überhaupt ein Konto?",
+     "Wie viele der Leute in Deutschland, die im Internet unterwegs sind, haben dort überhaupt ein Konto?"),
+    ("A consultant who works for banks wrote a series about misunderstandings. Which online agency does he quote?",
+     "Which online agency does he quote?"),
+    ("Was bedeutet „Wofür?, Wie? und Wer?“ im Fazit?", "Was bedeutet „Wofür?, Wie? und Wer?“ im Fazit?"),
+    ("Was sagt z.B. der Infobrief dazu?", "Was sagt z.B. der Infobrief dazu?"),  # an abbreviation ends no sentence
+    ("Wie viel Prozent? Und von wem?", "Wie viel Prozent? Und von wem?"),
+])
+def test_the_asked_sentences_leave_out_the_context_before_them(question, asked):
+    from assistant.question import asked_sentences
+
+    assert asked_sentences(question) == asked
+
+
+def test_context_before_a_question_is_neither_a_term_nor_an_article_attribute(assistant):
+    # dev d14de03: refused for want of "Onlineshop", "lohnen"; d14en15: "who … wrote a series" made it an author question
+    answered_from(assistant, "Wir sind ein kleiner Onlineshop und überlegen, ob sich Facebook & Co. für uns lohnen. Wie viele der "
+                  "Leute in Deutschland, die im Internet unterwegs sind, haben dort überhaupt ein Konto?", SPRINGER, "78 Prozent")
+    answered_from(assistant, "A consultant and interim manager who works for banks wrote a series about misunderstandings around "
+                  "social media. Which online agency does he quote on where people discuss banks?", ZIELTRAFFIC, "Zieltraffic")
