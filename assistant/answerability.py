@@ -66,8 +66,11 @@ ANSWER_TYPES = [
                          r"which (city|cities|country|countries|town|towns|region|regions)|what (city|cities|country|countries|town|towns)|"
                          r"wo\b(?=.*\b(sitz|ansässig|befindet|liegt|beheimatet|niedergelassen))|"
                          r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
-    ("list", re.compile(r"\b(welche (\w+ )?(faktoren|punkte|vorteile|nachteile|fragen|gründe|ziele|risiken|chancen|aspekte|bereiche|beispiele|plattformen|netzwerke|unternehmen|fehler)|"
-                        r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|areas)|"
+    # a plural after "welche", also as a compound's head and in the dative ("In welchen *Unternehmensbereichen*")
+    ("list", re.compile(r"\b(welche[n]? (\w+ )?\w*(faktoren|punkte[n]?|vorteile[n]?|nachteile[n]?|fragen|gründe[n]?|ziele[n]?|risiken|chancen|aspekte[n]?|"
+                        r"bereiche[n]?|beispiele[n]?|plattformen|netzwerke[n]?|unternehmen|fehler[n]?|abteilungen)\b|"
+                        r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|"
+                        r"areas|departments|functions|sectors|fields)|"
                         r"(welche|which|what) (zwei|drei|vier|fünf|two|three|four|five|several|mehrere) \w+|"  # "What three things …"
                         r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
 ]

@@ -76,7 +76,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
 # A sentence opening with one of these words leans on the sentence before it: "Folglich tun sich
 # Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
 # … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
-_LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|"
+_LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Hierfür|Dafür|Hierbei|Dabei|Dazu|"
                          r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
                          r"^.{0,60}\b(so|dies|das)[.!]\s*$|"  # a short one ending on it: "Selbst viele Social Media Manager denken so."
                          # or an adverb pointing back in its first clause ("Bei sozialen Medien geht es *damit* …");

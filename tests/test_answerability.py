@@ -171,6 +171,8 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What ROI percentage does Leichsenring report?", "number"),
     ("In welchen Ländern ist Leichsenring als Referent aufgetreten?", "place"),  # test tde36 (read): a plural
     ("Which countries has he spoken in?", "place"),
+    ("In welchen Unternehmensbereichen sind Firmen aktiv?", "list"),  # a compound's head, in the dative
+    ("Which company departments are mentioned as using social platforms?", "list"),
     ("Which company does Oliver Hermes work for?", "employer"),
     ("Bei welcher Firma arbeitet Egbert Wege?", "employer"),
     ("Für wen arbeitet Elke Frank?", "employer"),

@@ -49,6 +49,9 @@ def test_a_list_written_as_prose_after_a_colon_is_quoted_whole(assistant):
      ["Investoren, Markenbotschafter und Kunden"]),
     # dev d11de02: "Bei sozialen Medien geht es *damit* …" points back in its first clause to "socius … gemeinsam"
     ("Warum ist es ein Irrtum, dass 'sozial' bei Social Media uneigennützig heißt?", ZIELTRAFFIC, ["socius", "gemeinsam"]),
+    # dev d14de14: "*Hierfür* ist häufig ein Kulturwandel … nötig" goes on from the best sentence
+    ("Was muss sich in einem Unternehmen ändern, damit die Ziele in den sozialen Netzwerken zur Gesamtstrategie passen – und in "
+     "welche Richtung sollte das gehen?", SPRINGER, ["Kulturwandel", "Offenheit"]),
 ])
 def test_a_quoted_sentence_comes_with_the_sentence_it_leans_on(assistant, question, doc, facts):
     result = assistant.ask(question, backend="extractive")
