@@ -51,6 +51,11 @@ ANSWER_TYPES = [
                           r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
                           r"was kostet|was kosten|wie teuer)\b", re.I)),
     ("employer", ASKS_FOR_EMPLOYER),  # a named person's company: said next to their name
+    # the title of a cited work ("In welchem Buch ist … erschienen?", "Wie heißt der Fachbeitrag von …?")
+    ("work title", re.compile(r"\b((?<=\bin )(which|what) (book|publication|volume|anthology|journal|magazine)|"
+                              r"(?<=\bin )welche[mr] (buch|band|sammelband|publikation|zeitschrift|magazin)|"
+                              r"wie (heißt|lautet|hieß) (der|die|das) (buch|studie|publikation|fachbeitrag|kapitel|buchkapitel|sammelband)|"
+                              r"what (is|was) the (title|name) of (the|his|her|their) (book|study|chapter|publication|paper|contribution))\b", re.I)),
     ("reason", re.compile(r"\b(warum|weshalb|wieso|weswegen|why|for what reason)\b", re.I)),
     # a person's job or position; never "role" ("Welche Rolle spielt …" asks what something does)
     ("role", re.compile(r"\b(welche[rsn]? (position|funktion|stelle|berufsbezeichnung)|welchen (beruf|job|posten)|von beruf|als was|"
@@ -188,8 +193,24 @@ class _FirstNameEvidence:
         return None
 
 
+class _WorkTitleEvidence:
+    """A quoted title of two or more words that the question does not give: „Kopfüber strategielos in
+    Social Media“ is the chapter a question about its book names, not the book."""
+
+    def __init__(self, question: str):
+        self.given = question.lower()
+
+    def search(self, text: str):
+        return next((m for m in _QUOTED_TITLE.finditer(text) if len(m.group(1).split()) >= 2 and m.group(1).lower() not in self.given), None)
+
+
+_QUOTED_TITLE = re.compile(r"[\"„“»«']([^\"„“”»«']{3,150})[\"“”«»']")
+
+
 def evidence_pattern(question: str, kind: str):
     """What evidence of the asked-for kind of answer looks like (an object with .search), or None."""
+    if kind == "work title":
+        return _WorkTitleEvidence(question)
     if kind == "first name":
         return _FirstNameEvidence(question)
     if kind == "employer":

@@ -548,6 +548,8 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     ("Wie hoch war der ROI in Prozent, den Leichsenring konkret für Social Media bei einer Bank berechnet hat?", "no number"),
     # dev d6de07: "in Deutschland" is a country, and "Google" no city: a city question needs a city
     ("In welcher Stadt hat der Hightech-Verband Bitkom seinen Sitz?", "no place"),
+    # dev d14en19: the quoted title in Elke Frank's sentence is her chapter's, which the question gives; no book is named
+    ("In which book did Elke Frank's chapter 'Kopfüber strategielos in Social Media' appear, and who edited it?", "no work title"),
     # dev d10de16: "Social Media" is no first name and surname; Kruse is only "Professor Dr. Kruse"
     ("Wie lautet der Vorname von Professor Kruse, dessen Video in dem ironischen Social-Media-Artikel erwähnt wird?", "no first name"),
     # test tde37 (read): "Prozent" is the kind of number, no term a window must hold ("78 Prozent … Verband")
@@ -669,3 +671,14 @@ def test_context_before_a_question_is_neither_a_term_nor_an_article_attribute(as
                   "Leute in Deutschland, die im Internet unterwegs sind, haben dort überhaupt ein Konto?", SPRINGER, "78 Prozent")
     answered_from(assistant, "A consultant and interim manager who works for banks wrote a series about misunderstandings around "
                   "social media. Which online agency does he quote on where people discuss banks?", ZIELTRAFFIC, "Zieltraffic")
+
+
+def test_a_work_title_is_a_quoted_title_the_question_does_not_give():
+    from assistant.answerability import answer_type, evidence_pattern
+
+    question = "Wie heißt die Publikation von Roland Berger und der Uni Münster?"
+    assert answer_type(question) == "work title"
+    evidence = evidence_pattern(question, "work title")
+    assert evidence.search('Zu diesem Schluss kommt die Publikation "Wer teilt, gewinnt: Zehn Thesen" von Roland Berger.')
+    given = evidence_pattern("In which book did the chapter 'Kopfüber strategielos in Social Media' appear?", "work title")
+    assert not given.search('In dem Buchkapitel "Kopfüber strategielos in Social Media" nennt Elke Frank …')
