@@ -96,6 +96,10 @@ def windows(text: str) -> list[tuple[int, int]]:
     return [window_around(spans, i) for i in range(len(spans))]
 
 
+# A second question after "and"/"und" asking for a date or a number.
+_SECOND_ASK = re.compile(r"(?:\band\b|\bund\b)\s+(when|wann|how many|how much|how long|wie viele|wie viel|wie lange|seit wann|since when|"
+                         r"in which year|in welchem jahr)\b", re.I)
+
 SIMILAR_DISCOUNT = 0.5  # how much less a match by word similarity counts in choosing the evidence window
 
 
@@ -187,6 +191,16 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
+        second = _SECOND_ASK.search(question)
+        if second and not reasons and kind not in ("year", "number"):
+            # "Which processes did Telekom restructure, *and when did they start*?": a date or figure asked
+            # second must be in the window too
+            asked = question[second.start(1):]
+            second_kind = answer_type(asked)
+            n, start, end = window
+            if second_kind in ("year", "number") and not evidence_pattern(asked, second_kind).search(
+                    _aside_removed(passages[n - 1][start:end], None)):
+                reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
                              attributed)
 
@@ -318,11 +332,11 @@ def _near_source(evidence, text: str, source_words: list[str]) -> bool:
     return any(evidence.search(text[slice(*spans[j])]) for i in naming for j in (i, i + 1) if j < len(spans))
 
 
-def _aside_removed(sentence: str, focus_word: str) -> str:
-    """The sentence without the parentheses that do not name the asked-about thing: "(laut Studie …,
-    Universität St. Gallen, 2013: http://…)" dates the study cited, not when the Telekom
-    repositioned its processes."""
-    return re.sub(r"\([^()]*\)", lambda m: m.group(0) if focus_word in m.group(0) else " ", sentence)
+def _aside_removed(sentence: str, focus_word: str | None) -> str:
+    """The sentence without the parentheses that do not name the asked-about thing (any, for None):
+    "(laut Studie …, Universität St. Gallen, 2013: http://…)" dates the study cited, not when the
+    Telekom repositioned its processes."""
+    return re.sub(r"\([^()]*\)", lambda m: m.group(0) if focus_word and focus_word in m.group(0) else " ", sentence)
 
 
 def _compound(term: str, word: str) -> bool:

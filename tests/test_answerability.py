@@ -552,6 +552,8 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     ("In welcher Stadt hat der Hightech-Verband Bitkom seinen Sitz?", "no place"),
     # dev d14en19: the quoted title in Elke Frank's sentence is her chapter's, which the question gives; no book is named
     ("In which book did Elke Frank's chapter 'Kopfüber strategielos in Social Media' appear, and who edited it?", "no work title"),
+    # dev d13en22: the date asked second ("and when did they start?") is not in the window (the 2013 dates the cited study)
+    ("Which specific business processes did Deutsche Telekom restructure around social media, and when did they start?", "no year"),
     # dev d10de16: "Social Media" is no first name and surname; Kruse is only "Professor Dr. Kruse"
     ("Wie lautet der Vorname von Professor Kruse, dessen Video in dem ironischen Social-Media-Artikel erwähnt wird?", "no first name"),
     # test tde37 (read): "Prozent" is the kind of number, no term a window must hold ("78 Prozent … Verband")
@@ -683,3 +685,10 @@ def test_a_work_title_is_a_quoted_title_the_question_does_not_give():
     assert evidence.search('Zu diesem Schluss kommt die Publikation "Wer teilt, gewinnt: Zehn Thesen" von Roland Berger.')
     given = evidence_pattern("In which book did the chapter 'Kopfüber strategielos in Social Media' appear?", "work title")
     assert not given.search('In dem Buchkapitel "Kopfüber strategielos in Social Media" nennt Elke Frank …')
+
+
+def test_a_relative_clause_is_no_second_question(assistant):
+    # test tde08 (read): ", wie viele Firmen Ziele festlegen" says which figures, it asks no number
+    result = assistant.ask("Welche Organisation nennt der Infobrief als Quelle für die Zahlen dazu, wie viele Firmen Ziele festlegen?",
+                           backend="extractive")
+    assert not result.refused and "Bundesverband" in result.answer
