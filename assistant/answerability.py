@@ -77,6 +77,7 @@ class Answerability:
     reason: str = ""
     matched: dict[str, str] = field(default_factory=dict)  # term -> the evidence word that matched it
     attributed: bool = True  # the evidence comes from the source the question names ("laut Elke Frank")
+    second_found: bool = True  # a date or figure asked second ("…, and when did they start?") is in the window too
 
 
 @lru_cache(maxsize=1)
@@ -191,8 +192,8 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
-        second = _SECOND_ASK.search(question)
-        if second and not reasons and kind not in ("year", "number"):
+        second, second_found = _SECOND_ASK.search(question), True
+        if second and kind not in ("year", "number"):
             # "Which processes did Telekom restructure, *and when did they start*?": a date or figure asked
             # second must be in the window too
             asked = question[second.start(1):]
@@ -200,9 +201,10 @@ class AnswerabilityCheck:
             n, start, end = window
             if second_kind in ("year", "number") and not evidence_pattern(asked, second_kind).search(
                     _aside_removed(passages[n - 1][start:end], None)):
+                second_found = False
                 reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
-                             attributed)
+                             attributed, second_found)
 
     def matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""

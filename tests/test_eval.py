@@ -21,7 +21,7 @@ CI_GATE = {
     "fact_recall": 0.70,  # measured 0.753 (dev 0.828, holdout 0.722; stop 31: 0.733)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.957, holdout 0.875; eval/README.md)
+    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.965, holdout 0.875; eval/README.md)
     "answer_language_match": 0.95,  # measured 0.99
 }
 MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.04 (2 of 50; dev 10 of 291, holdout 1 of 36): the target is 0.05, see eval/README.md

@@ -74,7 +74,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
                 row["checks"][key] = row["checks"][_key(check.word_similarity, 1.0)]
                 continue
             result = check.check(asked, texts, retriever.domain_words(), german=not english, articles=headers)
-            row["checks"][key] = {"coverage": result.coverage, "type_found": result.type_found, "attributed": result.attributed}
+            row["checks"][key] = {"coverage": result.coverage, "type_found": result.type_found, "attributed": result.attributed,
+                                  "second_found": result.second_found}
         rows.append(row)
     return rows
 
@@ -91,7 +92,7 @@ def refused(row: dict, p: dict) -> bool:
     min_coverage = p["answer_min_coverage_en"] if row["english"] else p["answer_min_coverage"]
     below = row["best"][p["gate_on"]] < threshold and not row.get("no_similarity_bar")
     return (row["number_rule_refuses"] or below or check["coverage"] < min_coverage
-            or not check["type_found"] or not check["attributed"])
+            or not check["type_found"] or not check["attributed"] or not check.get("second_found", True))
 
 
 def score(rows: list[dict], p: dict) -> dict:
