@@ -15,7 +15,7 @@ from .entities import (
     ASKS_FOR_ORGANISATION,
     EmployerEvidence,
     NameEvidence,
-    person_names,
+    surnames,
 )
 
 # The kind of answer a question asks for, by its question words (German and English).
@@ -165,7 +165,7 @@ class _FirstNameEvidence:
     def __init__(self, question: str):
         words = re.findall(r"[^\W\d_]+", question)
         # the person's surname ("Professor *Kruse*"), else any capitalised word; not "Media" of "Social Media"
-        named = [re.sub(r"['’]s$", "", name.split()[-1]) for name in person_names(question)]
+        named = surnames(question)
         self.surnames = named or [w for w in words[1:] if w[:1].isupper() and w.lower() not in _NOT_FIRST_NAMES
                                   and not re.fullmatch(r"(?i)vorname\w*|first|given|name", w)]
 

@@ -121,12 +121,11 @@ class AnswerabilityCheck:
         `articles`: for each passage, its article's header: a statement asked for by its source ("laut
         Leichsenring") may also come from the source's own article, not only from a window naming it."""
         kind = answer_type(question)
-        terms = specific_terms(question, domain)
         # statements of context before the question ("Wir sind ein kleiner Onlineshop …") are no terms the
         # evidence must hold, unless the question itself names too little ("… verweist auf ein Video. Wie heißt der?")
-        asked_terms = specific_terms(asked_sentences(question), domain)
-        if len(asked_terms) >= 2:
-            terms = asked_terms
+        terms = specific_terms(asked_sentences(question), domain)
+        if len(terms) < 2:
+            terms = specific_terms(question, domain)
         source = attribution(question, terms)
         # the passages whose article is the source's own (its name in the article's header)
         by_source = [bool(source and articles and len(self.matches({t: terms[t] for t in source}, articles[n])) == len(source))
@@ -139,11 +138,11 @@ class AnswerabilityCheck:
         sub_kind = number_kind(question) if kind == "number" else None
         counted = sub_kind in ("count", "percent")
         focus = focus_term(question, terms, german) if kind == "year" or counted else None
+        by_word = {word: stem for stem, word in terms.items()}
         if sub_kind == "money" and not german:
             # an English amount of a named company or person ("What was *Microsoft*'s revenue in 2013?") is
             # in a sentence naming it; "30 Millionen" of the next sentence is Obama's crowdfunding. The
             # question's first name, by its last word ("Deutsche *Telekom*"); a window without it holds no amount of it
-            by_word = {word: stem for stem, word in terms.items()}
             focus = next((by_word[name[-1]] for name in question_names(question) if name[-1] in by_word), None)
         if kind == "role":  # the person: the job word must be in a sentence that names them
             focus = next((t for t, word in terms.items() if word[:1].isupper() and t not in ROLE_QUESTION_STEMS), None)
@@ -155,7 +154,6 @@ class AnswerabilityCheck:
             # a share of an amount ("What share of P&G's *revenue* …") is said with the amount, matched by
             # word similarity ("Umsatz"); "50 Prozent aller P&G-Innovationen" is a share of something else
             money = SHARE_OF_MONEY.search(question)
-            by_word = {word: stem for stem, word in terms.items()}
             if money and money.group(1) in by_word:
                 focus, focus_required = by_word[money.group(1)], True
         best = None  # (covered count, type found, -passage number, window, matched)

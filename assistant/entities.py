@@ -107,6 +107,11 @@ def person_names(text: str) -> list[str]:
     return found
 
 
+def surnames(text: str) -> list[str]:
+    """The last word of each person's name in the text, without an English possessive ("Egbert Wege's" → "Wege")."""
+    return [re.sub(r"['’]s$", "", name.split()[-1]) for name in person_names(text)]
+
+
 def organisation_names(text: str, kind: str | None = None) -> list[str]:
     """"Online-Agentur Zieltraffic", "Universität St. Gallen", "Roland Berger Strategy Consultants",
     "TNS Infratest"; of one kind (a key of ORGANISATIONS) when given."""
@@ -203,7 +208,7 @@ class EmployerEvidence:
     """An organisation or company name in apposition to the person the question names."""
 
     def __init__(self, question: str):
-        self.surnames = [re.sub(r"['’]s$", "", name.split()[-1]) for name in person_names(question)]
+        self.surnames = surnames(question)
 
     def search(self, text: str):
         for surname in self.surnames:
@@ -216,4 +221,3 @@ class EmployerEvidence:
                 if before:
                     return before.group(1)
         return None
-

@@ -195,7 +195,8 @@ class Retriever:
             ranked = dense if mode == "dense" else lexical
         quoting = self._quoting(question, doc_ids, k)
         if quoting:  # the passages holding a quoted phrase verbatim first, in their fused order
-            ranked = sorted(ranked + [(cid, 0.0) for cid in quoting if cid not in dict(ranked)], key=lambda item: item[0] not in quoting)
+            ranked_ids = {cid for cid, _ in ranked}
+            ranked = sorted(ranked + [(cid, 0.0) for cid in quoting if cid not in ranked_ids], key=lambda item: item[0] not in quoting)
         if not rerank:
             return self._passages(ranked[:k], dense_scores, bm25_scores)
         passages = self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), vector, pool)
@@ -207,10 +208,11 @@ class Retriever:
     def _quoting(self, question: str, doc_ids: list[str] | None, k: int) -> set[str]:
         """Chunk ids holding a phrase the question quotes, word for word (Chroma's full-text filter);
         none for a phrase in k or more chunks ('sozial', 'Social Media'): it points nowhere."""
-        collection = self.index.collection()
+        phrases = quoted_phrases(question)
+        collection = self.index.collection() if phrases else None
         found: set[str] = set()
         where = {"doc_id": {"$in": doc_ids}} if doc_ids else None
-        for phrase in quoted_phrases(question) if collection is not None else []:
+        for phrase in phrases if collection is not None else []:
             holding = set()
             for spelling in dict.fromkeys([phrase, phrase[0].swapcase() + phrase[1:]]):  # "Nebenher" / "nebenher"
                 holding |= set(collection.get(where=where, where_document={"$contains": spelling}, limit=k, include=[])["ids"])

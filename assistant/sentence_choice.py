@@ -190,9 +190,8 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     terms = set(check.terms) if check else asked
     evidence = evidence_pattern(question, check.answer_type) if check else None
     # a quoted phrase points at the one or two sentences holding it, not at a word used throughout ('sozial')
-    quoted = [p for phrase in quoted_phrases(question)
-              if 0 < sum(bool((p := re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.I)).search(passages[n - 1].text[s:e]))
-                         for n, s, e in candidates) <= 2]
+    phrases = [re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.I) for phrase in quoted_phrases(question)]
+    quoted = [p for p in phrases if 0 < sum(bool(p.search(passages[n - 1].text[s:e])) for n, s, e in candidates) <= 2]
     scores = []
     for (n, s, e), vector in zip(candidates, vectors):
         sentence = passages[n - 1].text[s:e]
