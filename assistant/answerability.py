@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .articles import without_descriptions
 from .chunking import sentence_spans, window_around
 from .answer_kinds import (ANSWER_TYPES, AUXILIARIES, ENGLISH_NEGATION, ROLE_QUESTION_STEMS, SHARE_OF_MONEY, answer_type, evidence_pattern,
                            number_kind)
@@ -123,7 +124,11 @@ class AnswerabilityCheck:
         kind = answer_type(question)
         # statements of context before the question ("Wir sind ein kleiner Onlineshop …") are no terms the
         # evidence must hold, unless the question itself names too little ("… verweist auf ein Video. Wie heißt der?")
-        terms = specific_terms(asked_sentences(question), domain)
+        # nor are words describing the article ("in dieser *sarkastischen* Liste, was man alles falsch machen kann – …")
+        asked = asked_sentences(question)
+        terms = specific_terms(without_descriptions(asked), domain)
+        if len(terms) < 2:
+            terms = specific_terms(asked, domain)
         if len(terms) < 2:
             terms = specific_terms(question, domain)
         source = attribution(question, terms)

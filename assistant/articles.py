@@ -162,6 +162,31 @@ def without_names(question: str, articles: list[ArticleInfo]) -> str:
     return question
 
 
+# What users call an article when they describe it instead of naming it ("in dieser sarkastischen *liste*",
+# "the *piece* on misconceptions", "im *Blogbeitrag*, der …"); also as the end of a compound ("CIO-Beitrag")
+_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne)|" \
+             r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text)"
+_REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
+# "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
+# liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash
+_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{_DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^:–—?]{{0,120}}[:–—]\s*", re.I)
+# "…, per the article that mocks bad social media practices?": a last clause naming the article
+_TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}}(?=\?*\s*$)", re.I)
+# "the *satirical* checklist article", "dem *ironischen* Beitrag": words describing the article
+_DESCRIBING_WORDS = re.compile(rf"(?<!\w)({_DETERMINER}\s+)(?:{_MODIFIER}\s+){{1,3}}(?={_DESCRIBED}\b)", re.I)
+
+
+def without_descriptions(question: str) -> str:
+    """The question without the words describing the article it asks about: they say which article,
+    not what the answer holds ("the *satirical* checklist" ranked the checklist's introduction
+    "… auf *ironische* Art und Weise …" above the point asked for, and the evidence had to mention
+    "sarkastischen"). The whole question when what is left names nothing."""
+    rest = _LEADING_REFERENCE.sub("", question, count=1)
+    rest = _TRAILING_REFERENCE.sub("", rest, count=1)
+    rest = _DESCRIBING_WORDS.sub(r"\1", rest)
+    return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
+
+
 def searched_text(question: str, articles: list[ArticleInfo], doc_filter: list[str] | None) -> str:
     """What to search for within the named articles: the question without the phrases naming them
     ("Was sagt der CIO-Beitrag darüber, wo …" scored below the gate for its "CIO-Beitrag"), or the

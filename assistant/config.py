@@ -85,7 +85,7 @@ class GateSettings(Group):
 class AnswerabilitySettings(Group):
     # assistant/answerability.py: share of the question's specific terms that one evidence window
     # must hold, and the e5 similarity at which two words count as the same term.
-    min_coverage: Share = 0.5
+    min_coverage: Share = 0.4
     min_coverage_en: Share = 0.25
     word_similarity: Cosine = 0.88
     # how much a name (a capitalised word) in an English question counts towards coverage

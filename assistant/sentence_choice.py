@@ -13,6 +13,7 @@ import numpy as np
 
 from .answer_kinds import evidence_pattern
 from .answerability import Answerability
+from .articles import without_descriptions
 from .chunking import sentence_spans
 from .grounding import content_words
 from .retrieval import Passage, answer_passages, leading_part, quoted_phrases
@@ -185,8 +186,9 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     # a point led in by short questions is compared by its statement: questions resemble any question
     vectors = np.asarray(embeddings.embed_documents([
         _statement(passages[n - 1].text[s:e]) if not wants_questions else passages[n - 1].text[s:e] for n, s, e in candidates]))
-    query = np.asarray(embeddings.embed_query(question))
-    asked = content_words(question)
+    about = without_descriptions(question)  # not "the *satirical* checklist": the checklist's introduction says "ironisch"
+    query = np.asarray(embeddings.embed_query(about))
+    asked = content_words(about)
     terms = set(check.terms) if check else asked
     evidence = evidence_pattern(question, check.answer_type) if check else None
     # a quoted phrase points at the one or two sentences holding it, not at a word used throughout ('sozial')

@@ -198,10 +198,13 @@ def test_upload_makes_a_new_article_answerable(page, client, tmp_path):
     assert "riesig.txt" in text and "larger than the limit" in text
     page.click("button[role=tab]:has-text('Chat')")
     question = "Wie viele Auszubildende gewann die Tischlerei über Instagram?"
-    chat, sources = ask_in_browser(page, question, "ui-upload.png")
-    if "drei Auszubildende" not in chat:  # failed once in a full CI run (refused), never alone: say why
+    try:
+        chat, sources = ask_in_browser(page, question, "ui-upload.png")
+    except AssertionError as failure:  # refused twice in full CI runs, never alone: say why
+        chat, sources = str(failure), ""
+    if "drei Auszubildende" not in chat:
         again = client.predict(question, "extractive", api_name="/ask")
-        pytest.fail(f"browser: {chat[:200]!r}; the API now: refused={again.get('refused')}, reason={again.get('refusal_reason')}, "
+        pytest.fail(f"browser: {chat[:500]!r}; the API now: refused={again.get('refused')}, reason={again.get('refusal_reason')}, "
                     f"retrieved={[(p.get('chunk_id'), p.get('dense_score')) for p in again.get('retrieved', [])][:5]}")
     assert "Social Media im Handwerk" in sources
 

@@ -33,7 +33,7 @@ GRID = {
     "gate_threshold": [round(x, 3) for x in np.arange(0.74, 0.871, 0.01)],
     "gate_english_offset": [0.0, 0.02, 0.04, 0.06, 0.08, 0.1],
     "gate_on": ["passage", "sentence"],
-    "answer_min_coverage": [0.5, 0.6, 0.67, 0.75, 0.8, 1.0],
+    "answer_min_coverage": [0.25, 0.34, 0.4, 0.45, 0.5, 0.6, 0.67, 0.75, 0.8, 1.0],
     "answer_min_coverage_en": [0.25, 0.34, 0.5, 0.6, 0.67, 0.75, 1.0],
     "answer_word_similarity": [0.88, 0.895, 0.905, 0.92],
     "answer_name_weight_en": [1.0, 0.5, 0.25, 0.0],
