@@ -33,6 +33,7 @@ from .answer_kinds import (ANSWER_TYPES, AUXILIARIES, ENGLISH_NEGATION, ROLE_QUE
                            number_kind)
 from .grounding import content_words
 from .language import german_probability
+from .entities import place_names, places
 from .names import question_names
 from .question import asked_sentences
 
@@ -54,7 +55,8 @@ _QUESTION_WORDS = (
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
     "kind share percentage proportion number amount prozent prozentsatz anteil anzahl "  # the kind of number, not its content
     "rolle spielt spielen spielte "  # "Welche Rolle spielt …" is the German "What role does … play"
-    "geht gehen umgehen umgeht deal deals dealt handle handles frage question"  # "Wie geht X mit der Frage nach Y um?"
+    "geht gehen umgehen umgeht deal deals dealt handle handles frage question "  # "Wie geht X mit der Frage nach Y um?"
+    "least mindestens wenigstens"  # a bound ("signed up with *at least* one network"), never what the evidence says
 ).split()
 # Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.
 _ORDINAL_WORD = re.compile(r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|letzt)(e|er|es|en|em)?|"
@@ -79,6 +81,7 @@ class Answerability:
     matched: dict[str, str] = field(default_factory=dict)  # term -> the evidence word that matched it
     attributed: bool = True  # the evidence comes from the source the question names ("laut Elke Frank")
     second_found: bool = True  # a date or figure asked second ("…, and when did they start?") is in the window too
+    placed: bool = True  # every place the question names is in the window ("in Österreich")
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +105,7 @@ def windows(text: str) -> list[tuple[int, int]]:
 _SECOND_ASK = re.compile(r"(?:\band\b|\bund\b)\s+(when|wann|how many|how much|how long|wie viele|wie viel|wie lange|seit wann|since when|"
                          r"in which year|in welchem jahr)\b", re.I)
 
+PLACE_TRANSLATION = 0.93  # e5 word similarity of a place's name in two languages ("Vienna"/"Wien" .98, "Germany"/"Deutschland" .94)
 SIMILAR_DISCOUNT = 0.5  # how much less a match by word similarity counts in choosing the evidence window
 
 
@@ -195,6 +199,9 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
+        unplaced = self._places_not_in(asked, terms, matched)
+        if unplaced:
+            reasons.append(f"the evidence does not mention: {', '.join(unplaced)}")
         second, second_found = _SECOND_ASK.search(question), True
         if second and kind not in ("year", "number"):
             # "Which processes did Telekom restructure, *and when did they start*?": a date or figure asked
@@ -207,7 +214,14 @@ class AnswerabilityCheck:
                 second_found = False
                 reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
-                             attributed, second_found)
+                             attributed, second_found, not unplaced)
+
+    @staticmethod
+    def _places_not_in(question: str, terms: dict[str, str], matched: dict[str, str]) -> list[str]:
+        """The places the question names that the evidence does not: "Wie viel Prozent der Internetnutzer
+        in *Österreich* …" is not answered by the figure for Deutschland, however well the rest matches."""
+        by_word = {word: stem for stem, word in terms.items()}
+        return [place for place in dict.fromkeys(place_names(question)) if place in by_word and by_word[place] not in matched]
 
     def matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
@@ -228,7 +242,10 @@ class AnswerabilityCheck:
             pool = sorted(set(words.values()))
             sims = self._embed([terms[t] for t in unmatched]) @ self._embed(pool).T
             for row, term in zip(sims, unmatched):
-                if row.max() >= self.word_similarity:
+                # a place matches only its own name in another language ("Austria"/"Österreich" .96), not
+                # another place ("Österreich"/"Deutschland" .885, above the word bar)
+                bar = PLACE_TRANSLATION if terms[term] in places() else self.word_similarity
+                if row.max() >= bar:
                     matched[term] = pool[int(row.argmax())]
         return matched, set(unmatched) & matched.keys()
 

@@ -557,6 +557,23 @@ def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assi
     assert result.refused and "Instagram" in result.refusal_reason
 
 
+@pytest.mark.parametrize("question, refused", [
+    # dev d15de18: the figure for Deutschland does not answer for Österreich ("Österreich"/"Deutschland" .885 similar)
+    ("Wie viel Prozent der Internetnutzer in Österreich sind laut Bitkom in einem sozialen Netzwerk angemeldet?", True),
+    ("What share of internet users in Austria are registered on a social network?", True),
+    # the same place, as written or translated ("Germany"/"Deutschland" .94)
+    ("Wie viel Prozent der Internetnutzer in Deutschland sind laut Bitkom in einem sozialen Netzwerk angemeldet?", False),
+    ("What share of internet users in Germany are registered on a social network?", False),
+])
+def test_a_place_the_question_names_must_be_in_the_evidence(assistant, question, refused):
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused == refused, result.refusal_reason
+    if refused:
+        assert "Österreich" in result.refusal_reason or "Austria" in result.refusal_reason
+    else:
+        assert "78 Prozent" in result.answer
+
+
 @pytest.mark.parametrize("question, reason", [
     # the only year near "Telekom" dates the study cited in parentheses ("…, Institut für Marketing, 2013: http://…)")
     ("When did Deutsche Telekom start repositioning its business processes around social media?", "no year"),

@@ -75,7 +75,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
                 continue
             result = check.check(asked, texts, retriever.domain_words(), german=not english, articles=headers)
             row["checks"][key] = {"coverage": result.coverage, "type_found": result.type_found, "attributed": result.attributed,
-                                  "second_found": result.second_found}
+                                  "second_found": result.second_found, "placed": result.placed}
         rows.append(row)
     return rows
 
@@ -92,7 +92,8 @@ def refused(row: dict, p: dict) -> bool:
     min_coverage = p["answer_min_coverage_en"] if row["english"] else p["answer_min_coverage"]
     below = row["best"][p["gate_on"]] < threshold and not row.get("no_similarity_bar")
     return (row["number_rule_refuses"] or below or check["coverage"] < min_coverage
-            or not check["type_found"] or not check["attributed"] or not check.get("second_found", True))
+            or not check["type_found"] or not check["attributed"] or not check.get("second_found", True)
+            or not check.get("placed", True))
 
 
 def score(rows: list[dict], p: dict) -> dict:
