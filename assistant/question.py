@@ -50,3 +50,28 @@ def asked_sentences(question: str) -> str:
     spans = sentence_spans(question)
     first = next((i for i, (s, e) in enumerate(spans) if question[s:e].rstrip().endswith("?")), None)
     return question[spans[first][0]:].strip() if first else question
+
+
+# "Facebook & Co.", "Facebook, Xing und Co.", "Facebook und ähnlichen Plattformen", "Facebook and the like":
+# social media in general, as users say it. Searched and ranked as named, the platform names pulled the
+# sentences listing platforms first ("XING, Facebook, LinkedIn, Blog und Co." for "Was wollen Firmen in
+# erster Linie erreichen, wenn sie auf Facebook, Xing & Co. aktiv werden?").
+_PLATFORMS_AND_CO = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w+]*\s*,\s*)*[A-Z][\w+]*\s*(?:(?:&|und|and)\s*[Cc]o\b\.?|\s(?:und|oder)\s+(?:ähnliche|andere|vergleichbare)\w*\s+"
+    r"(?:Plattform|Netzwerk|Kanäle|Kanal|Dienst|Seite)\w*|\sand\s+(?:the\s+like|similar\s+(?:platforms|networks|sites|services)))")
+
+
+def platforms_as_social_media(question: str, lang: str, said=lambda phrase: False) -> str:
+    """The question with "Facebook & Co." and the like said as what it means: social media (not
+    "Telekom und Co.": only platform names; nor a phrase an article uses itself, `said(phrase)`:
+    "Facebook & Co sind längst zu einem wichtigen … Ort geworden")."""
+    from .names import PLATFORMS
+
+    def general(match: re.Match) -> str:
+        listed = re.split(r"\s*&|\s(?:und|oder|and)\s", match.group(0))[0]  # the names, not "Co." or "Plattformen"
+        names = re.findall(r"[A-Z][\w+]*", listed)
+        if all(name.rstrip("+").lower() in PLATFORMS for name in names) and not said(match.group(0).rstrip(".")):
+            return "sozialen Medien" if lang == "de" else "social media"
+        return match.group(0)
+
+    return _PLATFORMS_AND_CO.sub(general, question)

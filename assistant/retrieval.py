@@ -205,6 +205,11 @@ class Retriever:
             p.rank = rank
         return passages
 
+    def holds(self, phrase: str) -> bool:
+        """Does any chunk hold this phrase word for word?"""
+        collection = self.index.collection()
+        return bool(collection is not None and collection.get(where_document={"$contains": phrase}, limit=1, include=[])["ids"])
+
     def _quoting(self, question: str, doc_ids: list[str] | None, k: int) -> set[str]:
         """Chunk ids holding a phrase the question quotes, word for word (Chroma's full-text filter);
         none for a phrase in k or more chunks ('sozial', 'Social Media'): it points nowhere."""

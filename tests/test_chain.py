@@ -122,3 +122,25 @@ def test_a_question_in_another_language_is_answered_in_english_with_a_notice(ass
     assert result.language == "en" and language in result.notice and "German or English" in result.notice
     assert not result.refused and result.citations[0].doc_id == doc
     assert result.answer.startswith("The articles are in German")
+
+
+@pytest.mark.parametrize("question, lang, said", [
+    ("Was wollen Firmen erreichen, wenn sie auf Facebook, Xing & Co. aktiv werden?", "de",
+     "Was wollen Firmen erreichen, wenn sie auf sozialen Medien aktiv werden?"),
+    ("Wie viel wird auf Facebook und ähnlichen Plattformen diskutiert?", "de", "Wie viel wird auf sozialen Medien diskutiert?"),
+    ("Why do firms use Facebook and the like?", "en", "Why do firms use social media?"),
+    ("Was investieren Telekom und Co. in Social Media?", "de", "Was investieren Telekom und Co. in Social Media?"),  # no platforms
+])
+def test_facebook_and_co_means_social_media(question, lang, said):
+    from assistant.question import platforms_as_social_media
+
+    assert platforms_as_social_media(question, lang) == said
+
+
+def test_facebook_and_co_is_searched_as_social_media_unless_an_article_says_it(assistant):
+    # dev d15de03: the platform names pulled "XING, Facebook, LinkedIn, Blog und Co." first
+    result = assistant.ask("Was wollen Firmen in erster Linie erreichen, wenn sie auf Facebook, Xing & Co. aktiv werden?", backend="extractive")
+    assert "Bekanntheitsgrades" in result.answer
+    # dev d2de09: "Facebook & Co sind längst zu einem wichtigen … Ort geworden" is the article's own phrase
+    result = assistant.ask("Welchen Stellenwert haben Facebook & Co inzwischen als Ort, an dem über Firmen geredet wird?", backend="extractive")
+    assert "wichtigsten Ort" in result.answer
