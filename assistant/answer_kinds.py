@@ -108,7 +108,7 @@ SHARE_OF_MONEY = re.compile(r"\b(?:share|percentage|proportion|percent|fraction|
 # A count is any number except a stretch of time ("drei Jahre"), a year ("2014"), a paragraph or a
 # list item's number ("2. Sozial bedeutet uneigennützig"); a proportion only when the question
 # does not ask for the absolute number.
-_COUNT_NOT = re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+|^\s*\d{{1,2}}[.)]\s|"
+_COUNT_NOT = re.compile(rf"https?://\S+|\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b(1[89]\d\d|20\d\d)\b|§\s?\d+|^\s*\d{{1,2}}[.)]\s|"
                         r"\b(seite|seiten|s\.|page|pages|p\.|pp\.)\s?\d+", re.I | re.M)  # nor a page ("(Seite 108)")
 # How many took part in a survey: the articles cite studies but never their sample sizes; a count
 # elsewhere in the window ("17 Prozent der Unternehmen", "nur wenige Unternehmen") does not answer it.

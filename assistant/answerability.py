@@ -56,7 +56,8 @@ _QUESTION_WORDS = (
     "kind share percentage proportion number amount prozent prozentsatz anteil anzahl "  # the kind of number, not its content
     "rolle spielt spielen spielte "  # "Welche Rolle spielt …" is the German "What role does … play"
     "geht gehen umgehen umgeht deal deals dealt handle handles frage question "  # "Wie geht X mit der Frage nach Y um?"
-    "least mindestens wenigstens"  # a bound ("signed up with *at least* one network"), never what the evidence says
+    "least mindestens wenigstens "  # a bound ("signed up with *at least* one network"), never what the evidence says
+    "explain explains explained simple simply briefly term terms work works"  # "Can you explain in simple terms how … works?"
 ).split()
 # Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.
 _ORDINAL_WORD = re.compile(r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|letzt)(e|er|es|en|em)?|"

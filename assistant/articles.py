@@ -164,8 +164,8 @@ def without_names(question: str, articles: list[ArticleInfo]) -> str:
 
 # What users call an article when they describe it instead of naming it ("in dieser sarkastischen *liste*",
 # "the *piece* on misconceptions", "im *Blogbeitrag*, der …"); also as the end of a compound ("CIO-Beitrag")
-_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne)|" \
-             r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text)"
+_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne|ratgeber|leitfaden)|" \
+             r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text|guide)"
 _REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
 # "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
 # liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash

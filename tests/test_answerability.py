@@ -741,3 +741,10 @@ def test_a_relative_clause_is_no_second_question(assistant):
     result = assistant.ask("Welche Organisation nennt der Infobrief als Quelle für die Zahlen dazu, wie viele Firmen Ziele festlegen?",
                            backend="extractive")
     assert not result.refused and "Bundesverband" in result.answer
+
+
+def test_a_web_address_holds_no_count():
+    # dev d16en21: "http://socialmedia2013.de/" in the St. Gallen citation is no number of anything
+    evidence = evidence_pattern("Wie viele Follower hatte die Telekom?", "number")
+    assert not evidence.search("(laut Studie, Universität St. Gallen, Institut für Marketing, 2013: http://socialmedia2013.de/)")
+    assert evidence.search("Die Telekom hatte 2013 rund 40 000 Follower.")

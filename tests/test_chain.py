@@ -40,6 +40,8 @@ def test_english_question_is_answered_in_english_quoting_the_german_original(ass
     [
         ("Wie backe ich einen Apfelkuchen?", "Dazu enthalten die Artikel keine Informationen."),
         ("What is the capital of France?", "The articles contain no information about this."),
+        # dev d16en24: "explain", "terms", "works" matched German junk words ("nutzen", "Blog", "Social") at the word bar
+        ("Can you explain in simple terms how photosynthesis works?", "The articles contain no information about this."),
     ],
 )
 def test_out_of_scope_questions_are_refused_in_the_question_language(assistant, question, refusal):
