@@ -45,6 +45,9 @@ class _Embedded:
 # every writer, read from SQLite) changes under it.
 _embedded: dict[str, _Embedded] = {}
 _embedded_lock = threading.Lock()
+# A reader that saw the new revision before the writer of this process noted it as its own would take
+# the write for another process's and reopen the store under it.
+_revision_lock = threading.RLock()
 
 
 class Store:
@@ -154,8 +157,10 @@ class Store:
         """Changes whenever the collection's content changes (BM25 rebuilds on it). Read per
         question: when another process wrote since this one last looked, the embedded store is
         reopened here, so dense search sees that write too."""
-        revision = str(self.stamp().get("revision", ""))
-        if not self.settings.chroma_url:
+        if self.settings.chroma_url:
+            return str(self.stamp().get("revision", ""))
+        with _revision_lock:  # not between this process's own write of a revision and its note of it
+            revision = str(self.stamp().get("revision", ""))
             shared = self._shared()
             if shared.revision is not None and shared.revision != revision:
                 self._reopen()
@@ -168,8 +173,11 @@ class Store:
         """After every write: readers (BM25, article list, other processes) rebuild what they derived."""
         collection = self.collection()
         revision = uuid.uuid4().hex
-        collection.modify(metadata={**(collection.metadata or {}), "revision": revision})
-        if not self.settings.chroma_url:
+        if self.settings.chroma_url:
+            collection.modify(metadata={**(collection.metadata or {}), "revision": revision})
+            return
+        with _revision_lock:
+            collection.modify(metadata={**(collection.metadata or {}), "revision": revision})
             self._shared().revision = revision  # this process's copy holds its own write
 
     def drop(self) -> None:
