@@ -75,3 +75,31 @@ def platforms_as_social_media(question: str, lang: str, said=lambda phrase: Fals
         return match.group(0)
 
     return _PLATFORMS_AND_CO.sub(general, question)
+
+
+# German nouns by their ending, for the words of a lower-case question the articles do not use
+_NOUN_ENDING = re.compile(r"[^\W\d_]{3,}(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tät|täten|ion|ionen|ismus|nis|nisse|"
+                          r"tum|ment|ments|eur|eure|ik|ie|ien|enz|anz|ur|ler|lers|lern)")
+
+
+def truecased(question: str, written: dict[str, str]) -> str:
+    """A German question typed in lower case, its nouns and names capitalised again as the articles write
+    them (`written`, lower -> form), else a known place or first name, else a noun by its ending: the
+    answerability check reads nouns, names and places by their capitals ("wie viel prozent der
+    internetnutzer in österreich …" was answered with the figure for Deutschland). Any other question
+    is returned as typed."""
+    if any(c.isupper() for c in question[1:]):
+        return question
+    from .entities import first_names, places
+
+    known = {name.lower(): name for name in (*places(), *first_names()) if " " not in name}
+
+    def capitalised(match: re.Match) -> str:
+        word = match.group(0)
+        if word in written:
+            return written[word]
+        if word in known:
+            return known[word]
+        return word[:1].upper() + word[1:] if _NOUN_ENDING.fullmatch(word) else word
+
+    return re.sub(r"[^\W\d_]+", capitalised, question)

@@ -24,6 +24,8 @@ from .store import Store
 MODES = ("hybrid", "dense", "bm25")
 
 
+# a word inside a sentence (not its first): how the articles write it there
+_INNER_WORD = re.compile(r"(?<=[\w,;)\"“]\s)[^\W\d_]+")
 DOMAIN_SAMPLE = 300  # articles whose words decide the domain words of a large index (a share of .6 ± .03)
 
 
@@ -124,9 +126,18 @@ class Retriever:
         return self._articles[1]
 
     def domain_words(self) -> frozenset[str]:
-        """Stems that most articles use ("sozial", "unternehm"): they say nothing specific about a question.
-        Counted over every article up to DOMAIN_SAMPLE of them, else over that many spread evenly over
-        the doc ids: reading all chunks took 170 s and 5 GB at 1M chunks, for the same shares."""
+        """Stems that most articles use ("sozial", "unternehm"): they say nothing specific about a question."""
+        return self._vocabulary()[1]
+
+    def written_forms(self) -> dict[str, str]:
+        """Lower-case word -> how the articles write it inside a sentence, for the words they mostly
+        capitalise ("mittelständler" -> "Mittelständler", "roi" -> "ROI")."""
+        return self._vocabulary()[2]
+
+    def _vocabulary(self) -> tuple:
+        """(revision, domain stems, written forms), counted over every article up to DOMAIN_SAMPLE of them,
+        else over that many spread evenly over the doc ids: reading all chunks took 170 s and 5 GB at 1M
+        chunks, for the same shares."""
         from .grounding import content_words
 
         revision = self.index.revision()
@@ -136,15 +147,25 @@ class Retriever:
                 doc_ids = [doc_ids[i * len(doc_ids) // DOMAIN_SAMPLE] for i in range(DOMAIN_SAMPLE)]
             _, texts, metas = self.index.chunks_of(doc_ids)
             per_doc: dict[str, set[str]] = {}
+            forms: dict[str, dict[str, int]] = {}
             for text, meta in zip(texts, metas):
                 per_doc.setdefault(meta["doc_id"], set()).update(content_words(text))
+                for m in _INNER_WORD.finditer(text):
+                    word = m.group(0)
+                    forms.setdefault(word.lower(), {}).setdefault(word, 0)
+                    forms[word.lower()][word] += 1
             counts: dict[str, int] = {}
             for words in per_doc.values():
                 for w in words:
                     counts[w] = counts.get(w, 0) + 1
             needed = max(2, round(0.6 * len(per_doc)))
-            self._domain = (revision, frozenset(w for w, c in counts.items() if c >= needed))
-        return self._domain[1]
+            written = {}
+            for lower, seen in forms.items():
+                form, n = max(seen.items(), key=lambda item: item[1])
+                if form != lower and n >= 2 * seen.get(lower, 0):
+                    written[lower] = form
+            self._domain = (revision, frozenset(w for w, c in counts.items() if c >= needed), written)
+        return self._domain
 
     def bm25(self) -> BM25Index:
         """The BM25 index for the collection's current revision: loaded from disk, or rebuilt."""

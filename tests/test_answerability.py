@@ -748,3 +748,24 @@ def test_a_web_address_holds_no_count():
     evidence = evidence_pattern("Wie viele Follower hatte die Telekom?", "number")
     assert not evidence.search("(laut Studie, Universität St. Gallen, Institut für Marketing, 2013: http://socialmedia2013.de/)")
     assert evidence.search("Die Telekom hatte 2013 rund 40 000 Follower.")
+
+
+def test_a_lower_case_german_question_gets_its_capitals_back():
+    from assistant.question import truecased
+
+    written = {"mitarbeiter": "Mitarbeiter", "zieltraffic": "Zieltraffic", "roi": "ROI"}
+    assert truecased("wie viele mitarbeiter hat zieltraffic?", written) == "wie viele Mitarbeiter hat Zieltraffic?"
+    # a place, a first name, and a noun by its ending that no article uses
+    assert truecased("was sagt elke frank zur digitalisierung in österreich?", {}) == "was sagt Elke Frank zur Digitalisierung in Österreich?"
+    assert truecased("Wie hoch ist der roi?", written) == "Wie hoch ist der ROI?"  # only its first letter capitalised
+    assert truecased("Wie hoch ist der roi laut Leichsenring?", written) == "Wie hoch ist der roi laut Leichsenring?"  # typed with capitals
+
+
+@pytest.mark.parametrize("question", [
+    # dev de31 and d15de18 typed in lower case: refused as typed with capitals (the counted thing and the
+    # place are read by their capitals)
+    "wie viele mitarbeiter hat die online-agentur zieltraffic?",
+    "wie viel prozent der internetnutzer in österreich sind laut bitkom in einem sozialen netzwerk angemeldet?",
+])
+def test_lower_case_near_miss_questions_are_refused_as_their_capitalised_form(assistant, question):
+    assert assistant.ask(question, backend="extractive").refused
