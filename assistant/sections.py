@@ -46,11 +46,15 @@ _TEXT_UNITS = re.compile(r"\b(?:satz|sätzen?|worten?|zeilen?|absatz|sentences?|
 _ORDINALS = {w: n for n, words in enumerate([
     "erste first", "zweite second", "dritte third", "vierte fourth", "fünfte fifth", "sechste sixth",
     "siebte siebente seventh", "achte eighth", "neunte ninth", "zehnte tenth"], start=1) for w in words.split()}
-_ITEM_NOUNS = (r"punkt\w*|aspekt\w*|missverständnis\w*|irrtum|irrtümer|faktor\w*|fehler|vorteil\w*|grund|gründe|gedanke\w*|these\w*|"
+_ITEM_NOUNS = (r"punkt\w*|aspekt\w*|missverständnis\w*|irrtum|irrtümer|irrglaube\w*|mythos|mythen|vorurteil\w*|faktor\w*|fehler|"
+               r"vorteil\w*|grund|gründe|gedanke\w*|these\w*|"
                r"tipps?|regel\w*|schritt\w*|point|item|misunderstanding|misconception|myth|factor|mistake|benefit|advantage|reason|"
                r"thesis|step|tip|rule|thought")
 _ITEM_ASKED = re.compile(rf"\b({'|'.join(_ORDINALS)})[nrsm]?\s+(?:[\w-]+\s+)?(?:{_ITEM_NOUNS})\b|"
-                         rf"\b(?:{_ITEM_NOUNS}|nr\.?|nummer|number)\s+(\d{{1,2}})\b", re.I)
+                         rf"\b(?:{_ITEM_NOUNS}|nr\.?|nummer|number)\s+(\d{{1,2}})\b|"
+                         # "Welcher Irrglaube wird als erster aufgegriffen?", "Which myth is discussed first?"
+                         rf"\b(?:welche[rs]?|which)\s+(?:{_ITEM_NOUNS})\b[^?.]{{0,60}}?(?:\bals\s+(erste|zweite|dritte|vierte|fünfte)[nrsm]?\b|"
+                         rf"\b(first|second|third|fourth|fifth)(?=\s*(?:[?.,]|$|in\b|of\b)))", re.I)
 
 
 def asked_item(question: str, names_article: bool = False) -> int | None:
@@ -61,7 +65,9 @@ def asked_item(question: str, names_article: bool = False) -> int | None:
     if not m or not (names_article or _ARTICLE.search(question) or CONCLUSION_ASKED.search(question)
                      or re.search(r"\b(liste|list)\b", question, re.I)):
         return None
-    return _ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2))
+    if m.group(2):
+        return int(m.group(2))
+    return _ORDINALS[(m.group(1) or m.group(3) or m.group(4)).lower()]
 
 
 def item_line(text: str, n: int) -> tuple[int, int] | None:

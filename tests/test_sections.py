@@ -56,6 +56,10 @@ def test_a_question_about_where_an_article_begins_or_ends_quotes_that_part(ready
     ("What is the second misunderstanding the CIO article discusses?", 2),
     ("Was steht in Punkt 4 des Fazits?", 4),
     ("Was ist der erste Schritt zu einer Strategie?", None),  # no list of a text
+    # dev d16de15: the point asked for by "als erster"; "first" at the end
+    ("Der Beitrag von dem Interimsmanager aus der Finanzbranche: Welcher Irrglaube wird da als erster aufgegriffen?", 1),
+    ("Which misconception does the article discuss first?", 1),
+    ("Welcher Irrtum wird im Artikel zuerst genannt, und wie oft?", None),  # no ordinal
 ])
 def test_the_numbered_point_a_question_asks_for(question, n):
     assert asked_item(question) == n
