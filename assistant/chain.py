@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .answerability import Answerability, AnswerabilityCheck
-from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
+from .articles import article_question, metadata_answer, named_articles, searched_text, without_descriptions, without_names
 from .config import Settings
 from .followup import condense, referenced_docs
 from .grounding import SentenceSupport
@@ -127,7 +127,8 @@ class Assistant:
         Returns the check, the reader's evidence sentences (or None) and the refusal reason (or None)."""
         # "endet", "am Schluss": where in the article, no fact the evidence must hold
         located = without_position(question) if leading_part(passages) else question
-        asked = without_names(located, self.retriever.articles()) if doc_filter else located
+        # a description first: "… according to the *post* weighing …" is no description once "post" is gone
+        asked = without_names(without_descriptions(located), self.retriever.articles()) if doc_filter else located
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
         check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..answerability import AnswerabilityCheck
-from ..articles import article_question, metadata_answer, named_articles, searched_text, without_names
+from ..articles import article_question, metadata_answer, named_articles, searched_text, without_descriptions, without_names
 from ..config import Settings
 from ..index import Index
 from ..question import answer_language, platforms_as_social_media, truecased
@@ -69,7 +69,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
             row["metadata_refused"] = True
         row["checks"] = {}
         asked = without_position(text) if leading_part(passages) else text
-        asked = without_names(asked, retriever.articles()) if doc_filter else asked
+        asked = without_names(without_descriptions(asked), retriever.articles()) if doc_filter else asked
         texts, headers = [p.text for p in passages[:3]], article_headers(passages, 3)
         for key, check in checks.items():
             if not english and check.name_weight_en != 1.0:  # the name weight is English only
