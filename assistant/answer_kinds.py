@@ -222,12 +222,17 @@ _QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wan
                             r"who|whom|whose|what|which|how|where|when|why)\b", re.I)
 
 
+_IN_CURRENCY = re.compile(r"\bin (euro|euros|dollar|dollars|us-dollar)\b", re.I)
+
+
 def answer_type(question: str) -> str:
     """The kind of answer asked for, read at the question's first question word: "Welche
     *Organisation* nennt der Infobrief als Quelle für die Zahlen dazu, wie viele Firmen …" asks
     for a name, not for the number in its relative clause. Where the first question word does not
     decide it ("Was sagt der Text darüber, wie viele …", "Does the article say when …"), the first
     kind found anywhere, in the order of ANSWER_TYPES."""
+    if _IN_CURRENCY.search(question):  # "Welches jährliche Budget *in Euro* empfiehlt …?" asks for an amount
+        return "number"
     first = _QUESTION_WORD.search(question)
     if first:
         for name, pattern in ANSWER_TYPES:

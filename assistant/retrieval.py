@@ -60,7 +60,9 @@ class GateDecision:
 
 
 # "Who is Egbert Wege?": a name of two or three capitalised words, nothing else asked
-_WHO_IS = re.compile(r"(?i:who is|who was|who's|wer ist|wer war)\s+((?:[A-ZÄÖÜ][\w’'.-]+\s+){1,2}[A-ZÄÖÜ][\w’'.-]+)\s*\??")
+_PERSON = r"((?:[A-ZÄÖÜ][\w’'.-]+\s+){1,2}[A-ZÄÖÜ][\w’'.-]+)"
+_WHO_IS = re.compile(rf"(?i:who is|who was|who's|wer ist|wer war)\s+(?:(?i:eigentlich|denn|this|dieser)\s+)?{_PERSON}\s*\??|"
+                     rf"{_PERSON}\s*[–—:,-]?\s*(?i:wer ist das|wer ist er|wer ist sie|wer ist denn das|who is that|who is he|who is she|who's that)\s*\??")
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 # A phrase the question quotes ("… calls social media 'relativ kostengünstig' - cheaper than what?",
 # "wem wird Social Media dort 'nebenher' überlassen?"): users copy the article's own words. A quote
@@ -355,7 +357,7 @@ class Retriever:
         ist Elke Frank?")? Then the sentences naming them are the answer, however low the question
         scores against them (0.80, below the English gate)."""
         match = _WHO_IS.fullmatch(question.strip())
-        return bool(match) and all(self.bm25().knows(w) for w in match.group(1).split())
+        return bool(match) and all(self.bm25().knows(w) for w in (match.group(1) or match.group(2)).split())
 
     def gate(self, question: str, passages: list[Passage] | None = None, cross_language: bool | None = None) -> GateDecision:
         """Is the best passage good enough to answer from? Uses the best dense similarity,

@@ -596,6 +596,8 @@ def test_a_place_the_question_names_must_be_in_the_evidence(assistant, question,
     ("Which company does Oliver Hermes work for?", "no employer"),
     # dev d12en20: a share of P&G's revenue is said with the revenue; the 50 percent are of its innovations
     ("What share of Procter & Gamble's revenue comes from those crowdsourced innovations?", "no number"),
+    # dev d17de19: "in Euro" asks for an amount; "mindestens drei Jahre gesicherte Budgetausstattung" names none
+    ("Welches jährliche Budget in Euro empfiehlt Elke Frank für ein Social-Media-Engagement?", "no number"),
     # d12en23 (a helper's question, not kept in dev: close to a test question): LinkedIn is named, no time of day is
     ("What's the best time of day to post on LinkedIn for B2B engagement?", "no time of day"),
     # dev d13de22: "ROI" (three letters) was no term, so nothing tied the percentage to it
@@ -772,3 +774,10 @@ def test_a_lower_case_german_question_gets_its_capitals_back():
 ])
 def test_lower_case_near_miss_questions_are_refused_as_their_capitalised_form(assistant, question):
     assert assistant.ask(question, backend="extractive").refused
+
+
+@pytest.mark.parametrize("question", ["egbert wege – wer ist das?", "Egbert Wege: who is that?", "Wer ist eigentlich Egbert Wege?"])
+def test_who_a_named_person_is_asked_after_the_name_passes_the_gate(assistant, question):
+    # dev d17de05 (typed in lower case; the name gets its capitals back first)
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused and "Partner bei Roland Berger" in result.answer, result.refusal_reason
