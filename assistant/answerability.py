@@ -27,7 +27,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from .articles import without_descriptions
 from .chunking import sentence_spans, window_around
 from .answer_kinds import (ANSWER_TYPES, AUXILIARIES, ENGLISH_NEGATION, ROLE_QUESTION_STEMS, SHARE_OF_MONEY, answer_type, evidence_pattern,
                            number_kind)
@@ -35,7 +34,7 @@ from .grounding import content_words
 from .language import german_probability
 from .entities import place_names, places
 from .names import question_names
-from .question import asked_sentences
+from .question import asked_sentences, without_descriptions
 
 # Words that shape a question but are not what it is about.
 _QUESTION_WORDS = (

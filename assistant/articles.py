@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .question import DETERMINER as _DETERMINER, MODIFIER as _MODIFIER
+
 # Words users use for a kind of text, German and English (keys: kinds cleaning.py detects).
 KIND_WORDS = {
     "Infobrief": ["infobrief", "infobriefs", "newsletter", "info letter", "information letter", "informationsbrief"],
@@ -94,8 +96,6 @@ class ArticleInfo:
         return " · ".join(p for p in parts if p)
 
 
-_DETERMINER = r"(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]em|[Dd]en|[Dd]es|[Ee]ine[rms]?|[Tt]he|[Tt]his|[Tt]hat)"
-_MODIFIER = r"(?!(?:im|in|of|on|zu|zum|zur|und|and|oder|or|von|vom|über|about|aus|from|mit|with)\b)[a-zäöüß][\w-]*"
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“‚‘»«]{8,120})[\"'“”‘’«»]")
 
 
@@ -160,31 +160,6 @@ def without_names(question: str, articles: list[ArticleInfo]) -> str:
             question = re.sub(rf"(?<!\w)({_DETERMINER}\s+)(?:{_MODIFIER}\s+){{1,3}}(?=(?i:{pattern})(?!\w))", r"\1", question)
             question = re.sub(rf"(?<!\w){pattern}(?!\w)", " ", question, flags=re.IGNORECASE)
     return question
-
-
-# What users call an article when they describe it instead of naming it ("in dieser sarkastischen *liste*",
-# "the *piece* on misconceptions", "im *Blogbeitrag*, der …"); also as the end of a compound ("CIO-Beitrag")
-_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne|ratgeber|leitfaden)|" \
-             r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text|guide)"
-_REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
-# "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
-# liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash
-_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{_DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^:–—?]{{0,120}}[:–—]\s*", re.I)
-# "…, per the article that mocks bad social media practices?": a last clause naming the article
-_TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}}(?=\?*\s*$)", re.I)
-# "the *satirical* checklist article", "dem *ironischen* Beitrag": words describing the article
-_DESCRIBING_WORDS = re.compile(rf"(?<!\w)({_DETERMINER}\s+)(?:{_MODIFIER}\s+){{1,3}}(?={_DESCRIBED}\b)", re.I)
-
-
-def without_descriptions(question: str) -> str:
-    """The question without the words describing the article it asks about: they say which article,
-    not what the answer holds ("the *satirical* checklist" ranked the checklist's introduction
-    "… auf *ironische* Art und Weise …" above the point asked for, and the evidence had to mention
-    "sarkastischen"). The whole question when what is left names nothing."""
-    rest = _LEADING_REFERENCE.sub("", question, count=1)
-    rest = _TRAILING_REFERENCE.sub("", rest, count=1)
-    rest = _DESCRIBING_WORDS.sub(r"\1", rest)
-    return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
 
 
 def searched_text(question: str, articles: list[ArticleInfo], doc_filter: list[str] | None) -> str:

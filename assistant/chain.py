@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .answerability import Answerability, AnswerabilityCheck
-from .articles import article_question, metadata_answer, named_articles, searched_text, without_descriptions, without_names
+from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from .config import Settings
 from .followup import condense, referenced_docs
 from .grounding import SentenceSupport
@@ -19,7 +19,7 @@ from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
 from .llm.extractive import partial_answer
 from .prompts import REFUSAL
-from .question import NO_WORDS, answer_language, clean_question, has_words, platforms_as_social_media, truecased
+from .question import NO_WORDS, answer_language, clean_question, has_words, platforms_as_social_media, truecased, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
 from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
 from .sections import without_position

@@ -1,4 +1,6 @@
-"""The user's question as typed: cleaned, bounded, its language, and whether it has words at all."""
+"""The user's question as typed: cleaned, bounded, its language, whether it has words at all; and
+how it is read: the sentences that ask, without the words describing an article, "Facebook & Co."
+as social media, a lower-case German question with its capitals back."""
 
 from __future__ import annotations
 
@@ -8,6 +10,10 @@ from .errors import AssistantError
 from .language import detect_language, foreign_language
 
 MAX_QUESTION_CHARS = 2000
+# an article's determiner and the lower-case words between it and the word naming the article
+# ("der *ironischen* Checkliste", "the *tongue-in-cheek* checklist")
+DETERMINER = r"(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]em|[Dd]en|[Dd]es|[Ee]ine[rms]?|[Tt]he|[Tt]his|[Tt]hat)"
+MODIFIER = r"(?!(?:im|in|of|on|zu|zum|zur|und|and|oder|or|von|vom|über|about|aus|from|mit|with)\b)[a-zäöüß][\w-]*"
 NO_WORDS = ("Das ist keine Frage in Worten. Bitte fragen Sie auf Deutsch oder Englisch. / "
             "That is not a question in words. Please ask in German or English.")
 FOREIGN_NOTICE = "Questions are answered in German or English; this one looks {language}, so the answer is in English."
@@ -103,3 +109,28 @@ def truecased(question: str, written: dict[str, str]) -> str:
         return word[:1].upper() + word[1:] if _NOUN_ENDING.fullmatch(word) else word
 
     return re.sub(r"[^\W\d_]+", capitalised, question)
+
+
+# What users call an article when they describe it instead of naming it ("in dieser sarkastischen *liste*",
+# "the *piece* on misconceptions", "im *Blogbeitrag*, der …"); also as the end of a compound ("CIO-Beitrag")
+_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne|ratgeber|leitfaden)|" \
+             r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text|guide)"
+_REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
+# "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
+# liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash
+_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^:–—?]{{0,120}}[:–—]\s*", re.I)
+# "…, per the article that mocks bad social media practices?": a last clause naming the article
+_TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}}(?=\?*\s*$)", re.I)
+# "the *satirical* checklist article", "dem *ironischen* Beitrag": words describing the article
+_DESCRIBING_WORDS = re.compile(rf"(?<!\w)({DETERMINER}\s+)(?:{MODIFIER}\s+){{1,3}}(?={_DESCRIBED}\b)", re.I)
+
+
+def without_descriptions(question: str) -> str:
+    """The question without the words describing the article it asks about: they say which article,
+    not what the answer holds ("the *satirical* checklist" ranked the checklist's introduction
+    "… auf *ironische* Art und Weise …" above the point asked for, and the evidence had to mention
+    "sarkastischen"). The whole question when what is left names nothing."""
+    rest = _LEADING_REFERENCE.sub("", question, count=1)
+    rest = _TRAILING_REFERENCE.sub("", rest, count=1)
+    rest = _DESCRIBING_WORDS.sub(r"\1", rest)
+    return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question

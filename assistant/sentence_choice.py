@@ -13,10 +13,10 @@ import numpy as np
 
 from .answer_kinds import evidence_pattern
 from .answerability import Answerability
-from .articles import without_descriptions
 from .chunking import sentence_spans
 from .grounding import content_words
 from .retrieval import Passage, answer_passages, leading_part, quoted_phrases
+from .question import without_descriptions
 from .sections import item_line
 
 # How far below the best sentence another sentence may score and still be quoted: from the best

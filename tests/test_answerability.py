@@ -29,13 +29,13 @@ from assistant.articles import (
     metadata_answer,
     named_articles,
     searched_text,
-    without_descriptions,
     without_names,
 )
 from assistant.chain import Assistant
 from assistant.chunking import sentence_spans
 from assistant.corpus import article_context
 from assistant.language import detect_language
+from assistant.question import without_descriptions
 from assistant.retrieval import Retriever
 from assistant.sentence_choice import _only_a_question
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from ..answerability import AnswerabilityCheck
-from ..articles import article_question, metadata_answer, named_articles, searched_text, without_descriptions, without_names
+from ..articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from ..config import Settings
 from ..index import Index
-from ..question import answer_language, platforms_as_social_media, truecased
+from ..question import answer_language, platforms_as_social_media, truecased, without_descriptions
 from ..retrieval import Retriever, article_headers, leading_part, missing_item
 from ..sections import without_position
 from .questions import load_questions
