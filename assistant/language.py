@@ -10,6 +10,10 @@ from functools import lru_cache
 # Leichsenring's CIO.de article published?" was German at 0.90. German keeps its function words.
 _INNER_CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<![¿¡])(?<!^)\b[A-ZÄÖÜ][\w.&:+'’-]*")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A quoted title or phrase is in the article's language, not the asker's: "What kind of text is 'Wie man
+# auf KEINEN Fall in Social Media erfolgreich wird!'?" was answered in German. A quote mark after a
+# letter is an apostrophe ("don't", "companies' views").
+_QUOTED = re.compile(r"(?<!\w)[\"„“‚‘»«'][^\"„“‚‘»«']{8,200}[\"“”‘’«»'](?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -25,6 +29,9 @@ def german_probability(text: str) -> float:
 
     if not any(c.isalpha() for c in text):
         return 0.5
+    unquoted = _QUOTED.sub(" ", text)
+    if len(_WORD.findall(unquoted)) >= 2:
+        text = unquoted
     rest = _INNER_CAPITALISED.sub(" ", text)
     if len(_WORD.findall(rest)) >= 2:  # else too little is left to judge: the whole text
         text = rest

@@ -195,6 +195,10 @@ def test_answer_type(question, kind):
     ("Wer ist Egbert Wege?", "de"),
     ("Wann ist der Beitrag von Annette Speck bei Springer Professional erschienen?", "de"),
     ("Welche Rolle spielt Social Media für Banken?", "de"),
+    # dev d9en10: a quoted German title does not make an English question German (answered in German before)
+    ("What kind of text is 'Wie man auf KEINEN Fall in Social Media erfolgreich wird!'?", "en"),
+    ("Was bedeutet „Structure follows Strategy“ im Artikel?", "de"),
+    ("Why don't companies' bosses like it?", "en"),  # apostrophes open no quote
 ])
 def test_names_do_not_decide_the_language_of_a_question(question, lang):
     assert detect_language(question) == lang
