@@ -199,7 +199,7 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
-        unplaced = self._places_not_in(asked, terms, matched)
+        unplaced = _places_not_in(asked, by_word, matched)
         if unplaced:
             reasons.append(f"the evidence does not mention: {', '.join(unplaced)}")
         second, second_found = _SECOND_ASK.search(question), True
@@ -215,13 +215,6 @@ class AnswerabilityCheck:
                 reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
                              attributed, second_found, not unplaced)
-
-    @staticmethod
-    def _places_not_in(question: str, terms: dict[str, str], matched: dict[str, str]) -> list[str]:
-        """The places the question names that the evidence does not: "Wie viel Prozent der Internetnutzer
-        in *Österreich* …" is not answered by the figure for Deutschland, however well the rest matches."""
-        by_word = {word: stem for stem, word in terms.items()}
-        return [place for place in dict.fromkeys(place_names(question)) if place in by_word and by_word[place] not in matched]
 
     def matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
@@ -352,6 +345,13 @@ def _near_source(evidence, text: str, source_words: list[str]) -> bool:
     spans = sentence_spans(text)
     naming = [i for i, (s, e) in enumerate(spans) if any(w in text[s:e] for w in source_words)]
     return any(evidence.search(text[slice(*spans[j])]) for i in naming for j in (i, i + 1) if j < len(spans))
+
+
+def _places_not_in(question: str, by_word: dict[str, str], matched: dict[str, str]) -> list[str]:
+    """The places the question names (`by_word`: its terms, word -> stem) that the evidence does not:
+    "Wie viel Prozent der Internetnutzer in *Österreich* …" is not answered by the figure for
+    Deutschland, however well the rest matches."""
+    return [place for place in dict.fromkeys(place_names(question)) if place in by_word and by_word[place] not in matched]
 
 
 def _aside_removed(sentence: str, focus_word: str | None) -> str:

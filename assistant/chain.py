@@ -19,7 +19,7 @@ from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
 from .llm.extractive import partial_answer
 from .prompts import REFUSAL
-from .question import NO_WORDS, answer_language, clean_question, has_words, platforms_as_social_media, truecased, without_descriptions
+from .question import NO_WORDS, answer_language, as_read, clean_question, has_words, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
 from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
 from .sections import without_position
@@ -72,9 +72,7 @@ class Assistant:
             yield from draft.finish(Answer(NO_WORDS, refused=True, refusal_reason="the question has no words"))
             return
 
-        standalone = platforms_as_social_media(condense(chosen, question, history, lang), lang, self.retriever.holds)
-        if lang == "de":
-            standalone = truecased(standalone, self.retriever.written_forms())
+        standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.holds, self.retriever.written_forms())
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         query = searched_text(standalone, self.retriever.articles(), doc_filter)
         passages = self.retriever.search(query, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)

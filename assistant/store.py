@@ -173,12 +173,10 @@ class Store:
         """After every write: readers (BM25, article list, other processes) rebuild what they derived."""
         collection = self.collection()
         revision = uuid.uuid4().hex
-        if self.settings.chroma_url:
-            collection.modify(metadata={**(collection.metadata or {}), "revision": revision})
-            return
         with _revision_lock:
             collection.modify(metadata={**(collection.metadata or {}), "revision": revision})
-            self._shared().revision = revision  # this process's copy holds its own write
+            if not self.settings.chroma_url:
+                self._shared().revision = revision  # this process's copy holds its own write
 
     def drop(self) -> None:
         """Delete the collection (for --rebuild). An embedded store that cannot be opened

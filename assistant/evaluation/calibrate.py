@@ -24,7 +24,7 @@ from ..answerability import AnswerabilityCheck
 from ..articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from ..config import Settings
 from ..index import Index
-from ..question import answer_language, platforms_as_social_media, truecased, without_descriptions
+from ..question import answer_language, as_read, without_descriptions
 from ..retrieval import Retriever, article_headers, leading_part, missing_item
 from ..sections import without_position
 from .questions import load_questions
@@ -50,8 +50,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
     for q in questions:
         text = q["question"]
         english = answer_language(text)[0] != "de"  # as the chain decides it
-        text = platforms_as_social_media(text, "en" if english else "de", retriever.holds)
-        text = text if english else truecased(text, retriever.written_forms())
+        text = as_read(text, "en" if english else "de", retriever.holds, retriever.written_forms())
         doc_filter = named_articles(text, retriever.articles()) or None
         query = searched_text(text, retriever.articles(), doc_filter)
         passages = retriever.part_first(text, retriever.search(query, doc_ids=doc_filter), doc_filter)
