@@ -56,7 +56,9 @@ _QUESTION_WORDS = (
     "rolle spielt spielen spielte "  # "Welche Rolle spielt …" is the German "What role does … play"
     "geht gehen umgehen umgeht deal deals dealt handle handles frage question "  # "Wie geht X mit der Frage nach Y um?"
     "least mindestens wenigstens "  # a bound ("signed up with *at least* one network"), never what the evidence says
-    "explain explains explained simple simply briefly term terms work works"  # "Can you explain in simple terms how … works?"
+    "explain explains explained simple simply briefly term terms work works "  # "Can you explain in simple terms how … works?"
+    "example examples instance instances beispiel beispiele "  # what a list is of ("What examples does it give?"), never what it says
+    "vorher zuvor zuerst beforehand yourself yourselves myself ourselves"  # "Which questions should I ask myself beforehand?"
 ).split()
 # Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.
 _ORDINAL_WORD = re.compile(r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|letzt)(e|er|es|en|em)?|"
@@ -66,6 +68,11 @@ _UNITS = "prozent percent percentage share anteil proportion number anzahl zahl 
 # A question word: the kind of answer is read where the question starts.
 # English words every article is about (the German ones come from the corpus itself).
 _DOMAIN_EN = "social media company companies business businesses firm firms network networks networking online internet use using".split()
+
+
+# A question pointing back at the context before it ("Wie heißt der?", "What examples does it give?")
+_REFERS_BACK = re.compile(r"\b(?:der|die|das|den|dem)\s*\?\s*$|\b(?:es|er|ihn|ihm|dies\w*|dort|dabei|dazu|davon|darüber|damit|darin|"
+                          r"it|its|they|them|their|this|that|these|those|there|he|she|him|his|her)\b", re.I)
 
 
 @dataclass
@@ -82,6 +89,7 @@ class Answerability:
     attributed: bool = True  # the evidence comes from the source the question names ("laut Elke Frank")
     second_found: bool = True  # a date or figure asked second ("…, and when did they start?") is in the window too
     placed: bool = True  # every place the question names is in the window ("in Österreich")
+    words: dict[str, str] = field(default_factory=dict)  # term stem -> the question's word
 
 
 @lru_cache(maxsize=1)
@@ -127,13 +135,14 @@ class AnswerabilityCheck:
         Leichsenring") may also come from the source's own article, not only from a window naming it."""
         kind = answer_type(question)
         # statements of context before the question ("Wir sind ein kleiner Onlineshop …") are no terms the
-        # evidence must hold, unless the question itself names too little ("… verweist auf ein Video. Wie heißt der?")
+        # evidence must hold, unless the question itself names too little and points back to them ("… verweist
+        # auf ein Video. Wie heißt *der*?"); "Welche drei Fragen sollten wir uns vorher stellen?" asks in general
         # nor are words describing the article ("in dieser *sarkastischen* Liste, was man alles falsch machen kann – …")
         asked = asked_sentences(question)
         terms = specific_terms(without_descriptions(asked), domain)
         if len(terms) < 2:
             terms = specific_terms(asked, domain)
-        if len(terms) < 2:
+        if len(terms) < 2 and _REFERS_BACK.search(asked):
             terms = specific_terms(question, domain)
         source = attribution(question, terms)
         # the passages whose article is the source's own (its name in the article's header)
@@ -186,7 +195,7 @@ class AnswerabilityCheck:
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched)
         if best is None:
-            return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence")
+            return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence", words=dict(terms))
         (attributed, _, _), type_found, window, matched = best
         missing = [terms[t] for t in terms if t not in matched]
         weights = term_weights(question, terms, focus, german, self.name_weight_en)
@@ -214,7 +223,7 @@ class AnswerabilityCheck:
                 second_found = False
                 reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
-                             attributed, second_found, not unplaced)
+                             attributed, second_found, not unplaced, dict(terms))
 
     def matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
@@ -247,13 +256,27 @@ class AnswerabilityCheck:
         # ("employees"/"Mitarbeiter" .92) from neighbours ("employees"/"Unternehmen" .87) best.
         # Kept on disk with the sentence vectors when given (a cold `assistant ask` embedded ~25 words).
         if self.vectors is None:
-            from .sentence_vectors import SentenceVectors
-
-            self.vectors = _WORD_VECTORS.setdefault(id(self.embeddings), SentenceVectors(self.embeddings, "", None))
+            self.vectors = _word_vectors(self.embeddings)
         return self.vectors.queries(words)
 
 
 _WORD_VECTORS: dict = {}  # per embedding model without a store on disk: its vectors for the process
+
+
+def _word_vectors(embeddings):
+    from .sentence_vectors import SentenceVectors
+
+    return _WORD_VECTORS.setdefault(id(embeddings), SentenceVectors(embeddings, "", None))
+
+
+def similar_terms(terms: dict[str, str], text: str, embeddings, bar: float) -> set[str]:
+    """The term stems (of `terms`, stem -> word) that a word of `text` says at e5 word similarity >= bar."""
+    pool = sorted(set(surface_words(text).values()))
+    if not terms or not pool:
+        return set()
+    vectors = _word_vectors(embeddings)
+    sims = vectors.queries(list(terms.values())) @ vectors.queries(pool).T
+    return {stem for stem, row in zip(terms, sims) if row.max() >= bar}
 
 
 def surface_words(text: str) -> dict[str, str]:

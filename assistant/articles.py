@@ -223,11 +223,18 @@ def article_question(question: str, articles: list[ArticleInfo], doc_filter: lis
 
 def _names_someone_else(question: str, info: ArticleInfo) -> bool:
     """Does the question ask about a work by someone who is not the article's author ("das Buch mit dem
-    Beitrag von Oliver Hermes", "Elke Frank's chapter")? Then it is a work the article cites."""
+    Beitrag von Oliver Hermes", "Elke Frank's chapter"), or about a work it quotes by another title?
+    Then it is a work the article cites."""
     from .entities import person_names
 
     author = (info.author or "").lower().split()
     text = question if question != question.lower() else question.title()  # "… von oliver hermes"
+    for match in re.finditer(r"[\"'„“‚‘»«]([^\"'„“‚‘»«]{3,120})[\"'“”‘’«»]", question):
+        # a quoted work that is not this article ("who published the 'ten theses' on digitalization …?"), unless
+        # the quote describes the article ("the 'how not to succeed' checklist")
+        quoted, after = match.group(1).lower(), question[match.end():]
+        if quoted not in info.title.lower() and not re.match(rf"\s*{_ARTICLE_WORD}\b", after, re.I):
+            return True
     for name in person_names(text):
         by = rf"(?i:{_WORK}\s+(?:von|by)\s+){re.escape(name)}|{re.escape(name)}(?:s|['’]s?)\s+(?i:{_WORK})"
         if name.split()[-1].lower() not in author and re.search(by, text):

@@ -140,8 +140,9 @@ def place_names(text: str, kind: str | None = None) -> list[str]:
 
 def _asks_for(words: str) -> re.Pattern:
     """A question for an organisation named by one of `words`, read from its question word: "Bei
-    welcher *Bank* …", "which industry *association*", "Wie heißt die *Agentur* …"."""
-    return re.compile(rf"\b(?:welche[rsmn]?|which|what)\s+(?:\w+\s+)?(?:{words})\b|\bwie heißt (?:die|der|das) (?:{words})\b", re.I)
+    welcher *Bank* …", "which industry *association*", "Wie heißt die *Agentur* …", "the name of the *agency* behind …"."""
+    return re.compile(rf"\b(?:welche[rsmn]?|which|what)\s+(?:\w+\s+)?(?:{words})\b|\bwie heißt (?:die|der|das) (?:{words})\b|"
+                      rf"\bname of (?:the|this|that|their|his|her) (?:\w+\s+)?(?:{words})\b|\bnamen? (?:der|des|dieser|dieses) (?:\w+\s+)?(?:{words})", re.I)
 
 
 _ASKS_FOR_KIND = {kind: _asks_for(asked) for kind, (asked, _) in ORGANISATIONS.items()}

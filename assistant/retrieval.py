@@ -18,6 +18,7 @@ from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
 from .names import unknown_brand_names, unknown_names
+from .question import asked_sentences
 from .sections import CONCLUSION_HEADING, asked_item, asked_part, item_line, part_chunk, without_position
 from .store import Store
 
@@ -379,7 +380,10 @@ class Retriever:
         # Infobriefs?" scores 0.83 against it) or only who a person the articles name is ("Who is Egbert Wege?")
         if best < threshold and not self.only_a_section(question, passages) and not self.only_a_name(question):
             return GateDecision(False, best, threshold, "best passage below the threshold")
-        missing = [n for n in _NUMBER.findall(question) if not any(n in p.text for p in passages)]
+        # only what the question asks: the context a user gives before it ("Wir sind ein kleiner Sportverein und
+        # überlegen, einen Instagram-Kanal aufzumachen. Welche drei Fragen …?") need not be in the articles
+        asked = asked_sentences(question)
+        missing = [n for n in _NUMBER.findall(asked) if not any(n in p.text for p in passages)]
         if missing:  # a number in the header of a passage's article ("the online article from September 2014") names the article
             docs = {p.doc_id for p in passages}
             headers = " ".join(f"{a.title} {a.date or ''} {a.source or ''}" for a in self.articles() if a.doc_id in docs)
@@ -387,7 +391,7 @@ class Retriever:
         if missing:
             return GateDecision(False, best, threshold, f"{missing[0]} occurs in no passage")
         # a platform is a name in any spelling ("our company instagram account")
-        unknown = (unknown_names(question, self.bm25().knows) if cross_language else []) or unknown_brand_names(question, self.bm25().knows)
+        unknown = (unknown_names(asked, self.bm25().knows) if cross_language else []) or unknown_brand_names(asked, self.bm25().knows)
         if unknown:
             return GateDecision(False, best, threshold, f"{unknown[0]} occurs in no article")
         return GateDecision(True, best, threshold)

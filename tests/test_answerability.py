@@ -787,3 +787,26 @@ def test_who_a_named_person_is_asked_after_the_name_passes_the_gate(assistant, q
     # dev d17de05 (typed in lower case; the name gets its capitals back first)
     result = assistant.ask(question, backend="extractive")
     assert not result.refused and "Partner bei Roland Berger" in result.answer, result.refusal_reason
+
+
+def test_the_name_of_an_organisation_asks_for_one(assistant):
+    # dev d18en19: the checklist names no agency; its introduction was quoted as the answer
+    assert answer_type("What is the name of the agency behind the checklist?") == "organisation"
+    assert answer_type("Wie lautet der Name der Agentur, die die Checkliste geschrieben hat?") == "organisation"
+    result = assistant.ask("What is the name of the agency behind the ironic 'how not to succeed in social media' checklist?",
+                           backend="extractive")
+    assert result.refused and "organisation" in result.refusal_reason
+
+
+def test_a_work_the_article_quotes_is_no_question_about_the_article(assistant):
+    # dev d18en17: "who published the 'ten theses'" was answered with the Springer article's own source
+    result = assistant.ask("In the Springer piece, who published the 'ten theses' on digitalization and social media?", backend="extractive")
+    assert "Roland Berger" in result.answer, result.answer
+    # the article's own title, or a quote describing the article, still asks about the article itself
+    assert "Annette Speck" in assistant.ask("Who wrote 'Keine Angst vor Social Media'?", backend="extractive").answer
+    assert "states no author" in assistant.ask("Who wrote the 'how not to succeed' checklist?", backend="extractive").answer
+
+
+def test_examples_say_what_a_list_is_of():
+    assert "exampl" not in specific_terms("What examples does the checklist give?", frozenset())
+    assert "beispiel" not in specific_terms("Welche Beispiele nennt der Infobrief?", frozenset())

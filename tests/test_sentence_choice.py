@@ -127,3 +127,26 @@ def test_a_term_inside_a_compound_of_the_sentence_counts(assistant):
                            "aus Social Media einfach raushalten?", backend="extractive")
     assert not result.refused and "Kontrollverlust" in result.answer
     assert result.citations[0].doc_id == CHECKLIST
+
+
+def test_a_term_said_in_other_words_ranks_the_sentence_saying_it(assistant):
+    # dev d12en09: "departments" is said as "Bereichen" (e5 word similarity above .92)
+    result = assistant.ask("In the Infobrief (info letter) about social media, which company departments are mentioned as using "
+                           "social platforms?", backend="extractive")
+    assert "Personalwesen, Marketing und Öffentlichkeitsarbeit" in result.answer, result.answer
+    # dev d18de05: "Seitenaufrufe, Likes und Kommentare" are the article's "Pageviews … liked … kommentiert"
+    result = assistant.ask("Reicht es, Seitenaufrufe, Likes und Kommentare zu zählen, um zu wissen, ob unsere Social-Media-Arbeit "
+                           "sich lohnt?", backend="extractive")
+    assert "greift aber zu kurz" in result.answer, result.answer
+    # dev d17en13: the English terms as the German sentence says them
+    result = assistant.ask("How can companies tap their online users to drive innovation?", backend="extractive")
+    assert "Crowdsourcing" in result.answer, result.answer
+
+
+def test_a_german_verb_is_no_part_of_a_compound(assistant):
+    # dev d18de11: "stellen" (in "Fragen … stellen") found in "fest*gestellt*" put the Zieltraffic figure first; and the
+    # context before the question (a sports club's Instagram channel) need not be in the articles
+    result = assistant.ask("Wir sind ein kleiner Sportverein und überlegen, einen Instagram-Kanal aufzumachen. "
+                           "Welche drei Fragen sollten wir uns vorher stellen?", backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert "Wofür?, Wie? und Wer?" in result.answer and "Zieltraffic" not in result.answer, result.answer
