@@ -270,13 +270,21 @@ def _word_vectors(embeddings):
 
 
 def similar_terms(terms: dict[str, str], text: str, embeddings, bar: float) -> set[str]:
-    """The term stems (of `terms`, stem -> word) that a word of `text` says at e5 word similarity >= bar."""
-    pool = sorted(set(surface_words(text).values()))
-    if not terms or not pool:
+    """The term stems (of `terms`, stem -> word) that a word of `text` says at e5 word similarity >= bar, one
+    of the two a noun or name (capitalised: "Kommentare" / "kommentiert", "departments" / "Bereichen"). Not a
+    verb or adverb for another: "want" / "möchten", "bald" / "rasant" are as close, and pulled sentences that
+    only share a way of speaking."""
+    words = sorted(set(surface_words(text).values()))
+    if not terms or not words:
         return set()
     vectors = _word_vectors(embeddings)
-    sims = vectors.queries(list(terms.values())) @ vectors.queries(pool).T
-    return {stem for stem, row in zip(terms, sims) if row.max() >= bar}
+    sims = vectors.queries(list(terms.values())) @ vectors.queries(words).T
+    noun_columns = np.array([w[:1].isupper() for w in words])
+    found = set()
+    for (stem, word), row in zip(terms.items(), sims):
+        if (row if word[:1].isupper() else np.where(noun_columns, row, -1.0)).max() >= bar:
+            found.add(stem)
+    return found
 
 
 def surface_words(text: str) -> dict[str, str]:

@@ -88,6 +88,8 @@ class ArticleInfo:
             words = re.findall(r"[\w-]+", self.title.lower())
             names += [f"{a} {b}" for a, b in zip(words, words[1:])  # two distinctive title words in a row
                       if not ({a, b} & _GENERIC) and min(len(a), len(b)) > 2]
+            # a distinctive hyphenated title word ("Nice-to-have"; not "Social-Media-Strategie")
+            names += [w for w in words if "-" in w.strip("-") and len(w) >= 8 and not set(w.split("-")) & _GENERIC]
         return [n for n in dict.fromkeys(names) if n]
 
     def header(self) -> str:
@@ -226,14 +228,17 @@ def _names_someone_else(question: str, info: ArticleInfo) -> bool:
     Beitrag von Oliver Hermes", "Elke Frank's chapter"), or about a work it quotes by another title?
     Then it is a work the article cites."""
     from .entities import person_names
+    from .grounding import content_words
 
     author = (info.author or "").lower().split()
     text = question if question != question.lower() else question.title()  # "… von oliver hermes"
-    for match in re.finditer(r"[\"'„“‚‘»«]([^\"'„“‚‘»«]{3,120})[\"'“”‘’«»]", question):
-        # a quoted work that is not this article ("who published the 'ten theses' on digitalization …?"), unless
-        # the quote describes the article ("the 'how not to succeed' checklist")
-        quoted, after = match.group(1).lower(), question[match.end():]
-        if quoted not in info.title.lower() and not re.match(rf"\s*{_ARTICLE_WORD}\b", after, re.I):
+    for match in re.finditer(r"(?i:\b(?:the|die|der|das|den|dem|des)\s+)[\"'„“‚‘»«]([^\"'„“‚‘»«]{3,120})[\"'“”‘’«»]", question):
+        # a work named by a quote ("who published *the 'ten theses'* on digitalization …?"; not "the text that ends
+        # with 'Wofür? Wie? Wer?'", which quotes the article) that is not this article, unless
+        # the quote shares a word with its title (also translated: "'How NOT to succeed in social media'") or
+        # describes the article ("the 'how not to succeed' checklist")
+        quoted, after = match.group(1), question[match.end():]
+        if not content_words(quoted) & content_words(info.title) and not re.match(rf"\s*{_ARTICLE_WORD}\b", after, re.I):
             return True
     for name in person_names(text):
         by = rf"(?i:{_WORK}\s+(?:von|by)\s+){re.escape(name)}|{re.escape(name)}(?:s|['’]s?)\s+(?i:{_WORK})"

@@ -137,7 +137,8 @@ _LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[
 # "…, per the article that mocks bad social media practices?": a last clause naming the article
 _TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}}(?=\?*\s*$)", re.I)
 # "the *satirical* checklist article", "dem *ironischen* Beitrag": words describing the article
-_DESCRIBING_WORDS = re.compile(rf"(?<!\w)({DETERMINER}\s+)(?:{MODIFIER}\s+){{1,3}}(?={_DESCRIBED}\b)", re.I)
+# (case-sensitive but for the article's word: a capitalised word is a noun, "der *US-Politik bringt der* Blogbeitrag")
+_DESCRIBING_WORDS = re.compile(rf"(?<!\w)({DETERMINER}\s+)(?:{MODIFIER}\s+){{1,3}}(?=(?i:{_DESCRIBED})\b)")
 
 
 def without_descriptions(question: str) -> str:
