@@ -180,7 +180,7 @@ class AnswerabilityCheck:
                 piece = text[start:end]
                 matched, similar = self.matches_and_similar(terms, piece)
                 type_found = evidence is None or ((not focus_required or focus in matched)
-                                                  and _type_near(evidence, piece, matched.get(focus)))
+                                                  and _type_near(evidence, piece, matched.get(focus), sub_kind == "percent"))
                 attributed = not source or by_source[n - 1] or all(t in matched for t in source)
                 if type_found and source and not by_source[n - 1] and kind in ("number", "year") and evidence is not None:
                     # a figure "laut Egbert Wege" is in the sentence naming him or the next ("Zu diesem Schluss
@@ -364,11 +364,26 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
 _ANYONE = frozenset("leute menschen personen people persons individuals".split())
 
 
-def _type_near(evidence, text: str, focus_word: str | None) -> bool:
-    """The kind of answer occurs in the text, in the same sentence as the asked-about thing if known."""
+def _type_near(evidence, text: str, focus_word: str | None, share: bool = False) -> bool:
+    """The kind of answer occurs in the text, in the same sentence as the asked-about thing if known; a
+    share (`share`) not only as the share of another whole ("*78 Prozent der Internetnutzer* …; Tendenz
+    insbesondere in der Generation 50 Plus weiter steigend" gives no share of the Generation 50 Plus)."""
     if focus_word is None:
         return bool(evidence.search(text))
-    return any(focus_word in text[s:e] and evidence.search(_aside_removed(text[s:e], focus_word)) for s, e in sentence_spans(text))
+    return any(focus_word in text[s:e] and evidence.search(_aside_removed(text[s:e], focus_word))
+               and not (share and _of_another_whole(text[s:e], focus_word)) for s, e in sentence_spans(text))
+
+
+# a share and the whole it is of: "78 Prozent der Internetnutzer", "jedes dritte Unternehmen" is read elsewhere
+_SHARE_OF = re.compile(r"(?:\d[\d.,]*\s*(?:Prozent|%|percent)|Hälfte|Drittel|Viertel)\s+(?:der|des|aller|von|of(?:\s+(?:the|all))?)\s+"
+                       r"(?:[a-zäöüß]\w*\s+)?([A-ZÄÖÜ][\w-]*)")
+
+
+def _of_another_whole(sentence: str, focus_word: str) -> bool:
+    """Is every share the sentence gives with its whole a share of something else than the focus?"""
+    wholes = [m.group(1).lower() for m in _SHARE_OF.finditer(sentence)]
+    focus = focus_word.lower()
+    return bool(wholes) and not any(w[:5] == focus[:5] or _compound(focus, w) for w in wholes)
 
 
 def _near_source(evidence, text: str, source_words: list[str]) -> bool:

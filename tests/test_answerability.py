@@ -844,3 +844,12 @@ def test_a_word_said_in_other_words_is_a_noun_on_one_side(assistant):
     assert similar_terms({"abteil": "Abteilungen"}, "in den Bereichen Personalwesen und Marketing", embeddings, 0.92)
     # a verb for a verb is no evidence: "want" / "möchten" is as close as a translation
     assert not similar_terms({"want": "want"}, "Kunden möchten nicht mehr angeschrien werden", embeddings, 0.92)
+
+
+def test_a_share_of_another_whole_is_no_share_of_the_asked_one(assistant):
+    # dev d18de23: "78 Prozent der Internetnutzer …; Tendenz insbesondere in der Generation 50 Plus weiter steigend"
+    result = assistant.ask("Wie viel Prozent der Generation 50 Plus sind laut Bitkom schon in sozialen Netzwerken angemeldet?",
+                           backend="extractive")
+    assert result.refused and "number" in result.refusal_reason
+    result = assistant.ask("Wie viel Prozent der Internetnutzer sind laut Bitkom in einem sozialen Netzwerk angemeldet?", backend="extractive")
+    assert not result.refused and "78 Prozent" in result.answer
