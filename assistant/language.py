@@ -35,7 +35,25 @@ def german_probability(text: str) -> float:
     rest = _INNER_CAPITALISED.sub(" ", text)
     if len(_WORD.findall(rest)) >= 2:  # else too little is left to judge: the whole text
         text = rest
-    return _detector().compute_language_confidence(text, Language.GERMAN)
+    probability = _detector().compute_language_confidence(text, Language.GERMAN)
+    if 0.2 < probability < 0.8:
+        # a close call (a German word typed lower case, "the infobrief PDF", sways lingua): the function words
+        # of only one of the two languages decide ("What's the file name of the infobrief PDF you can download?")
+        german, english = _function_words(text)
+        if english >= 2 and not german:
+            return min(probability, 0.2)
+        if german >= 2 and not english:
+            return max(probability, 0.8)
+    return probability
+
+
+def _function_words(text: str) -> tuple[int, int]:
+    """How many words of the text are German-only and English-only function words (bm25s's lists)."""
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
+
+    words = [w.lower() for w in _WORD.findall(text)]
+    german_only, english_only = set(STOPWORDS_GERMAN) - set(STOPWORDS_EN), set(STOPWORDS_EN) - set(STOPWORDS_GERMAN)
+    return sum(w in german_only for w in words), sum(w in english_only for w in words)
 
 
 def detect_language(text: str) -> str:

@@ -199,6 +199,10 @@ def test_answer_type(question, kind):
     ("What kind of text is 'Wie man auf KEINEN Fall in Social Media erfolgreich wird!'?", "en"),
     ("Was bedeutet „Structure follows Strategy“ im Artikel?", "de"),
     ("Why don't companies' bosses like it?", "en"),  # apostrophes open no quote
+    # dev d18en08: a German word typed in lower case ("infobrief") swayed lingua to German at 0.51; only
+    # English function words decide
+    ("What's the file name of the infobrief PDF you can download?", "en"),
+    ("wie viele firmen nutzen social media strategisch", "de"),
 ])
 def test_names_do_not_decide_the_language_of_a_question(question, lang):
     assert detect_language(question) == lang
