@@ -57,9 +57,10 @@ ANSWER_TYPES = [
                          r"where\b(?=.*\b(based|located|headquartered|headquarters|situated)))", re.I)),
     # a plural after "welche", also as a compound's head and in the dative ("In welchen *Unternehmensbereichen*")
     ("list", re.compile(r"\b(welche[n]? (\w+ )?\w*(faktoren|punkte[n]?|vorteile[n]?|nachteile[n]?|fragen|gründe[n]?|ziele[n]?|risiken|chancen|aspekte[n]?|"
-                        r"bereiche[n]?|beispiele[n]?|plattformen|netzwerke[n]?|unternehmen|fehler[n]?|abteilungen)\b|"
+                        r"bereiche[n]?|beispiele[n]?|plattformen|netzwerke[n]?|unternehmen|fehler[n]?|abteilungen|missverständnisse|irrtümer|"
+                        r"mythen|thesen|tipps|schritte|empfehlungen|maßnahmen)\b|"
                         r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|"
-                        r"areas|departments|functions|sectors|fields)|"
+                        r"areas|departments|functions|sectors|fields|misconceptions|misunderstandings|myths|theses|tips|steps|recommendations|measures)|"
                         r"(welche|which|what) (zwei|drei|vier|fünf|two|three|four|five|several|mehrere) \w+|"  # "What three things …"
                         r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
 ]
@@ -225,6 +226,10 @@ _QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wan
 _IN_CURRENCY = re.compile(r"\bin (euro|euros|dollar|dollars|us-dollar)\b", re.I)
 
 
+# An answer asked for as a list, whatever the question word
+_AS_A_LIST = re.compile(r"\b(stichpunkt\w*|zähl\w* (\w+ )?auf|aufzählen|aufzählung|auflisten|bullet points?|list (them|it|the points))\b", re.I)
+
+
 def answer_type(question: str) -> str:
     """The kind of answer asked for, read at the question's first question word: "Welche
     *Organisation* nennt der Infobrief als Quelle für die Zahlen dazu, wie viele Firmen …" asks
@@ -233,6 +238,8 @@ def answer_type(question: str) -> str:
     kind found anywhere, in the order of ANSWER_TYPES."""
     if _IN_CURRENCY.search(question):  # "Welches jährliche Budget *in Euro* empfiehlt …?" asks for an amount
         return "number"
+    if _AS_A_LIST.search(question):  # "Was bringen soziale Medien …? Kurz in Stichpunkten bitte."
+        return "list"
     first = _QUESTION_WORD.search(question)
     if first:
         for name, pattern in ANSWER_TYPES:

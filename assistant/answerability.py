@@ -58,7 +58,8 @@ _QUESTION_WORDS = (
     "least mindestens wenigstens "  # a bound ("signed up with *at least* one network"), never what the evidence says
     "explain explains explained simple simply briefly term terms work works "  # "Can you explain in simple terms how … works?"
     "example examples instance instances beispiel beispiele "  # what a list is of ("What examples does it give?"), never what it says
-    "vorher zuvor zuerst beforehand yourself yourselves myself ourselves"  # "Which questions should I ask myself beforehand?"
+    "vorher zuvor zuerst beforehand yourself yourselves myself ourselves "  # "Which questions should I ask myself beforehand?"
+    "bitte please kurz quick quickly garantiert stichpunkt stichpunkte stichpunkten zähl zähle aufzählen auflisten bullet points"  # how to answer
 ).split()
 # Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.
 _ORDINAL_WORD = re.compile(r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|letzt)(e|er|es|en|em)?|"
@@ -211,6 +212,9 @@ class AnswerabilityCheck:
         unplaced = _places_not_in(asked, by_word, matched)
         if unplaced:
             reasons.append(f"the evidence does not mention: {', '.join(unplaced)}")
+        other = self._other_ordinal(asked, passages[window[0] - 1][window[1]:window[2]])
+        if other:
+            reasons.append(f"the evidence speaks of the {other}")
         second, second_found = _SECOND_ASK.search(question), True
         if second and kind not in ("year", "number"):
             # "Which processes did Telekom restructure, *and when did they start*?": a date or figure asked
@@ -224,6 +228,16 @@ class AnswerabilityCheck:
                 reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
                              attributed, second_found, not unplaced, dict(terms))
+
+    def _other_ordinal(self, question: str, window: str) -> str | None:
+        """The window's ordinal phrase when the question asks about another one of the same thing: "bei
+        seiner *zweiten Wahl*" against "Barack Obamas *erster Wahlerfolg*" (else None)."""
+        for asked_n, noun, _ in _ordinal_phrases(question):
+            said = [(n, word, phrase) for n, word, phrase in _ordinal_phrases(window)
+                    if word[:4].lower() == noun[:4].lower() or self.matches({noun.lower(): noun}, word)]
+            if said and all(n != asked_n for n, _, _ in said):
+                return said[0][2]
+        return None
 
     def matches(self, terms: dict[str, str], text: str) -> dict[str, str]:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
@@ -362,6 +376,25 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
 
 
 _ANYONE = frozenset("leute menschen personen people persons individuals".split())
+
+
+_ORDINALS = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "letzt": -1,
+             "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+_ORDINAL_PHRASE = re.compile(r"\b(erst|zweit|dritt|viert|fünft|letzt)(?:e|er|es|en|em)\s+([A-ZÄÖÜ][\w-]{2,})|"
+                             r"\b(first|second|third|fourth|fifth|last)\s+([a-zA-Z][\w-]{2,})", re.I)
+
+
+def _ordinal_phrases(text: str) -> list[tuple[int, str, str]]:
+    """(number, noun, phrase) of each ordinal before a noun ("zweiten Wahl", "erster Wahlerfolg", "first election")."""
+    found = []
+    for m in _ORDINAL_PHRASE.finditer(text):
+        word, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if noun.lower() not in _ORDINAL_SKIP:
+            found.append((_ORDINALS[word.lower()], noun, m.group(0)))
+    return found
+
+
+_ORDINAL_SKIP = frozenset("mal time times place step blick sight linie line".split())  # "zum ersten Mal", "in erster Linie"
 
 
 def _type_near(evidence, text: str, focus_word: str | None, share: bool = False) -> bool:

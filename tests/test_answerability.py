@@ -857,3 +857,23 @@ def test_a_share_of_another_whole_is_no_share_of_the_asked_one(assistant):
     assert result.refused and "number" in result.refusal_reason
     result = assistant.ask("Wie viel Prozent der Internetnutzer sind laut Bitkom in einem sozialen Netzwerk angemeldet?", backend="extractive")
     assert not result.refused and "78 Prozent" in result.answer
+
+
+def test_another_ordinal_of_the_same_thing_is_no_answer(assistant):
+    # dev d19de21: "bei seiner zweiten Wahl" was answered with "Barack Obamas erster Wahlerfolg … 30 Millionen aus dem Crowdfunding"
+    for question in ("Wieviel Geld hat Obama bei seiner zweiten Wahl über Crowdfundig eingesammelt?",
+                     "How much money did Obama raise through crowdfunding in his second election campaign?"):
+        result = assistant.ask(question, backend="extractive")
+        assert result.refused and "erster Wahlerfolg" in result.refusal_reason, result.refusal_reason
+    result = assistant.ask("Wieviel Geld hat Obama bei seinem ersten Wahlerfolg über Crowdfunding eingesammelt?", backend="extractive")
+    assert not result.refused and "30 Millionen" in result.answer
+
+
+def test_how_to_answer_is_no_term_and_asks_for_a_list():
+    # dev d19de11/d19de12: "Kurz in Stichpunkten bitte.", "Zähl mal auf." were terms the evidence had to hold
+    for question in ("Was bringen soziale Medien einem Unternehmen konkret? Kurz in Stichpunkten bitte.",
+                     "Was muss man alles falsch machen, damit es mit Social Media garantiert nix wird? Zähl mal auf.",
+                     "Welche Missverständnisse bespricht der Bankenberater?", "Which misconceptions does he discuss?"):
+        assert answer_type(question) == "list", question
+    assert not {"stichpunkt", "bitt", "kurz", "zahl", "garantiert"} & set(specific_terms(
+        "Kurz in Stichpunkten bitte, zähl mal auf, was garantiert schiefgeht", frozenset()))
