@@ -111,6 +111,17 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     return line_start and line_end and not _SENTENCE_END.search(text[start:end])
 
 
+# A sentence opening with one of these words leans on the sentence before it: "Folglich tun sich
+# Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
+# … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
+LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Hierfür|Dafür|Hierbei|Dabei|Dazu|"
+                         r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
+                         r"^.{0,60}\b(so|dies|das)[.!]\s*$|"  # a short one ending on it: "Selbst viele Social Media Manager denken so."
+                         # or an adverb pointing back in its first clause ("Bei sozialen Medien geht es *damit* …");
+                         # after a comma "damit" is a conjunction ("…, damit wir …") and points ahead
+                         r"^[^,:;]{0,40}\b(damit|somit|folglich|deshalb|daher|deswegen|demnach|dadurch|hierdurch|also)\b")
+
+
 def chunk_text(text: str, size: int = 600, overlap: int = 120) -> list[tuple[int, int]]:
     units = [piece for span in sentence_spans(text) for piece in _split_long(text, span, size)]
     chunks: list[tuple[int, int]] = []
@@ -129,6 +140,11 @@ def chunk_text(text: str, size: int = 600, overlap: int = 120) -> list[tuple[int
         nxt = j
         while nxt - 1 > i and units[j - 1][1] - units[nxt - 1][0] <= overlap:
             nxt -= 1
+        if nxt == j and j - 1 > i and LEANS_BACK.match(text[units[j][0]:units[j][1]]) \
+                and units[j - 1][1] - units[j - 1][0] <= size // 2 and "\n\n" not in text[units[j - 1][1]:units[j][0]]:
+            # a sentence leaning on the one before it ("So lassen sich etwa im Dialog mit den Kunden …" after the
+            # sentence naming Egbert Wege) starts no chunk without it, whatever the overlap
+            nxt = j - 1
         i = nxt
     return chunks
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from .answer_kinds import evidence_pattern
 from .answerability import Answerability, similar_terms
+from .chunking import LEANS_BACK as _LEANS_BACK
 from .chunking import sentence_spans
 from .grounding import content_words
 from .language import german_probability
@@ -79,17 +80,6 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
             best = _with_following_questions(best, passages)
         best = _within_none(best, passages)
     return sorted(set(best), key=lambda c: (c[0], c[1]))
-
-
-# A sentence opening with one of these words leans on the sentence before it: "Folglich tun sich
-# Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
-# … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
-_LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Hierfür|Dafür|Hierbei|Dabei|Dazu|"
-                         r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
-                         r"^.{0,60}\b(so|dies|das)[.!]\s*$|"  # a short one ending on it: "Selbst viele Social Media Manager denken so."
-                         # or an adverb pointing back in its first clause ("Bei sozialen Medien geht es *damit* …");
-                         # after a comma "damit" is a conjunction ("…, damit wir …") and points ahead
-                         r"^[^,:;]{0,40}\b(damit|somit|folglich|deshalb|daher|deswegen|demnach|dadurch|hierdurch|also)\b")
 
 
 def _with_antecedents(chosen, top, passages: list[Passage]):

@@ -98,3 +98,16 @@ def test_sentence_spans_are_the_same_from_concurrent_threads(articles):
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         results = list(pool.map(lambda t: (t, sentence_spans(t)), texts * 5))
     assert all(spans == expected[t] for t, spans in results)
+
+
+def test_a_sentence_leaning_on_the_one_before_starts_no_chunk_without_it():
+    # dev d18en11/d19en12: "So lassen sich etwa im Dialog mit den Kunden …" began a chunk, apart from the sentence
+    # naming Egbert Wege it continues (longer than the overlap); the list of what firms gain was never retrieved
+    from assistant.chunking import chunk_text
+
+    text = ("Einleitung. " * 30 + "Dabei böten soziale Netzwerke neue Möglichkeiten der Kommunikation mit Kunden, betont Egbert "
+            "Wege, Partner bei Roland Berger Strategy Consultants. So lassen sich etwa im Dialog mit den Kunden deren Bedürfnisse "
+            "besser herausfinden. " + "Schluss. " * 30)
+    chunks = [text[s:e] for s, e in chunk_text(text, 600, 120)]
+    follows = next(c for c in chunks if "So lassen sich" in c)
+    assert "betont Egbert Wege" in follows
