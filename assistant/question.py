@@ -118,11 +118,20 @@ def _known_names() -> dict[str, str]:
     return {name.lower(): name for name in (*places(), *first_names()) if " " not in name}
 
 
+# English idioms for watching what is said online, said plainly: their words ("keep", "eye") are no terms the
+# articles use ("Out of ten companies, how many don't keep an eye on what people say about them online?")
+_WATCHING = re.compile(r"\bkeep(?:s|ing)? (?:an eye on|tabs on|track of)\b", re.I)
+
+
+def plainly(question: str) -> str:
+    return _WATCHING.sub("monitor", question)
+
+
 def as_read(question: str, lang: str, said, written: dict[str, str]) -> str:
     """The question as the pipeline reads it (the chain, and eval-calibrate replaying it): "Facebook & Co."
     as social media unless an article says it (`said`), a lower-case German question with its capitals
     back as the articles write them (`written`)."""
-    question = platforms_as_social_media(question, lang, said)
+    question = plainly(platforms_as_social_media(question, lang, said))
     return truecased(question, written) if lang == "de" else question
 
 

@@ -877,3 +877,13 @@ def test_how_to_answer_is_no_term_and_asks_for_a_list():
         assert answer_type(question) == "list", question
     assert not {"stichpunkt", "bitt", "kurz", "zahl", "garantiert"} & set(specific_terms(
         "Kurz in Stichpunkten bitte, zähl mal auf, was garantiert schiefgeht", frozenset()))
+
+
+def test_an_english_idiom_for_watching_is_said_plainly(assistant):
+    from assistant.question import plainly
+
+    # dev d18en04, d13en03: "keep an eye on", "keep track of" were terms ("keep", "eye") no German text holds
+    assert plainly("how many don't keep an eye on what people say about them online?") == "how many don't monitor what people say about them online?"
+    result = assistant.ask("How many medium-sized companies actually keep track of what people are saying about them online?",
+                           backend="extractive")
+    assert not result.refused and "jedem zehnten" in result.answer, result.refusal_reason
