@@ -16,15 +16,15 @@ TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 # The CI gate uses the held-out test file (eval/README.md: the dev file tunes, the test file judges).
 # Bars: the measured values (eval/results/extractive-test/report.md) minus a small margin.
 CI_GATE = {
-    "hit@1": 0.84,  # measured 0.90 (dev 0.886 on 561 questions, holdout 0.917)
-    "mrr": 0.89,  # measured 0.937 (dev 0.927, holdout 0.935)
-    "fact_recall": 0.70,  # measured 0.753 (dev 0.810, holdout 0.722; stop 31: 0.733)
+    "hit@1": 0.84,  # measured 0.90 (dev 0.890 on 646 questions, holdout 0.917)
+    "mrr": 0.89,  # measured 0.933 (dev 0.928, holdout 0.935)
+    "fact_recall": 0.70,  # measured 0.750 (dev 0.804, holdout 0.750; stop 33: 0.753)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.943, holdout 0.875; eval/README.md)
+    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.938, holdout 0.833; eval/README.md)
     "answer_language_match": 0.95,  # measured 0.99
 }
-MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.04 (2 of 50; dev 15 of 387, holdout 1 of 36): the target is 0.05, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.06 (3 of 50; dev 18 of 453, holdout 1 of 36): the target is 0.05, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():
