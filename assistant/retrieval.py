@@ -222,11 +222,24 @@ class Retriever:
             ranked_ids = {cid for cid, _ in ranked}
             ranked = sorted(ranked + [(cid, 0.0) for cid in quoting if cid not in ranked_ids], key=lambda item: item[0] not in quoting)
         if not rerank:
-            return self._passages(ranked[:k], dense_scores, bm25_scores)
+            return self._with_dense_scores(self._passages(ranked[:k], dense_scores, bm25_scores), vector)
         passages = self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), vector, pool)
         passages = sorted(passages, key=lambda p: p.chunk_id not in quoting)[:k]
         for rank, p in enumerate(passages, start=1):
             p.rank = rank
+        return self._with_dense_scores(passages, vector)
+
+    def _with_dense_scores(self, passages: list[Passage], vector) -> list[Passage]:
+        """Every passage with its cosine to the question, also one that only BM25 or a quote found. A chunk
+        outside the dense pool scores below all of it, so the gate's best passage is the same; but a chunk
+        the vector index has not caught up with yet (an article uploaded a moment ago: found by BM25 and
+        by id, missing from the vector query) was judged without a score and refused (tests/test_ui.py)."""
+        missing = [p for p in passages if p.dense_score is None]
+        if vector is None or not missing:
+            return passages
+        vectors = np.asarray(self.index.model.embeddings.embed_documents([p.text for p in missing]))
+        for p, score in zip(missing, vectors @ np.asarray(vector)):
+            p.dense_score = round(float(score), 6)
         return passages
 
     def holds(self, phrase: str) -> bool:

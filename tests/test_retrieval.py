@@ -176,3 +176,22 @@ def test_sentence_vectors_are_kept_on_disk_and_a_broken_file_costs_nothing(ready
     broken = CountingEmbeddings(ready_index.model.embeddings)
     assert [len(v) for v in SentenceVectors(broken, ready_index.model.name, path).of(texts)] == [len(v) for v in vectors]
     assert broken.embedded == sentences_embedded and path.read_bytes() == b"not a database" * 100  # embedded again, file untouched
+
+
+def test_a_passage_only_bm25_found_is_scored_by_its_cosine(retriever):
+    # CI (test_ui upload): a chunk uploaded a moment ago was found by BM25 and by id but not yet by the vector
+    # query; judged without a dense score, the gate refused the question about it ("best passage below the threshold")
+    import dataclasses
+
+    import numpy as np
+
+    question = "Wie viel Prozent der Unternehmen agieren strategisch?"
+    found = retriever.search(question, mode="bm25", rerank=False)[0]  # no question vector: no cosine
+    assert found.dense_score is None
+    vector = retriever.index.model.embeddings.embed_query(question)
+    scored = retriever._with_dense_scores([dataclasses.replace(found)], vector)[0]
+    expected = float(np.asarray(retriever.index.model.embeddings.embed_documents([found.text])[0]) @ np.asarray(vector))
+    assert scored.dense_score == pytest.approx(expected, abs=1e-5)
+    dense = {p.chunk_id: p.dense_score for p in retriever.search(question, mode="dense", k=20)}
+    if found.chunk_id in dense:  # the same cosine the vector query gives
+        assert scored.dense_score == pytest.approx(dense[found.chunk_id], abs=1e-5)
