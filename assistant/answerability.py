@@ -44,11 +44,11 @@ _QUESTION_WORDS = (
     "described discuss discusses discussed diskutiert bespricht behandelt state states stated give gives given which what does many much long kind type sort list three four five drei vier fünf "
     "zwei two infobrief checkliste checklist newsletter blog fazit conclusion genau eigentlich konkret denn überhaupt stimmt true really "
     "about have has had does did tell ask asks asked readers reader leser something anything thing things else also "
-    "etwas irgendwie sonst auch them themselves theirs very leute people "  # people in general ("Wie viele der *Leute* in Deutschland, die …")
+    "etwas irgendwie sonst auch quasi them themselves theirs very leute people "  # people in general ("Wie viele der *Leute* in Deutschland, die …")
     # German question words and modal verbs: they shape the question, the evidence never repeats them
     "wovor wofür woran worauf womit wodurch wozu woher wohin worüber worum wessen inwiefern weshalb warum wieso weswegen "
     "soll sollte sollten sollen muss musste müssen kann könnte können darf dürfen wird werden würde würden "
-    "could should would must might shall "
+    "could should would must might shall when where why who whom whose how "  # "who carried it out and *when*?"
     # English verbs and fillers that carry no content against German text
     "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
@@ -409,7 +409,7 @@ def _type_near(evidence, text: str, focus_word: str | None, share: bool = False)
 
 # a share and the whole it is of: "78 Prozent der Internetnutzer", "jedes dritte Unternehmen" is read elsewhere
 _SHARE_OF = re.compile(r"(?:\d[\d.,]*\s*(?:Prozent|%|percent)|Hälfte|Drittel|Viertel)\s+(?:der|des|aller|von|of(?:\s+(?:the|all))?)\s+"
-                       r"(?:[a-zäöüß]\w*\s+)?([A-ZÄÖÜ][\w-]*)")
+                       r"(?:[a-zäöüß]\w*\s+)?([A-ZÄÖÜ][\w&-]*)")
 
 
 def _of_another_whole(sentence: str, focus_word: str) -> bool:

@@ -72,7 +72,7 @@ class Assistant:
             yield from draft.finish(Answer(NO_WORDS, refused=True, refusal_reason="the question has no words"))
             return
 
-        standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.holds, self.retriever.written_forms())
+        standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.written_forms())
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         query = searched_text(standalone, self.retriever.articles(), doc_filter)
         passages = self.retriever.search(query, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)

@@ -115,11 +115,14 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
 # Vorstände … schwer" gives no reason without "… primär altruistisch motiviert"; "So lassen sich
 # … Kundenbindung festigen" is what the sentence naming Egbert Wege goes on to say.
 LEANS_BACK = re.compile(r"(Folglich|Deshalb|Daher|Darum|Deswegen|Somit|Demnach|Dadurch|Also|Dies|Hierfür|Dafür|Hierbei|Dabei|Dazu|"
-                         r"Das (bedeutet|heißt))\b|So [a-zäöüß]|"
+                         r"Denn|Das (bedeutet|heißt))\b|So [a-zäöüß]|"
                          r"^.{0,60}\b(so|dies|das)[.!]\s*$|"  # a short one ending on it: "Selbst viele Social Media Manager denken so."
                          # or an adverb pointing back in its first clause ("Bei sozialen Medien geht es *damit* …");
                          # after a comma "damit" is a conjunction ("…, damit wir …") and points ahead
                          r"^[^,:;]{0,40}\b(damit|somit|folglich|deshalb|daher|deswegen|demnach|dadurch|hierdurch|also)\b")
+
+
+_COMMENT = re.compile(r"[^.?!\n]{0,40}!\s*$")  # a short exclamation on what came before ("Eine erschreckende Statistik!")
 
 
 def chunk_text(text: str, size: int = 600, overlap: int = 120) -> list[tuple[int, int]]:
@@ -145,6 +148,10 @@ def chunk_text(text: str, size: int = 600, overlap: int = 120) -> list[tuple[int
             # a sentence leaning on the one before it ("So lassen sich etwa im Dialog mit den Kunden …" after the
             # sentence naming Egbert Wege) starts no chunk without it, whatever the overlap
             nxt = j - 1
+        if nxt - 1 > i and _COMMENT.match(text[units[nxt][0]:units[nxt][1]]) \
+                and units[nxt - 1][1] - units[nxt - 1][0] <= size // 2 and "\n\n" not in text[units[nxt - 1][1]:units[nxt][0]]:
+            # nor a short comment on it ("Eine erschreckende Statistik! Denn das bedeutet, dass neun von zehn …")
+            nxt -= 1
         i = nxt
     return chunks
 

@@ -21,7 +21,7 @@ from .documents import page_at
 from .store import Store, embedded_text
 
 # Part of every document hash: bump it when cleaning or chunking changes.
-PIPELINE_VERSION = "5"  # 3: article kind, and the article context embedded with each chunk; 4: a quoted title does not split its sentence;
+PIPELINE_VERSION = "6"  # 3: article kind, and the article context embedded with each chunk; 4: a quoted title does not split its sentence;
 # 5: a sentence leaning on the one before it starts no chunk without it
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded

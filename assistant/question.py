@@ -68,16 +68,18 @@ _PLATFORMS_AND_CO = re.compile(
     r"(?:Plattform|Netzwerk|Kanäle|Kanal|Dienst|Seite)\w*|\sand\s+(?:the\s+like|similar\s+(?:platforms|networks|sites|services)))")
 
 
-def platforms_as_social_media(question: str, lang: str, said=lambda phrase: False) -> str:
+def platforms_as_social_media(question: str, lang: str) -> str:
     """The question with "Facebook & Co." and the like said as what it means: social media (not
-    "Telekom und Co.": only platform names; nor a phrase an article uses itself, `said(phrase)`:
-    "Facebook & Co sind längst zu einem wichtigen … Ort geworden")."""
+    "Telekom und Co.": only platform names). Also when an article uses the phrase itself ("Facebook & Co
+    sind längst zu einem wichtigen … Ort geworden"): kept as written there, it pulled that sentence and
+    the platform lists first for most questions saying it ("Was wollen Unternehmen mit ihrer Präsenz auf
+    Facebook & Co. vor allem erreichen?", three dev batches), and cost one question quoting the sentence."""
     from .names import PLATFORMS
 
     def general(match: re.Match) -> str:
         listed = re.split(r"\s*&|\s(?:und|oder|and)\s", match.group(0))[0]  # the names, not "Co." or "Plattformen"
         names = re.findall(r"[A-Z][\w+]*", listed)
-        if all(name.rstrip("+").lower() in PLATFORMS for name in names) and not said(match.group(0).rstrip(".")):
+        if all(name.rstrip("+").lower() in PLATFORMS for name in names):
             return "sozialen Medien" if lang == "de" else "social media"
         return match.group(0)
 
@@ -127,12 +129,12 @@ def plainly(question: str) -> str:
     return _WATCHING.sub("monitor", question)
 
 
-def as_read(question: str, lang: str, said, written: dict[str, str]) -> str:
-    """The question as the pipeline reads it (the chain, and eval-calibrate replaying it): "Facebook & Co."
-    as social media unless an article says it (`said`), a lower-case German question with its capitals
-    back as the articles write them (`written`)."""
-    question = plainly(platforms_as_social_media(question, lang, said))
-    return truecased(question, written) if lang == "de" else question
+def as_read(question: str, lang: str, written: dict[str, str]) -> str:
+    """The question as the pipeline reads it (the chain, and eval-calibrate replaying it): a lower-case
+    German question with its capitals back as the articles write them (`written`; first, so that
+    "facebook & co" is read as "Facebook & Co."), "Facebook & Co." as social media, idioms said plainly."""
+    question = truecased(question, written) if lang == "de" else question
+    return plainly(platforms_as_social_media(question, lang))
 
 
 # What users call an article when they describe it instead of naming it ("in dieser sarkastischen *liste*",

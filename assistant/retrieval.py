@@ -237,15 +237,10 @@ class Retriever:
         missing = [p for p in passages if p.dense_score is None]
         if vector is None or not missing:
             return passages
-        vectors = np.asarray(self.index.model.embeddings.embed_documents([p.text for p in missing]))
-        for p, score in zip(missing, vectors @ np.asarray(vector)):
+        vectors = self.sentence_vectors().documents([p.text for p in missing])
+        for p, score in zip(missing, vectors @ np.asarray(vector, dtype=np.float32)):
             p.dense_score = round(float(score), 6)
         return passages
-
-    def holds(self, phrase: str) -> bool:
-        """Does any chunk hold this phrase word for word?"""
-        collection = self.index.collection()
-        return bool(collection is not None and collection.get(where_document={"$contains": phrase}, limit=1, include=[])["ids"])
 
     def _quoting(self, question: str, doc_ids: list[str] | None, k: int) -> set[str]:
         """Chunk ids holding a phrase the question quotes, word for word (Chroma's full-text filter);

@@ -7,6 +7,7 @@ given them as its compact evidence; a partial answer quotes from their candidate
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -192,8 +193,8 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     # a quoted phrase points at the one or two sentences holding it, not at a word used throughout ('sozial')
     phrases = [re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.I) for phrase in quoted_phrases(question)]
     quoted = [p for p in phrases if 0 < sum(bool(p.search(passages[n - 1].text[s:e])) for n, s, e in candidates) <= 2]
-    scores = []
-    for (n, s, e), vector in zip(candidates, vectors):
+    found_in = []
+    for n, s, e in candidates:
         sentence = passages[n - 1].text[s:e]
         words = content_words(sentence)
         # a term found as itself or in a compound of the sentence (not the other way round: "Recruiting-Instrument"
@@ -201,7 +202,14 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         found = {t for t in terms if t in words or len(t) >= 5 and t not in verbs and any(t in w for w in words)}
         if check and len(found) < len(terms):  # the others as the sentence says them in other words or in German
             found |= similar_terms({t: check.words[t] for t in terms - found if t in check.words}, sentence, embeddings, RANKING_SIMILARITY)
-        overlap = len(found) / len(terms) if terms else 0.0
+        found_in.append(found)
+    weight = _term_weights(terms, found_in)
+    total = sum(weight.values())
+    scores = []
+    for (n, s, e), vector, found in zip(candidates, vectors, found_in):
+        sentence = passages[n - 1].text[s:e]
+        words = content_words(sentence)
+        overlap = sum(weight[t] for t in found) / total if total else 0.0
         score = float(vector @ query) + 0.1 * overlap - 0.005 * n
         quoting = any(phrase.search(sentence) for phrase in quoted)
         score += 0.1 if quoting else 0.0  # the article's words, quoted
@@ -217,6 +225,14 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         scores.append(score)
     order = np.argsort(scores)[::-1]
     return [candidates[i] for i in order], [scores[i] for i in order]
+
+
+def _term_weights(terms: set[str], found_in: list[set[str]]) -> dict[str, float]:
+    """Each term by how few candidate sentences hold it (BM25's idf): "Kontrollinstrumente", in one
+    sentence, says more than "Medien", in most ("Welche drei Dinge braucht man, um Kontrollinstrumente
+    für soziale Medien einzuführen?" ranked a sentence about Medien first)."""
+    n = len(found_in)
+    return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t in terms for df in [sum(t in f for f in found_in)]}
 
 
 def _statement(text: str) -> str:

@@ -45,6 +45,11 @@ class SentenceVectors:
         vectors = self._vectors([s for sentences in per_text for s in sentences], self.embeddings.embed_documents, "")
         return [np.stack([vectors[s] for s in sentences]) for sentences in per_text]
 
+    def documents(self, texts: list[str]) -> np.ndarray:
+        """Whole texts embedded as passages, one row each (a chunk the vector query did not score)."""
+        vectors = self._vectors(texts, self.embeddings.embed_documents, "chunk\n")
+        return np.stack([vectors[t] for t in texts])
+
     def queries(self, texts: list[str]) -> np.ndarray:
         """Short texts embedded as queries, one row each (the answerability check's single words)."""
         embed = lambda batch: [self.embeddings.embed_query(t) for t in batch]  # noqa: E731

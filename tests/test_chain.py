@@ -139,10 +139,20 @@ def test_facebook_and_co_means_social_media(question, lang, said):
     assert platforms_as_social_media(question, lang) == said
 
 
-def test_facebook_and_co_is_searched_as_social_media_unless_an_article_says_it(assistant):
+def test_a_lower_case_facebook_and_co_is_social_media_too():
+    # dev d20de03: "was wollen firmen mit ihrer präsenz auf facebook & co in erster linie erreichen?" kept the platform names,
+    # which pulled the sentences listing platforms; truecased first, it reads as social media
+    from assistant.question import as_read
+
+    read = as_read("was wollen firmen mit ihrer präsenz auf facebook & co in erster linie erreichen?", "de", {"facebook": "Facebook"})
+    assert "sozialen Medien" in read and "acebook" not in read
+
+
+def test_facebook_and_co_is_searched_as_social_media(assistant):
     # dev d15de03: the platform names pulled "XING, Facebook, LinkedIn, Blog und Co." first
     result = assistant.ask("Was wollen Firmen in erster Linie erreichen, wenn sie auf Facebook, Xing & Co. aktiv werden?", backend="extractive")
     assert "Bekanntheitsgrades" in result.answer
-    # dev d2de09: "Facebook & Co sind längst zu einem wichtigen … Ort geworden" is the article's own phrase
-    result = assistant.ask("Welchen Stellenwert haben Facebook & Co inzwischen als Ort, an dem über Firmen geredet wird?", backend="extractive")
-    assert "wichtigsten Ort" in result.answer
+    # dev d17de04: also when an article says "Facebook & Co" itself ("Facebook & Co sind längst zu einem wichtigen … Ort
+    # geworden"): kept as written, it pulled that sentence first
+    result = assistant.ask("Was wollen Unternehmen mit ihrer Präsenz auf Facebook & Co. vor allem erreichen?", backend="extractive")
+    assert "Bekanntheitsgrades" in result.answer, result.answer

@@ -111,3 +111,16 @@ def test_a_sentence_leaning_on_the_one_before_starts_no_chunk_without_it():
     chunks = [text[s:e] for s, e in chunk_text(text, 600, 120)]
     follows = next(c for c in chunks if "So lassen sich" in c)
     assert "betont Egbert Wege" in follows
+
+
+def test_a_short_comment_starts_no_chunk_without_what_it_comments_on():
+    # dev d20de09: a chunk began "Eine erschreckende Statistik! Denn das bedeutet, dass neun von zehn Unternehmen weder
+    # beobachten …", apart from the figure it comments on ("… von jedem zehnten Mittelstandsunternehmen betrieben")
+    from assistant.chunking import chunk_text
+
+    text = ("Einleitung. " * 35 + "Während zumindest jedes zweite Großunternehmen ein Monitoring durchführt, werden entsprechende "
+            "Mechanismen gerade einmal von jedem zehnten Mittelstandsunternehmen betrieben. Eine erschreckende Statistik! Denn "
+            "das bedeutet, dass neun von zehn Unternehmen weder beobachten noch kontrollieren. " + "Schluss. " * 40)
+    chunks = [text[s:e] for s, e in chunk_text(text, 600, 120)]
+    follows = next(c for c in chunks if "Denn das bedeutet" in c)
+    assert "jedem zehnten Mittelstandsunternehmen" in follows

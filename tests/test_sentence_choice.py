@@ -147,3 +147,18 @@ def test_a_german_verb_is_no_part_of_a_compound(assistant):
                            "Welche drei Fragen sollten wir uns vorher stellen?", backend="extractive")
     assert not result.refused, result.refusal_reason
     assert "Wofür?, Wie? und Wer?" in result.answer and "Zieltraffic" not in result.answer, result.answer
+
+
+def test_a_rare_term_outweighs_one_said_everywhere(assistant):
+    # dev d2de15: "Kontrollinstrumente" is in one sentence, "Medien" in most; counted alike, a sentence about the
+    # Bundesverband's figures on "neue Medien" came before the one naming what the instruments need
+    result = assistant.ask("Welche drei Dinge braucht man, um Kontrollinstrumente für soziale Medien einzuführen?", backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert "sorgfältige Planung" in result.answer and "Ansprechpartner" in result.answer, result.answer
+
+
+def test_term_weights_follow_how_few_sentences_hold_a_term():
+    from assistant.sentence_choice import _term_weights
+
+    weights = _term_weights({"kontrollinstrument", "medi"}, [{"medi"}, {"medi"}, {"medi", "kontrollinstrument"}, set()])
+    assert weights["kontrollinstrument"] > 2 * weights["medi"] > 0
