@@ -49,6 +49,7 @@ _QUESTION_WORDS = (
     "wovor wofür woran worauf womit wodurch wozu woher wohin worüber worum wessen inwiefern weshalb warum wieso weswegen "
     "soll sollte sollten sollen muss musste müssen kann könnte können darf dürfen wird werden würde würden "
     "could should would must might shall when where why who whom whose how "  # "who carried it out and *when*?"
+    "wann wer wen wem wo wurde wurden worden gab were been being do done "  # "*Wann wurde* die Studie … durchgeführt?"
     # English verbs and fillers that carry no content against German text
     "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
@@ -175,7 +176,7 @@ class AnswerabilityCheck:
             money = SHARE_OF_MONEY.search(question)
             if money and money.group(1) in by_word:
                 focus, focus_required = by_word[money.group(1)], True
-        best = None  # (covered count, type found, -passage number, window, matched)
+        best = None  # (key: attributed, covered count, -passage number), type found, window, matched, matched by similarity
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
@@ -194,10 +195,10 @@ class AnswerabilityCheck:
                 # window with one more term and no figure of Mittelständler)
                 key = (attributed, len(matched) - SIMILAR_DISCOUNT * len(similar) + type_found, -n)
                 if best is None or key > best[0]:
-                    best = (key, type_found, (n, start, end), matched)
+                    best = (key, type_found, (n, start, end), matched, similar)
         if best is None:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence", words=dict(terms))
-        (attributed, _, _), type_found, window, matched = best
+        (attributed, _, _), type_found, window, matched, similar = best
         missing = [terms[t] for t in terms if t not in matched]
         weights = term_weights(question, terms, focus, german, self.name_weight_en)
         total = sum(weights.values())
@@ -223,7 +224,7 @@ class AnswerabilityCheck:
             second_kind = answer_type(asked)
             n, start, end = window
             if second_kind in ("year", "number") and not evidence_pattern(asked, second_kind).search(
-                    _aside_removed(passages[n - 1][start:end], None)):
+                    _aside_removed(passages[n - 1][start:end], *(matched[t] for t in matched if t not in similar))):
                 second_found = False
                 reasons.append(f"the evidence holds no {second_kind}")
         return Answerability(not reasons, kind, list(terms), missing, type_found, round(coverage, 3), window, "; ".join(reasons), matched,
@@ -245,7 +246,7 @@ class AnswerabilityCheck:
 
     def matches_and_similar(self, terms: dict[str, str], text: str) -> tuple[dict[str, str], set[str]]:
         """matches(), and which of them only by word similarity."""
-        words = surface_words(text)
+        words = surface_words(_URL.sub(" ", text))  # "http" was "around" and "specific" by word similarity
         matched = {}
         unmatched = []
         for term in terms:
@@ -312,6 +313,7 @@ def surface_words(text: str) -> dict[str, str]:
 
 
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{3}\b")
+_URL = re.compile(r"https?://\S+|www\.\S+")
 
 
 def term_weights(question: str, terms: dict[str, str], focus: str | None = None, german: bool | None = None,
@@ -433,11 +435,15 @@ def _places_not_in(question: str, by_word: dict[str, str], matched: dict[str, st
     return [place for place in dict.fromkeys(place_names(question)) if place in by_word and by_word[place] not in matched]
 
 
-def _aside_removed(sentence: str, focus_word: str | None) -> str:
-    """The sentence without the parentheses that do not name the asked-about thing (any, for None):
+def _aside_removed(sentence: str, *asked_words: str | None) -> str:
+    """The sentence without the parentheses that do not name an asked-about word (only they do; any, for none):
     "(laut Studie …, Universität St. Gallen, 2013: http://…)" dates the study cited, not when the
-    Telekom repositioned its processes."""
-    return re.sub(r"\([^()]*\)", lambda m: m.group(0) if focus_word and focus_word in m.group(0) else " ", sentence)
+    Telekom repositioned its processes; it does date the study ("… a study on the return on social
+    media – who carried it out and *when*?")."""
+    words = [w for w in asked_words if w]
+    rest = re.sub(r"\([^()]*\)", " ", sentence)
+    # kept when it names an asked word the rest does not: then it is what the question asks about
+    return re.sub(r"\([^()]*\)", lambda m: m.group(0) if any(w in m.group(0) and w not in rest for w in words) else " ", sentence)
 
 
 def _compound(term: str, word: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .answerability import Answerability, AnswerabilityCheck
+from .answerability import Answerability, AnswerabilityCheck, specific_terms
 from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from .config import Settings
 from .followup import condense, referenced_docs
@@ -127,6 +127,10 @@ class Assistant:
         located = without_position(question) if leading_part(passages) else question
         # a description first: "… according to the *post* weighing …" is no description once "post" is gone
         asked = without_names(without_descriptions(located), self.retriever.articles()) if doc_filter else located
+        if len(specific_terms(asked, self.retriever.domain_words())) < 2:
+            # what is left names too little ("The article on the business case cites a study on the return on
+            # social media – *who carried it out and when?*"): the check reads the question with its description
+            asked = without_names(located, self.retriever.articles()) if doc_filter else located
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
         check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),

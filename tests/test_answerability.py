@@ -900,3 +900,18 @@ def test_a_second_question_word_is_no_term():
     from assistant.answerability import specific_terms
 
     assert "when" not in specific_terms("who carried it out and when?", frozenset())
+    # "Wann" matched "Wert" by word similarity; "wurde" is an auxiliary
+    assert set(specific_terms("Wann wurde die Studie durchgeführt?", frozenset())) == {"studi", "durchgefuhrt"}
+
+
+def test_a_study_cited_in_parentheses_dates_the_study(assistant):
+    # dev d20en17: the described article left "who carried it out and when?", naming nothing; and the year of the study
+    # is in the parenthesis citing it, which is kept when it names what is asked about (only it names the study)
+    result = assistant.ask("The article on the business case cites a study on the return on social media – who carried it out "
+                           "and when?", backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert "Universität St. Gallen" in result.answer and "2013" in result.answer
+    # dev d13en22: the processes' start is not that year ("http" of the link matched "around" and "specific")
+    result = assistant.ask("Which specific business processes did Deutsche Telekom restructure around social media, and when "
+                           "did they start?", backend="extractive")
+    assert result.refused, result.answer
