@@ -161,3 +161,15 @@ def without_descriptions(question: str) -> str:
     rest = _TRAILING_REFERENCE.sub("", rest, count=1)
     rest = _DESCRIBING_WORDS.sub(r"\1", rest)
     return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
+
+
+# A question about what several articles say ("Was sagen *die Artikel* …", "Do *both* the Springer piece and the
+# Infobrief …", "*Compare* their views", "in *zwei Texten*"): its answer may quote more than one article.
+_SEVERAL_ARTICLES = re.compile(
+    r"\b(articles|texts|pieces|posts|sources|authors|both|compare[sd]?|comparison|differ\w*|each|across|"
+    r"beide[nr]?|vergleich\w*|jeweils|unterschied\w*|verschiedene[nr]?|mehrere[nr]?|Artikeln|Texte[n]?|Beiträge[n]?|Quellen|Autoren)\b|"
+    r"\b(die|alle|zwei|drei) Artikel\b", re.I)
+
+
+def asks_several_articles(question: str) -> bool:
+    return bool(_SEVERAL_ARTICLES.search(question))

@@ -156,3 +156,17 @@ def test_facebook_and_co_is_searched_as_social_media(assistant):
     # geworden"): kept as written, it pulled that sentence first
     result = assistant.ask("Was wollen Unternehmen mit ihrer Präsenz auf Facebook & Co. vor allem erreichen?", backend="extractive")
     assert "Bekanntheitsgrades" in result.answer, result.answer
+
+
+@pytest.mark.parametrize("question, several", [
+    ("Was sagen die Artikel darüber, ob sich der finanzielle Ertrag messen lässt?", True),
+    ("Do both the Springer piece and the Infobrief agree?", True),
+    ("Der Branchenverband Bitkom taucht in zwei Texten auf. Welche Zahlen werden ihm jeweils zugeschrieben?", True),
+    ("Compare the figures on companies acting strategically.", True),
+    ("Was sagt der Artikel über den ROI?", False),
+    ("Roughly what proportion of German businesses have a presence on social platforms?", False),
+])
+def test_a_question_about_several_articles_is_told_apart(question, several):
+    from assistant.question import asks_several_articles
+
+    assert asks_several_articles(question) == several

@@ -162,3 +162,14 @@ def test_term_weights_follow_how_few_sentences_hold_a_term():
 
     weights = _term_weights({"kontrollinstrument", "medi"}, [{"medi"}, {"medi"}, {"medi", "kontrollinstrument"}, set()])
     assert weights["kontrollinstrument"] > 2 * weights["medi"] > 0
+
+
+def test_one_article_asked_about_is_quoted_alone_several_asked_about_together(assistant):
+    # dev d2en03: the Infobrief's figure came with a Springer sentence on 17 percent acting strategically, a
+    # neighbouring topic; a question about what two articles say quotes both (dev d20en18)
+    result = assistant.ask("Roughly what proportion of German businesses have a presence on social platforms?", backend="extractive")
+    assert "fast die Hälfte" in result.answer and {c.doc_id for c in result.citations} == {"003_9528e93dca253b73"}, result.answer
+    result = assistant.ask("Do both the Springer piece by Annette Speck and the Infobrief agree that companies need to change their "
+                           "internal culture?", backend="extractive")
+    assert {c.doc_id for c in result.citations} == {"001_0641b772f0ced2db", "003_9528e93dca253b73"}, result.answer
+    assert "Kulturwandel" in result.answer and "Wandel der Organisationskultur" in result.answer
