@@ -8,6 +8,7 @@ the article itself is answered from that metadata and cites the article's header
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -107,7 +108,7 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
     found: dict[str, list[str]] = {}
     for quoted in _QUOTED.findall(question):  # a title in quotes names its article
         for a in articles:
-            if a.title and not a.title.endswith("…") and (quoted.lower() in a.title.lower() or a.title.lower() in quoted.lower()):
+            if a.title and not a.title.endswith("…") and (_title_holds(a.title.lower(), quoted.lower()) or a.title.lower() in quoted.lower()):
                 found.setdefault(a.doc_id, []).append(quoted.lower())
     named: dict[str, tuple[ArticleInfo, list[str]]] = {}
     index, position = _name_index(articles)
@@ -119,6 +120,15 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
     for article, hits in sorted(named.values(), key=lambda pair: position[id(pair[0])]):
         found.setdefault(article.doc_id, []).extend(sorted(hits, key=article.names().index))
     return found
+
+
+def _title_holds(title: str, quoted: str) -> bool:
+    """Does the title hold the quoted words, also spelt a letter or two apart? Titles have typos ("Stucture follows
+    Strategy" for "the 'structure follows strategy' piece"), and so do users."""
+    if quoted in title:
+        return True
+    words, n = title.split(), len(quoted.split())
+    return any(difflib.SequenceMatcher(None, quoted, " ".join(words[i:i + n])).ratio() >= 0.9 for i in range(len(words) - n + 1))
 
 
 _NAME_INDEX: tuple = (None, {}, {})  # (the articles list it was built from, first word -> names, id(article) -> position)

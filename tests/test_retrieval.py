@@ -195,3 +195,13 @@ def test_a_passage_only_bm25_found_is_scored_by_its_cosine(retriever):
     dense = {p.chunk_id: p.dense_score for p in retriever.search(question, mode="dense", k=20)}
     if found.chunk_id in dense:  # the same cosine the vector query gives
         assert scored.dense_score == pytest.approx(dense[found.chunk_id], abs=1e-5)
+
+
+def test_a_quoted_title_spelt_a_letter_apart_names_its_article():
+    # dev d16en10: the article's title has a typo ("Stucture follows Strategy"); "the 'structure follows strategy' piece"
+    # named no article, and the Springer article's passages came first
+    from assistant.articles import ArticleInfo, named_articles
+
+    articles = [ArticleInfo("000", "Social Media: Stucture follows Strategy"), ArticleInfo("001", "Keine Angst vor Social Media")]
+    assert named_articles("What qualification does the author of the 'structure follows strategy' piece have?", articles) == ["000"]
+    assert named_articles("What does the 'structure of strategy' piece say?", articles) == []
