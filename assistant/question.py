@@ -125,8 +125,17 @@ def _known_names() -> dict[str, str]:
 _WATCHING = re.compile(r"\bkeep(?:s|ing)? (?:an eye on|tabs on|track of)\b", re.I)
 
 
+# and German ones ("Wie viele Mittelständler *behalten* überhaupt *im Auge*, was …?"), also split around the rest
+_WATCHING_DE = re.compile(r"\bim (?:Auge|Blick) (behalten|behält|behielten?)\b|\b(behalten|behält|behielten?)\b(.{0,60}?) im (?:Auge|Blick)\b")
+# "signed up with a social network": registered ("angemeldet" .91; "signed up" .875, below the word bar)
+_SIGNING_UP = re.compile(r"\bsign(?:s|ed|ing)? up\b", re.I)
+
+
 def plainly(question: str) -> str:
-    return _WATCHING.sub("monitor", question)
+    """Idioms said in plain words the articles use."""
+    question = _WATCHING.sub("monitor", question)
+    question = _WATCHING_DE.sub(lambda m: "beobachten" if m.group(1) else f"beobachten{m.group(3)}", question)
+    return _SIGNING_UP.sub("registered", question)
 
 
 def as_read(question: str, lang: str, written: dict[str, str]) -> str:

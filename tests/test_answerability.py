@@ -895,6 +895,19 @@ def test_an_english_idiom_for_watching_is_said_plainly(assistant):
     assert not result.refused and "jedem zehnten" in result.answer, result.refusal_reason
 
 
+def test_german_idioms_for_watching_and_signing_up_are_said_plainly(assistant):
+    from assistant.question import plainly
+
+    # dev d19de05: "behalten … im Auge" (split around the rest of the clause); d13en01: "signed up" (.875 to "angemeldet")
+    assert plainly("Wie viele behalten überhaupt im Auge, was über sie geschrieben wird?") == \
+        "Wie viele beobachten überhaupt, was über sie geschrieben wird?"
+    assert plainly("Wer will das im Blick behalten?") == "Wer will das beobachten?"
+    assert plainly("How many have signed up with a network?") == "How many have registered with a network?"
+    result = assistant.ask("Und wie viele Mittelständler behalten überhaupt im Auge, was online über sie geschrieben wird?",
+                           backend="extractive")
+    assert not result.refused and "jedem zehnten" in result.answer, result.refusal_reason
+
+
 def test_a_second_question_word_is_no_term():
     # dev d20en17: "who carried it out and *when*?" needed the evidence to say "when"
     from assistant.answerability import specific_terms
