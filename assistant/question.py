@@ -175,8 +175,8 @@ def without_descriptions(question: str) -> str:
 # A question about what several articles say ("Was sagen *die Artikel* …", "Do *both* the Springer piece and the
 # Infobrief …", "*Compare* their views", "in *zwei Texten*"): its answer may quote more than one article.
 _SEVERAL_ARTICLES = re.compile(
-    r"\b(articles|texts|pieces|posts|sources|authors|both|compare[sd]?|comparison|differ\w*|each|across|"
-    r"beide[nr]?|vergleich\w*|jeweils|unterschied\w*|verschiedene[nr]?|mehrere[nr]?|Artikeln|Texte[n]?|Beiträge[n]?|Quellen|Autoren)\b|"
+    r"\b(articles|texts|pieces|posts|sources|authors|both|compare[sd]?|comparison|each|across|"
+    r"beide[nr]?|vergleich\w*|jeweils|verschiedene[nr]?|mehrere[nr]?|Artikeln|Texte[n]?|Beiträge[n]?|Quellen|Autoren)\b|"
     r"\b(die|alle|zwei|drei) Artikel\b", re.I)
 
 
