@@ -19,9 +19,9 @@ from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
 from .llm.extractive import partial_answer
 from .prompts import REFUSAL
-from .question import NO_WORDS, answer_language, as_read, clean_question, has_words, without_descriptions
+from .question import NO_WORDS, answer_language, asks_several_articles, as_read, clean_question, has_words, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
-from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
+from .retrieval import Passage, Retriever, article_by_article, article_headers, leading_part, missing_item
 from .sections import without_position
 from .sentence_choice import best_sentences
 from .verify import verify
@@ -75,7 +75,11 @@ class Assistant:
         standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.written_forms())
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         query = searched_text(standalone, self.retriever.articles(), doc_filter)
-        passages = self.retriever.search(query, k=k or self.settings.retrieval.k, mode=mode, doc_ids=doc_filter)
+        k = k or self.settings.retrieval.k
+        if len(doc_filter or []) > 1:  # each named article's best passage first, from a wider search
+            passages = article_by_article(self.retriever.search(query, k=2 * k, mode=mode, doc_ids=doc_filter))[:k]
+        else:
+            passages = self.retriever.search(query, k=k, mode=mode, doc_ids=doc_filter)
         passages = self.retriever.part_first(standalone, passages, doc_filter)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
 
@@ -103,7 +107,8 @@ class Assistant:
 
         pieces, answer, error = [], None, None
         try:
-            for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=query)):
+            for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=query,
+                                                           several_articles=asks_several_articles(standalone) or len(doc_filter or []) > 1)):
                 if isinstance(piece, Answer):
                     answer = piece  # verbatim quotes: grounded by construction
                     continue

@@ -95,6 +95,17 @@ def answer_passages(passages: list[Passage]) -> list[Passage]:
     return passages[:1] if leading_part(passages) else passages[:3]
 
 
+def article_by_article(passages: list[Passage]) -> list[Passage]:
+    """The best passage of each article first, in rank order, then the others: for a question naming several
+    articles ("How do the Infobrief and the checklist differ …?"), whose first three passages otherwise all
+    came from the article closest to its words."""
+    firsts = list({p.doc_id: p for p in reversed(passages)}.values())[::-1]
+    ordered = firsts + [p for p in passages if p not in firsts]
+    for rank, p in enumerate(ordered, start=1):
+        p.rank = rank
+    return ordered
+
+
 def article_headers(passages: list[Passage], n: int) -> list[str]:
     """The header (title, author, source) of each of the first n passages' article."""
     return [" ".join([p.title or "", p.author or "", p.source or ""]) for p in passages[:n]]

@@ -46,10 +46,11 @@ _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
 def best_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None,
-                   n_sentences: int, margin: float | None = None) -> list[tuple[int, int, int]]:
+                   n_sentences: int, margin: float | None = None, several: bool | None = None) -> list[tuple[int, int, int]]:
     """(passage number, start, end) of the top passages' best sentences, at most n_sentences
     (only those within `margin` of the best, when given; OTHER_ARTICLE_MARGIN for another
-    article's), a list kept whole, in reading order.
+    article's when the question asks about several, `several`, else read from the question), a list
+    kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
     part = leading_part(passages)
     if part and part.startswith("item "):  # "der dritte Punkt": the numbered line, and what a heading introduces
@@ -65,7 +66,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
     top, top_score = candidates[0], scores[0]
     top_doc = passages[top[0] - 1].doc_id
-    several = asks_several_articles(question)
+    several = asks_several_articles(question) if several is None else several
 
     def close(c, score: float) -> bool:
         if margin is None:

@@ -915,6 +915,8 @@ def test_a_second_question_word_is_no_term():
     assert "when" not in specific_terms("who carried it out and when?", frozenset())
     # "Wann" matched "Wert" by word similarity; "wurde" is an auxiliary
     assert set(specific_terms("Wann wurde die Studie durchgeführt?", frozenset())) == {"studi", "durchgefuhrt"}
+    # dev d21en17: refused for want of "some", "ones", "whether"
+    assert set(specific_terms("does the post asking whether it pays mention some ways? which ones?", frozenset())) == {"asking", "pays"}
 
 
 def test_a_study_cited_in_parentheses_dates_the_study(assistant):

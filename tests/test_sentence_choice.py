@@ -173,3 +173,11 @@ def test_one_article_asked_about_is_quoted_alone_several_asked_about_together(as
                            "internal culture?", backend="extractive")
     assert {c.doc_id for c in result.citations} == {"001_0641b772f0ced2db", "003_9528e93dca253b73"}, result.answer
     assert "Kulturwandel" in result.answer and "Wandel der Organisationskultur" in result.answer
+
+
+def test_a_question_naming_two_articles_quotes_both(assistant):
+    # dev d21de18: all five passages came from the blog post, the one closest to the question's words
+    result = assistant.ask("Kann man den Ertrag von Social Media in Geld ausrechnen? Bitte vergleiche die Sicht von Leichsenring mit "
+                           "der des Blogbeitrags „Business Case oder Nice-to-have?“.", backend="extractive")
+    assert {c.doc_id for c in result.citations} == {"000_d8e9858a35932665", "004_c2c9fdd1f531437e"}, result.answer
+    assert "konkret berechnen" in result.answer

@@ -20,6 +20,7 @@ class AnswerRequest:
     # the question without the words that name an article ("In the ironic checklist, …"): what a
     # quoted sentence must answer (with them, the sentence describing the checklist wins)
     asked: str | None = None
+    several_articles: bool = False  # asks what several articles say (or names several): may quote more than one
 
 
 @dataclass

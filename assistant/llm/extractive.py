@@ -28,15 +28,17 @@ class ExtractiveBackend(Backend):
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         answer = extractive_answer(request.asked or request.question, request.passages, request.lang, self.embeddings,
-                                   request.check, self.n_sentences)
+                                   request.check, self.n_sentences, request.several_articles)
         yield answer.text
         yield answer
 
 
 def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
-                      check: Answerability | None = None, n_sentences: int = 3) -> Answer:
-    """The best sentences of the top passages (those close to the best), in reading order."""
-    chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=SAME_ARTICLE_MARGIN)
+                      check: Answerability | None = None, n_sentences: int = 3, several_articles: bool = False) -> Answer:
+    """The best sentences of the top passages (those close to the best), in reading order; from more than
+    one article only for a question about several (`several_articles`, else read from the question)."""
+    chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=SAME_ARTICLE_MARGIN,
+                            several=several_articles or None)
     return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
 
 
