@@ -21,13 +21,28 @@ from .llm.extractive import partial_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, asks_several_articles, as_read, clean_question, has_words, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
-from .retrieval import Passage, Retriever, article_by_article, article_headers, leading_part, missing_item
+from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
 from .sections import without_position
 from .sentence_choice import best_sentences
 from .verify import verify
 
 __all__ = ["Assistant", "AnswerResult", "Turn"]
 
+
+
+def checked_question(question: str, passages: list[Passage], doc_filter, retriever: Retriever) -> str:
+    """What the answerability check reads (the chain, and eval-calibrate replaying it): not where in the article
+    ("endet", "am Schluss"), nor the words naming or describing the article when the question names one, unless
+    what is left names too little ("The article on the business case cites a study on the return on social
+    media – *who carried it out and when?*": then the question with its description)."""
+    located = without_position(question) if leading_part(passages) else question
+    if not doc_filter:
+        return located
+    # a description first: "… according to the *post* weighing …" is no description once "post" is gone
+    asked = without_names(without_descriptions(located), retriever.articles())
+    if len(specific_terms(asked, retriever.domain_words())) < 2:
+        asked = without_names(located, retriever.articles())
+    return asked
 
 class Assistant:
     def __init__(self, settings: Settings, index: Index | None = None):
@@ -75,11 +90,7 @@ class Assistant:
         standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.written_forms())
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         query = searched_text(standalone, self.retriever.articles(), doc_filter)
-        k = k or self.settings.retrieval.k
-        if len(doc_filter or []) > 1:  # each named article's best passage first, from a wider search
-            passages = article_by_article(self.retriever.search(query, k=2 * k, mode=mode, doc_ids=doc_filter))[:k]
-        else:
-            passages = self.retriever.search(query, k=k, mode=mode, doc_ids=doc_filter)
+        passages = self.retriever.search_named(query, k=k, mode=mode, doc_ids=doc_filter)
         passages = self.retriever.part_first(standalone, passages, doc_filter)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
 
@@ -128,14 +139,7 @@ class Assistant:
     def _answerable(self, backend: Backend, question: str, passages: list[Passage], doc_filter, draft: Draft):
         """Does the evidence hold what is asked? The features decide; with an LLM also its reader step.
         Returns the check, the reader's evidence sentences (or None) and the refusal reason (or None)."""
-        # "endet", "am Schluss": where in the article, no fact the evidence must hold
-        located = without_position(question) if leading_part(passages) else question
-        # a description first: "… according to the *post* weighing …" is no description once "post" is gone
-        asked = without_names(without_descriptions(located), self.retriever.articles()) if doc_filter else located
-        if len(specific_terms(asked, self.retriever.domain_words())) < 2:
-            # what is left names too little ("The article on the business case cites a study on the return on
-            # social media – *who carried it out and when?*"): the check reads the question with its description
-            asked = without_names(located, self.retriever.articles()) if doc_filter else located
+        asked = checked_question(question, passages, doc_filter, self.retriever)
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
         check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),

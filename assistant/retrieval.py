@@ -248,6 +248,14 @@ class Retriever:
             p.rank = rank
         return self._with_dense_scores(passages, vector)
 
+    def search_named(self, question: str, k: int | None = None, mode: str = "hybrid", doc_ids: list[str] | None = None) -> list[Passage]:
+        """search(); for a question naming several articles (`doc_ids`), each one's best passage first, from a
+        wider search (the chain, and eval-calibrate replaying it)."""
+        if len(doc_ids or []) < 2:
+            return self.search(question, k=k, mode=mode, doc_ids=doc_ids)
+        k = k or self.settings.retrieval.k
+        return article_by_article(self.search(question, k=2 * k, mode=mode, doc_ids=doc_ids))[:k]
+
     def _with_dense_scores(self, passages: list[Passage], vector) -> list[Passage]:
         """Every passage with its cosine to the question, also one that only BM25 or a quote found. A chunk
         outside the dense pool scores below all of it, so the gate's best passage is the same; but a chunk

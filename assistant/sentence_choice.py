@@ -64,15 +64,14 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         return in_order[-n_sentences:] if part == "end" else in_order[:n_sentences]
     listing = bool(check and check.answer_type == "list") or part == "conclusion"  # a conclusion: its list whole
     candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
-    top, top_score = candidates[0], scores[0]
-    top_doc = passages[top[0] - 1].doc_id
+    top_doc = passages[candidates[0][0] - 1].doc_id
     several = asks_several_articles(question) if several is None else several
 
     def close(c, score: float) -> bool:
         if margin is None:
             return True
         if passages[c[0] - 1].doc_id == top_doc:
-            return score >= top_score - margin
+            return score >= scores[0] - margin
         # another article's sentence joins only when the question asks what several articles say, and
         # nearly as close: else it is a neighbouring topic (of 126 citations of another article than the
         # one asked about on the dev file, 91 were such a sentence after the right one)
@@ -82,7 +81,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     stated = _stating_sentence(question, candidates, passages, check)
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]
-    best = _with_antecedents(best, top, passages)
+    best = _with_antecedents(best, candidates[0], passages)
     if listing:
         best = _whole_lists(best, candidates, passages)
         if _ASKS_FOR_QUESTIONS.search(question):

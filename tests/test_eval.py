@@ -16,15 +16,15 @@ TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 # The CI gate uses the held-out test file (eval/README.md: the dev file tunes, the test file judges).
 # Bars: the measured values (eval/results/extractive-test/report.md) minus a small margin.
 CI_GATE = {
-    "hit@1": 0.84,  # measured 0.90 (dev 0.890 on 646 questions, holdout 0.917)
-    "mrr": 0.89,  # measured 0.933 (dev 0.928, holdout 0.935)
-    "fact_recall": 0.70,  # measured 0.750 (dev 0.804, holdout 0.750; stop 33: 0.753)
+    "hit@1": 0.84,  # measured 0.90 (dev 0.903 on 726 questions, holdout 0.917)
+    "mrr": 0.89,  # measured 0.933 (dev 0.936, holdout 0.935)
+    "fact_recall": 0.70,  # measured 0.770 (dev 0.829, holdout 0.750; stop 34: 0.750)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.938, holdout 0.833; eval/README.md)
+    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.943, holdout 0.792; eval/README.md)
     "answer_language_match": 0.95,  # measured 0.99
 }
-MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.06 (3 of 50; dev 18 of 453, holdout 1 of 36): the target is 0.05, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.06 (3 of 50; dev 15 of 516, holdout 1 of 36): the target is 0.05, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():
@@ -173,7 +173,8 @@ def test_the_calibration_decides_as_the_chain_does(ready_index):
     wanted = {"tde33", "ten39", "ten03", "tde05", "ten14", "tde22", "ten28", "tde36"}  # attribution, names, counts, roles, metadata
     questions = [q for q in load_questions(TEST_SET) if q["id"] in wanted]
     questions += [q for q in load_questions(DEV_SET) if q["id"] in {"d2de27", "d2en24", "d2de29", "de14", "en21",
-                                                                   "en14", "d6de06", "d6de11", "d6en06", "d7de01", "d7de03", "d8de01", "d8de03", "d8en01"}]  # parts, names, survey
+                                                                   "en14", "d6de06", "d6de11", "d6en06", "d7de01", "d7de03", "d8de01", "d8de03", "d8en01",
+                                                                   "d20en17", "d21de18"}]  # parts, names, survey, described, two named
     questions.append({"id": "fazit", "question": "Was steht im Fazit des Infobriefs?", "answerable": True})  # no similarity bar
     settings = ready_index.settings
     rows = decision_inputs(settings, questions)

@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from ..answerability import AnswerabilityCheck
-from ..articles import article_question, metadata_answer, named_articles, searched_text, without_names
+from ..chain import checked_question
+from ..articles import article_question, metadata_answer, named_articles, searched_text
 from ..config import Settings
 from ..index import Index
-from ..question import answer_language, as_read, without_descriptions
-from ..retrieval import Retriever, article_headers, leading_part, missing_item
-from ..sections import without_position
+from ..question import answer_language, as_read
+from ..retrieval import Retriever, article_headers, missing_item
 from .questions import load_questions
 
 GRID = {
@@ -53,7 +53,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         text = as_read(text, "en" if english else "de", retriever.written_forms())
         doc_filter = named_articles(text, retriever.articles()) or None
         query = searched_text(text, retriever.articles(), doc_filter)
-        passages = retriever.part_first(text, retriever.search(query, doc_ids=doc_filter), doc_filter)
+        passages = retriever.part_first(text, retriever.search_named(query, doc_ids=doc_filter), doc_filter)
         judged = retriever.gate_passages(text, query, passages, doc_filter)
         row = {"id": q["id"], "answerable": q["answerable"], "style": q.get("style"), "english": english, "metadata_refused": None}
         asked_about = article_question(text, retriever.articles(), doc_filter, passages)
@@ -67,8 +67,7 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
         if missing_item(passages):  # the chain refuses it first
             row["metadata_refused"] = True
         row["checks"] = {}
-        asked = without_position(text) if leading_part(passages) else text
-        asked = without_names(without_descriptions(asked), retriever.articles()) if doc_filter else asked
+        asked = checked_question(text, passages, doc_filter, retriever)
         texts, headers = [p.text for p in passages[:3]], article_headers(passages, 3)
         for key, check in checks.items():
             if not english and check.name_weight_en != 1.0:  # the name weight is English only
