@@ -29,7 +29,6 @@ from .verify import verify
 __all__ = ["Assistant", "AnswerResult", "Turn"]
 
 
-
 def checked_question(question: str, passages: list[Passage], doc_filter, retriever: Retriever) -> str:
     """What the answerability check reads (the chain, and eval-calibrate replaying it): not where in the article
     ("endet", "am Schluss"), nor the words naming or describing the article when the question names one, unless
@@ -43,6 +42,7 @@ def checked_question(question: str, passages: list[Passage], doc_filter, retriev
     if len(specific_terms(asked, retriever.domain_words())) < 2:
         asked = without_names(located, retriever.articles())
     return asked
+
 
 class Assistant:
     def __init__(self, settings: Settings, index: Index | None = None):

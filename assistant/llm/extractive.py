@@ -34,11 +34,11 @@ class ExtractiveBackend(Backend):
 
 
 def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
-                      check: Answerability | None = None, n_sentences: int = 3, several_articles: bool = False) -> Answer:
+                      check: Answerability | None = None, n_sentences: int = 3, several_articles: bool | None = None) -> Answer:
     """The best sentences of the top passages (those close to the best), in reading order; from more than
-    one article only for a question about several (`several_articles`, else read from the question)."""
+    one article only for a question about several (`several_articles`; None: read from the question)."""
     chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=SAME_ARTICLE_MARGIN,
-                            several=several_articles or None)
+                            several=several_articles)
     return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
 
 
