@@ -200,10 +200,11 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     # a quoted phrase points at the one or two sentences holding it, not at a word used throughout ('sozial')
     phrases = [re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.I) for phrase in quoted_phrases(question)]
     quoted = [p for p in phrases if 0 < sum(bool(p.search(passages[n - 1].text[s:e])) for n, s, e in candidates) <= 2]
-    found_in = []
+    found_in, words_of = [], []
     for n, s, e in candidates:
         sentence = passages[n - 1].text[s:e]
         words = content_words(sentence)
+        words_of.append(words)
         # a term found as itself or in a compound of the sentence (not the other way round: "Recruiting-Instrument"
         # is no "Kontrollinstrument")
         found = {t for t in terms if t in words or len(t) >= 5 and t not in verbs and any(t in w for w in words)}
@@ -213,9 +214,8 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     weight = _term_weights(terms, found_in)
     total = sum(weight.values())
     scores = []
-    for (n, s, e), vector, found in zip(candidates, vectors, found_in):
+    for (n, s, e), vector, found, words in zip(candidates, vectors, found_in, words_of):
         sentence = passages[n - 1].text[s:e]
-        words = content_words(sentence)
         overlap = sum(weight[t] for t in found) / total if total else 0.0
         score = float(vector @ query) + 0.1 * overlap - 0.005 * n
         quoting = any(phrase.search(sentence) for phrase in quoted)
