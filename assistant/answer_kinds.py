@@ -33,7 +33,8 @@ ANSWER_TYPES = [
                           r"what (share|percentage|proportion|fraction|portion|amount|number)|(what|which) (\w+ )?(share|percentage|proportion)|percent|"
                           # an amount by its name: "What was Microsoft's revenue …", "Was kostet …"
                           r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
-                          r"was kostet|was kosten|wie teuer)\b", re.I)),
+                          r"was kostet|was kosten|wie teuer|"
+                          r"sample size|size of the sample|stichprobengröße|größe der stichprobe)\b", re.I)),
     ("employer", ASKS_FOR_EMPLOYER),  # a named person's company: said next to their name
     # the title of a cited work ("In welchem Buch ist … erschienen?", "Wie heißt der Fachbeitrag von …?")
     ("work title", re.compile(r"\b((?<=\bin )(which|what) (book|publication|volume|anthology|journal|magazine)|"
@@ -113,7 +114,9 @@ _COUNT_NOT = re.compile(rf"https?://\S+|\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b
                         r"\b(seite|seiten|s\.|page|pages|p\.|pp\.)\s?\d+", re.I | re.M)  # nor a page ("(Seite 108)")
 # How many took part in a survey: the articles cite studies but never their sample sizes; a count
 # elsewhere in the window ("17 Prozent der Unternehmen", "nur wenige Unternehmen") does not answer it.
-_SURVEY_QUESTION = re.compile(r"\b(wie ?viele|how many)\b.*\b(befragt\w*|umfrage\w*|survey\w*|polled|interviewed|respondents|"
+_SURVEY_QUESTION = re.compile(r"\b(sample size|size of the sample|stichprobengröße|größe der stichprobe|"
+                              r"(wie groß|how (large|big)) (war|ist|was|is) (die|the) (stichprobe|sample))\b|"
+                              r"\b(wie ?viele|how many)\b.*\b(befragt\w*|umfrage\w*|survey\w*|polled|interviewed|respondents|"
                               r"teilnehmer\w*|teilgenommen|beteiligt\w*|participants|participated|took part|were asked|wurden gefragt|stichprobe|sample|"
                               r"untersucht\w*|analysiert\w*|examined|studied|analy[sz]ed)", re.I)
 _SURVEY_WORD = re.compile(r"befrag|umfrage|survey|interview|respondent|teilnehm|participant|stichprobe|sample", re.I)

@@ -354,6 +354,9 @@ def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
     ("How many firms took part in the study?", "survey"),
     ("Wie viele Unternehmen oder Personen hat die St. Galler Studie untersucht?", "survey"),
     ("What ROI percentage does Leichsenring report?", "percent"),
+    # d22en20: a sample size is the size of a survey, however asked ("25 Millionen Euro" next to "TNS Infratest" answered it)
+    ("What was the sample size of the TNS Infratest survey?", "survey"),
+    ("Wie groß war die Stichprobe der Studie?", "survey"),
 ])
 def test_number_kind(question, kind):
     assert number_kind(question) == kind
@@ -462,6 +465,15 @@ def test_words_describing_the_named_article_are_not_terms(ready_index):
     assert "ironisch" not in without_names("Welche Rolle spielt der Azubi in der ironischen Checkliste?", articles)
     assert "tongue" not in without_names("How does the tongue-in-cheek checklist end?", articles)
     assert "Studie" in without_names("Welche Vorteile nennt die Studie im Infobrief?", articles)  # a noun stays
+
+
+def test_the_author_is_searched_by_name_only_as_the_topic(ready_index):
+    articles = Retriever(ready_index).articles()
+    # d22de17: the author as the one whose view is asked; the name pulled the author note into the answer
+    assert "Leichsenring" not in without_names("Im CIO-Beitrag: Wie sieht der Autor das Verhältnis von Internet und Massenmedien?", articles)
+    assert "Leichsenring" not in without_names("According to the author of the CIO article, why do firms hesitate?", articles)
+    assert "Leichsenring" in without_names("What is the profession of the author of the CIO article?", articles)
+    assert "Leichsenring" in without_names("Welche Qualifikation hat der Autor des CIO-Beitrags?", articles)
 
 
 @pytest.mark.parametrize("question, rest", [
