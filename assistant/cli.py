@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-naive", action="store_true", help="skip the naive LangChain pipeline")
     bench.add_argument("--no-startup", action="store_true", help="skip the cold-start measurements")
     bench.add_argument("--startup-runs", type=int, default=3)
+    bench.add_argument("--questions", type=Path, default=None,
+                       help="questions searched and answered at each size (default eval/questions.jsonl)")
     bench.add_argument("--reuse", action="store_true", help="keep figures already measured for a size in --work")
     bench.add_argument("--remeasure", action="store_true",
                        help="with --reuse: measure our no-op re-ingest, searches and answers again on the store "

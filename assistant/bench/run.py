@@ -18,8 +18,12 @@ from .startup import measure_startup
 from .synthetic import write_corpus
 
 
-def run_worker(system: str, corpus: Path, data: Path, out: Path, extra: list[str] | None = None, env: dict | None = None) -> dict:
+def run_worker(system: str, corpus: Path, data: Path, out: Path, extra: list[str] | None = None, env: dict | None = None,
+               questions: Path | None = None) -> dict:
+    """`questions`: the question file searched and answered (default: the worker's, eval/questions.jsonl)."""
     cmd = [sys.executable, "-m", "assistant.bench.worker", system, "--corpus", str(corpus), "--data", str(data), "--out", str(out)]
+    if questions is not None:
+        cmd += ["--questions", str(questions)]
     started = time.perf_counter()
     done = subprocess.run(cmd + (extra or []), capture_output=True, text=True, env=env)
     if done.returncode != 0:
@@ -47,7 +51,7 @@ def fresh_dir(folder: Path, models: Path) -> Path:
     return folder
 
 
-def remeasure(ours: dict, corpus: Path, run: Path) -> dict:
+def remeasure(ours: dict, corpus: Path, run: Path, questions: Path | None = None) -> dict:
     """Our figures after a change to the code, without embedding the store again: the
     worker runs on the store already built (its ingest is a no-op), and the ingest
     figures and peak RSS of the first run are kept. Written back to ours.json."""
@@ -55,7 +59,7 @@ def remeasure(ours: dict, corpus: Path, run: Path) -> dict:
     if not first.exists():
         first.write_text(json.dumps(ours, indent=2))
     ours = json.loads(first.read_text())
-    again = run_worker("ours", corpus, run / "ours", run / "ours-again.json")
+    again = run_worker("ours", corpus, run / "ours", run / "ours-again.json", questions=questions)
     merged = {**again, "ingest": ours["ingest"], "peak_rss_mb": max(ours["peak_rss_mb"], again["peak_rss_mb"]),
               "remeasured": "no-op re-ingest, BM25 load, searches and answers measured again on the built store"}
     (run / "ours.json").write_text(json.dumps(merged, indent=2))
@@ -72,23 +76,24 @@ def measure_size(size: str, settings: Settings, work: Path, models: Path, args) 
     run.mkdir(parents=True, exist_ok=True)
     figures = {}
     reuse = args.reuse and (run / "ours.json").exists()
+    questions = args.questions
     figures["ours"] = json.loads((run / "ours.json").read_text()) if reuse else run_worker(
-        "ours", corpus, fresh_dir(run / "ours", models), run / "ours.json")
+        "ours", corpus, fresh_dir(run / "ours", models), run / "ours.json", questions=questions)
     if reuse and args.remeasure:
-        figures["ours"] = remeasure(figures["ours"], corpus, run)
+        figures["ours"] = remeasure(figures["ours"], corpus, run, questions)
     if args.llm and size == "corpus":
         figures["llm"] = run_worker("llm", corpus, run / "ours", run / "llm.json",
-                                    ["--llm", str(args.llm), "--llm-model", args.llm_model])
+                                    ["--llm", str(args.llm), "--llm-model", args.llm_model], questions=questions)
     if not args.no_naive:
         reuse = args.reuse and (run / "naive.json").exists()
         figures["naive"] = json.loads((run / "naive.json").read_text()) if reuse else run_worker(
-            "naive", corpus, fresh_dir(run / "naive", models), run / "naive.json")
+            "naive", corpus, fresh_dir(run / "naive", models), run / "naive.json", questions=questions)
     if size in args.server_sizes:
         # The server serves the store the embedded run just built (no second
         # embedding pass); the no-op re-ingest and the searches go over HTTP.
         proc, url = chroma_server(run / "ours" / "chroma")
         try:
-            figures["server"] = run_worker("ours", corpus, run / "ours", run / "server.json", ["--chroma-url", url])
+            figures["server"] = run_worker("ours", corpus, run / "ours", run / "server.json", ["--chroma-url", url], questions=questions)
         finally:
             proc.terminate()
             proc.wait(30)
