@@ -18,6 +18,9 @@ from .entities import (
     surnames,
 )
 
+# A survey's size asked by name: a number question (ANSWER_TYPES) of the kind "survey" (_SURVEY_QUESTION).
+_SAMPLE_SIZE = r"sample size|size of the sample|stichprobengröße|größe der stichprobe"
+
 # The kind of answer a question asks for, by its question words (German and English).
 ANSWER_TYPES = [
     # a person's first name: the articles often give only a title and a surname ("Professor Dr. Kruse")
@@ -33,8 +36,7 @@ ANSWER_TYPES = [
                           r"what (share|percentage|proportion|fraction|portion|amount|number)|(what|which) (\w+ )?(share|percentage|proportion)|percent|"
                           # an amount by its name: "What was Microsoft's revenue …", "Was kostet …"
                           r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
-                          r"was kostet|was kosten|wie teuer|"
-                          r"sample size|size of the sample|stichprobengröße|größe der stichprobe)\b", re.I)),
+                          rf"was kostet|was kosten|wie teuer|{_SAMPLE_SIZE})\b", re.I)),
     ("employer", ASKS_FOR_EMPLOYER),  # a named person's company: said next to their name
     # the title of a cited work ("In welchem Buch ist … erschienen?", "Wie heißt der Fachbeitrag von …?")
     ("work title", re.compile(r"\b((?<=\bin )(which|what) (book|publication|volume|anthology|journal|magazine)|"
@@ -114,7 +116,7 @@ _COUNT_NOT = re.compile(rf"https?://\S+|\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|\b
                         r"\b(seite|seiten|s\.|page|pages|p\.|pp\.)\s?\d+", re.I | re.M)  # nor a page ("(Seite 108)")
 # How many took part in a survey: the articles cite studies but never their sample sizes; a count
 # elsewhere in the window ("17 Prozent der Unternehmen", "nur wenige Unternehmen") does not answer it.
-_SURVEY_QUESTION = re.compile(r"\b(sample size|size of the sample|stichprobengröße|größe der stichprobe|"
+_SURVEY_QUESTION = re.compile(rf"\b({_SAMPLE_SIZE}|"
                               r"(wie groß|how (large|big)) (war|ist|was|is) (die|the) (stichprobe|sample))\b|"
                               r"\b(wie ?viele|how many)\b.*\b(befragt\w*|umfrage\w*|survey\w*|polled|interviewed|respondents|"
                               r"teilnehmer\w*|teilgenommen|beteiligt\w*|participants|participated|took part|were asked|wurden gefragt|stichprobe|sample|"

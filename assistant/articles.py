@@ -160,7 +160,7 @@ _THE_AUTHOR = re.compile(r"\b(?:the|its|der|die|des|dem|den|dessen|deren|seine[m
 # author", "What does the author recommend?"): the article speaks, the author is no topic of the answer
 _SAYING = (r"(?:sieht|sehen|meint|sagt|schreibt|argumentiert|betont|empfiehlt|rät|nennt|kritisiert|beschreibt|findet|hält|"
            r"glaubt|denkt|fordert|erklärt|warnt|vergleicht|beurteilt|bewertet|bezeichnet|schlägt|beschreiben|versteht|"
-           r"says?|sees?|see|thinks?|argues?|recommends?|suggests?|means?|claims?|views?|describes?|mentions?|gives?|lists?|"
+           r"says?|sees?|thinks?|argues?|recommends?|suggests?|means?|claims?|views?|describes?|mentions?|gives?|lists?|"
            r"names?|cites?|warns?|believes?|considers?|proposes?|advises?|calls?|compares?|criticizes?|criticises?|writes?|"
            r"explains?|stresses?|emphasizes?|emphasises?|regards?|feels?|make of|point out|points out|conclude|concludes)")
 _AUTHOR_SPEAKS = re.compile(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..answerability import Answerability
+from ..config import EXTRACTIVE_SENTENCES
 from ..grounding import SentenceSupport, content_words
 from ..prompts import EXTRACTIVE_INTRO, MISSING_KIND, PARTIAL, REFUSAL
 from ..results import Answer, make_citation
@@ -22,7 +23,7 @@ class ExtractiveBackend(Backend):
     name = "extractive"
     model = "quotes from the articles (no LLM)"
 
-    def __init__(self, embeddings, n_sentences: int = 4):
+    def __init__(self, embeddings, n_sentences: int = EXTRACTIVE_SENTENCES):
         self.embeddings = embeddings
         self.n_sentences = n_sentences
 
@@ -34,7 +35,7 @@ class ExtractiveBackend(Backend):
 
 
 def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
-                      check: Answerability | None = None, n_sentences: int = 4, several_articles: bool | None = None) -> Answer:
+                      check: Answerability | None = None, n_sentences: int = EXTRACTIVE_SENTENCES, several_articles: bool | None = None) -> Answer:
     """The best sentences of the top passages (those close to the best), in reading order; from more than
     one article only for a question about several (`several_articles`; None: read from the question)."""
     chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=SAME_ARTICLE_MARGIN,
