@@ -17,6 +17,7 @@ from .articles import without_names
 from .bm25 import BM25Index
 from .config import Settings
 from .language import german_probability
+from .language_shift import ranking_vector
 from .names import unknown_brand_names, unknown_names
 from .question import asked_sentences
 from .sections import CONCLUSION_HEADING, asked_item, asked_part, item_line, part_chunk, without_position
@@ -225,11 +226,12 @@ class Retriever:
         self.index.check_model()
         rerank = self.settings.retrieval.rerank if rerank is None else rerank
         vector = self.index.model.embeddings.embed_query(question) if mode != "bm25" or rerank else None
-        dense = self.dense(question, pool, doc_ids, vector) if mode != "bm25" else []
+        ranking = self._ranking_vector(question, vector)
+        dense = self.dense(question, pool, doc_ids, ranking) if mode != "bm25" else []
         lexical = [(h.chunk_id, h.score) for h in self.bm25().search(question, pool * (5 if doc_ids else 1))] if mode != "dense" else []
         if doc_ids:
             lexical = [(cid, score) for cid, score in lexical if cid.rsplit("#", 1)[0] in doc_ids][:pool]
-        dense_scores, bm25_scores = dict(dense), dict(lexical)
+        dense_scores, bm25_scores = self._as_asked(dense, vector, ranking), dict(lexical)
 
         if mode == "hybrid":
             weights = [(1.0, [cid for cid, _ in dense]), (german_probability(question), [cid for cid, _ in lexical])]
@@ -242,11 +244,25 @@ class Retriever:
             ranked = sorted(ranked + [(cid, 0.0) for cid in quoting if cid not in ranked_ids], key=lambda item: item[0] not in quoting)
         if not rerank:
             return self._with_dense_scores(self._passages(ranked[:k], dense_scores, bm25_scores), vector)
-        passages = self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), vector, pool)
+        passages = self._reranked(self._passages(ranked[:pool], dense_scores, bm25_scores), ranking, pool)
         passages = sorted(passages, key=lambda p: p.chunk_id not in quoting)[:k]
         for rank, p in enumerate(passages, start=1):
             p.rank = rank
         return self._with_dense_scores(passages, vector)
+
+    def _ranking_vector(self, question: str, vector):
+        """The vector that ranks: an English question's moved toward German questions (language_shift.py)."""
+        if vector is None:
+            return None
+        return ranking_vector(question, vector, self.index.model.embeddings, self.sentence_vectors())
+
+    def _as_asked(self, dense: list[tuple[str, float]], vector, ranking) -> dict[str, float]:
+        """chunk id -> cosine to the question as asked (what the gate's bar was calibrated on), also
+        for chunks the moved vector found."""
+        if ranking is None or ranking is vector or not dense:
+            return dict(dense)
+        rows = self.index.collection().get(ids=[cid for cid, _ in dense], include=["embeddings"])
+        return {cid: float(np.dot(stored, vector)) for cid, stored in zip(rows["ids"], rows["embeddings"])}
 
     def search_named(self, question: str, k: int | None = None, mode: str = "hybrid", doc_ids: list[str] | None = None) -> list[Passage]:
         """search(); for a question naming several articles (`doc_ids`), each one's best passage first, from a

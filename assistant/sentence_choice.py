@@ -18,6 +18,7 @@ from .chunking import LEANS_BACK as _LEANS_BACK
 from .chunking import sentence_spans
 from .grounding import content_words
 from .language import german_probability
+from .language_shift import ranking_vector
 from .retrieval import Passage, answer_passages, leading_part, quoted_phrases
 from .question import asks_several_articles, without_descriptions
 from .sections import item_line
@@ -191,7 +192,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     vectors = np.asarray(embeddings.embed_documents([
         _statement(passages[n - 1].text[s:e]) if not wants_questions else passages[n - 1].text[s:e] for n, s, e in candidates]))
     about = without_descriptions(question)  # not "the *satirical* checklist": the checklist's introduction says "ironisch"
-    query = np.asarray(embeddings.embed_query(about))
+    query = np.asarray(ranking_vector(question, embeddings.embed_query(about), embeddings))
     asked = content_words(about)
     terms = set(check.terms) if check else asked
     # a German verb is no part of a compound ("stellen" in "fest*gestellt*"); a noun is ("Kontrolle" in "Kontrollverlust")
