@@ -101,7 +101,8 @@ NUMBER_KINDS = [
      re.compile(r"\d+[- ]?(jahre alt|jährig|years? old|year-old)|\b(geboren|jahrgang|born|aged)\b|\balter von \d", re.I)),
     ("duration", re.compile(rf"\b(wie lange|how long|seit wie vielen|for how many {_TIME_UNIT}|wie viele {_TIME_UNIT}|how many {_TIME_UNIT})", re.I),
      re.compile(rf"\b{_QUANTITY}\s+(\w+\s+)?{_TIME_UNIT}|jahrzehnt|decade|\b(seit|since) (1[89]\d\d|20\d\d)\b", re.I)),
-    ("money", re.compile(r"\b(euros?|dollars?|geld|kost\w*|budget\w*|umsatz\w*|gewinn\w*|preis\w*|etat|investi\w*|ausgegeben|"
+    # a German compound ending in the amount counts too: "Jahresbudget", "Werbekosten", "Jahresumsatz"
+    ("money", re.compile(r"\b(euros?|dollars?|geld|kost\w*|\w*budget\w*|\w*umsatz\w*|\w*kosten|\w*gehalt|gewinn\w*|preis\w*|\w*etat|investi\w*|ausgegeben|ausgibt|ausgeben|"
                          r"money|cost\w*|spen[dt]\w*|revenue|profit\w*|price\w*|paid|pay|earn\w*|raised?|invest\w*|salary|gehalt)\b", re.I),
      re.compile(r"€|\$|\b(euro|dollar|us-dollar|mio|mrd|million\w*|milliard\w*|billion\w*)\b", re.I)),
 ]

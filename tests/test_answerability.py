@@ -357,6 +357,10 @@ def test_a_question_about_a_named_author_passes_the_gate_as_asked(assistant):
     # d22en20: a sample size is the size of a survey, however asked ("25 Millionen Euro" next to "TNS Infratest" answered it)
     ("What was the sample size of the TNS Infratest survey?", "survey"),
     ("Wie groß war die Stichprobe der Studie?", "survey"),
+    # d23de23: the amount as the end of a German compound ("fast die Hälfte", "jedem zehnten" answered it)
+    ("Wie hoch ist laut dem Infobrief das durchschnittliche Jahresbudget, das ein Mittelständler ausgibt?", "money"),
+    ("Wie hoch sind die Werbekosten für eine Kampagne?", "money"),
+    ("Wie viel Geld gibt ein Mittelständler aus?", "money"),
 ])
 def test_number_kind(question, kind):
     assert number_kind(question) == kind
