@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .question import DETERMINER as _DETERMINER, MODIFIER as _MODIFIER
+from .roles import role_references
 
 # Words users use for a kind of text, German and English (keys: kinds cleaning.py detects).
 KIND_WORDS = {
@@ -62,11 +63,13 @@ class ArticleInfo:
     source: str | None = None
     date: str | None = None
     kind: str | None = None
+    role: str | None = None  # the author's job (roles.py)
     _names: list[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_meta(cls, meta: dict) -> "ArticleInfo":
-        return cls(meta["doc_id"], meta.get("title", ""), meta.get("author"), meta.get("source"), meta.get("date"), meta.get("kind"))
+        return cls(meta["doc_id"], meta.get("title", ""), meta.get("author"), meta.get("source"), meta.get("date"), meta.get("kind"),
+                   meta.get("role"))
 
     def names(self) -> list[str]:
         """Lower-case phrases that name this article in a question (computed once: the retriever
@@ -119,6 +122,10 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
     # in the articles' order, each article's names in its own order, as a loop over all articles gives them
     for article, hits in sorted(named.values(), key=lambda pair: position[id(pair[0])]):
         found.setdefault(article.doc_id, []).extend(sorted(hits, key=article.names().index))
+    for role, described in _role_index(articles).items():  # "the piece by the bank consultant"
+        if phrases := role_references(question, role):
+            for article in described:
+                found.setdefault(article.doc_id, []).extend(phrases)
     return found
 
 
@@ -129,6 +136,20 @@ def _title_holds(title: str, quoted: str) -> bool:
         return True
     words, n = title.split(), len(quoted.split())
     return any(difflib.SequenceMatcher(None, quoted, " ".join(words[i:i + n])).ratio() >= 0.9 for i in range(len(words) - n + 1))
+
+
+_ROLE_INDEX: tuple = (None, {})  # (the articles list it was built from, role -> the articles whose author has it)
+
+
+def _role_index(articles: list[ArticleInfo]) -> dict[str, list[ArticleInfo]]:
+    global _ROLE_INDEX
+    if _ROLE_INDEX[0] is not articles:
+        roles: dict[str, list[ArticleInfo]] = {}
+        for a in articles:
+            if a.role:
+                roles.setdefault(a.role, []).append(a)
+        _ROLE_INDEX = (articles, roles)
+    return _ROLE_INDEX[1]
 
 
 _NAME_INDEX: tuple = (None, {}, {})  # (the articles list it was built from, first word -> names, id(article) -> position)

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .roles import author_role
+
 # Whole lines that are navigation, toolbars, counters or captions.
 BOILERPLATE_LINES = [
     r"Zur Startseite",
@@ -66,6 +68,7 @@ class CleanedArticle:
     source: str | None
     date: str | None
     kind: str | None = None
+    role: str | None = None  # the author's job, from the author note (roles.py)
 
 
 # Control characters (Unicode category Cc) other than newline and tab carry no text.
@@ -114,7 +117,8 @@ def clean_article(raw: str) -> CleanedArticle:
     if len(paragraphs) > 1 and _is_title(paragraphs[0]):
         title = paragraphs.pop(0)
     kind = kind or next((name for marker, name in _KIND_MARKERS if marker.search(raw)), None)
-    return CleanedArticle("\n\n".join(paragraphs), title, author, source, date, kind)
+    text = "\n\n".join(paragraphs)
+    return CleanedArticle(text, title, author, source, date, kind, author_role(text, author))
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

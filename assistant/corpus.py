@@ -31,6 +31,7 @@ class Article:
     source: str | None = None
     date: str | None = None
     kind: str | None = None  # e.g. "Infobrief", "Checkliste", "Online-Artikel"
+    role: str | None = None  # the author's job ("Unternehmensberater und Interimsmanager"), roles.py
     language: str = "de"
     path: str = ""  # absolute
     source_hash: str = ""  # sha256 of the file's bytes
@@ -143,6 +144,7 @@ def _from_text(doc_id: str, raw: str) -> Article:
         source=cleaned.source,
         date=cleaned.date,
         kind=cleaned.kind,
+        role=cleaned.role,
     )
 
 

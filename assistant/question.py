@@ -154,6 +154,9 @@ _REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|
 # "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
 # liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash
 _LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^:–—?]{{0,120}}[:–—]\s*", re.I)
+# "In the CIO.de column by the interim manager who advises banks, what does he say …?": a leading
+# prepositional phrase naming the article, up to its comma
+_LEADING_REFERENCE_CLAUSE = re.compile(rf"^\s*{_REFERENCE_START}\s+(?:[\w'’.-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}},\s*", re.I)
 # "…, per the article that mocks bad social media practices?": a last clause naming the article
 _TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}}(?=\?*\s*$)", re.I)
 # "the *satirical* checklist article", "dem *ironischen* Beitrag": words describing the article
@@ -167,6 +170,7 @@ def without_descriptions(question: str) -> str:
     "… auf *ironische* Art und Weise …" above the point asked for, and the evidence had to mention
     "sarkastischen"). The whole question when what is left names nothing."""
     rest = _LEADING_REFERENCE.sub("", question, count=1)
+    rest = _LEADING_REFERENCE_CLAUSE.sub("", rest, count=1)
     rest = _TRAILING_REFERENCE.sub("", rest, count=1)
     rest = _DESCRIBING_WORDS.sub(r"\1", rest)
     return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
