@@ -36,7 +36,10 @@ ANSWER_TYPES = [
                           r"what (share|percentage|proportion|fraction|portion|amount|number)|(what|which) (\w+ )?(share|percentage|proportion)|percent|"
                           # an amount by its name: "What was Microsoft's revenue …", "Was kostet …"
                           r"what (is|was|were|are) (the )?([\w’']+ )?(revenue|turnover|budget|price|cost|costs|salary|profit|sales|income|worth)|"
-                          rf"was kostet|was kosten|wie teuer|{_SAMPLE_SIZE})\b", re.I)),
+                          rf"was kostet|was kosten|wie teuer|{_SAMPLE_SIZE}|"
+                          # figures asked for as such: "Welche Zahlen werden angeführt?", "What are the two figures?"
+                          r"welche[n]? (zahl|zahlen|prozentzahl\w*|zahlenwerte?)|(what|which) (\w+ )?(figures|numbers|statistics)|"
+                          r"what (are|were|is|was) the (\w+ )?(figures?|numbers?|statistics))\b", re.I)),
     ("employer", ASKS_FOR_EMPLOYER),  # a named person's company: said next to their name
     # the title of a cited work ("In welchem Buch ist … erschienen?", "Wie heißt der Fachbeitrag von …?")
     ("work title", re.compile(r"\b((?<=\bin )(which|what) (book|publication|volume|anthology|journal|magazine)|"

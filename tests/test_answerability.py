@@ -167,6 +167,10 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
 @pytest.mark.parametrize("question, kind", [
     ("Wie viele Mitarbeiter hat Zieltraffic?", "number"),
     ("How much did Obama's campaign raise?", "number"),
+    # figures asked for as such (d23de18); "Kennzahlen" are metrics, named rather than counted
+    ("Welche Zahlen werden jeweils von ihm angeführt?", "number"),
+    ("What are the two figures?", "number"),
+    ("Welche Kennzahlen nennt der Blogbeitrag?", "other"),
     ("In welchem Jahr wurde Facebook gegründet?", "year"),
     ("When was the study published?", "year"),
     ("Warum greifen Pageviews zu kurz?", "reason"),
