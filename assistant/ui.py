@@ -23,6 +23,7 @@ from pathlib import Path
 import gradio as gr
 
 from .chain import Assistant
+from . import language_shift
 from .config import PROJECT_DIR, Settings, load_settings, offline_environment
 from .conversations import ConversationStore, export_name
 from .corpus import SUFFIX_HINT, SUFFIXES, load_articles, size_limit
@@ -96,12 +97,14 @@ def warm_up(assistant: Assistant) -> None:
     """What the first answer would otherwise wait for on a large index (the articles' metadata, the
     domain words, BM25: ~15 s at 1M chunks through a server), read while the page loads; on a small
     index also the sentence vectors the rerank needs (the first question on a fresh index waited
-    0.6 s for them; a large index fills them as questions come)."""
+    0.6 s for them; a large index fills them as questions come), and the English–German direction
+    (640 questions embedded once per data directory, ~3 s)."""
     try:
         retriever = assistant.retriever
         retriever.bm25()
         articles = retriever.articles()
         retriever.domain_words()
+        language_shift.direction(retriever.index.model.embeddings, retriever.sentence_vectors())  # an English question's first search
         if retriever.index.count() <= WARM_SENTENCE_CHUNKS:
             _, texts, _ = retriever.index.chunks_of([a.doc_id for a in articles])
             for i in range(0, len(texts), 50):  # in steps: each reaches the disk (and other processes) at once
