@@ -53,7 +53,7 @@ _QUESTION_WORDS = (
     "beide beiden beider both jeweils respectively "  # "Welche Werte nennen die *beiden*?": which articles, not what they hold
     # function words the English stopword list lacks ("mentions *some* everyday ways … which *ones*?"); not "only",
     # "than", German particles ("einfach", "ganze"): dropping them cost dev questions that need them
-    "ones some whether your yours another even "
+    "ones some whether your yours another even while whilst "
     # English verbs and fillers that carry no content against German text
     "take takes taking took place happen happens happened come comes came going goes make makes made need needs play plays "
     "played role mean means meant call called get gets got way ways like used uses become becomes give really actually "
