@@ -15,6 +15,7 @@ from pathlib import Path
 from .cleaning import clean_article, normalize
 from .documents import DocumentError, Extracted, page_starts, read_docx, read_pdf
 from .language import detect_language
+from .roles import author_role
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 BINARY_SUFFIXES = {".pdf": read_pdf, ".docx": read_docx}
@@ -154,6 +155,7 @@ def _from_document(doc_id: str, extracted: Extracted) -> Article:
     article = _from_text(doc_id, extracted.text)
     article.title = extracted.title or article.title
     article.author = extracted.author or article.author
+    article.role = article.role or author_role(article.text, article.author)  # the file's own author named in the text
     article.date = extracted.date or article.date
     if extracted.pages:
         article.pages = page_starts(article.text, extracted.pages)
@@ -175,6 +177,7 @@ def _from_html(doc_id: str, raw: str, url: str | None = None) -> Article | None:
     article = _from_text(doc_id, extracted.text)
     article.title = extracted.title or article.title
     article.author = extracted.author or article.author
+    article.role = article.role or author_role(article.text, article.author)
     article.source = extracted.sitename or extracted.hostname or article.source
     article.date = extracted.date or article.date
     return article

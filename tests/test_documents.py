@@ -100,6 +100,7 @@ def article_docx(target: Path) -> Path:
                            "Ofen kommen. Die kurzen Videos dreht der Bäckermeister selbst, bevor der Laden öffnet.")
     document.add_paragraph("Nach einem halben Jahr zählte die Bäckerei 240 neue Stammkunden, die über die Videos auf "
                            "den Laden aufmerksam geworden waren.")
+    document.add_paragraph("Jonas Weber ist Kommunikationsberater.")  # the author named only in the file's metadata
     table = document.add_table(rows=2, cols=2)
     table.cell(0, 0).text, table.cell(0, 1).text = "Kanal", "Beiträge pro Woche"
     table.cell(1, 0).text, table.cell(1, 1).text = "TikTok", "sieben"
@@ -166,6 +167,7 @@ def test_docx_is_read_with_title_author_and_tables(made, tmp_path):
     (article,), skipped = load_articles([made["docx"]])
     assert not skipped
     assert (article.title, article.author) == ("Social Media in der Bäckerei Korn", "Jonas Weber")
+    assert article.role == "Kommunikationsberater"  # his job, read with the author the file names
     assert "TikTok | sieben" in article.text and article.pages is None
     assert run_cli("--data-dir", str(tmp_path), "ingest", str(made["docx"])).returncode == 0
     answer = ask_json(tmp_path, "Wie viele neue Stammkunden gewann die Bäckerei Korn über ihre Videos?")
