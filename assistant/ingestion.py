@@ -21,8 +21,9 @@ from .documents import page_at
 from .store import Store, embedded_text
 
 # Part of every document hash: bump it when cleaning or chunking changes.
-PIPELINE_VERSION = "7"  # 7: the author's job (roles.py) in the metadata; 3: article kind, and the article context embedded with each chunk; 4: a quoted title does not split its sentence;
-# 5: a sentence leaning on the one before it starts no chunk without it
+PIPELINE_VERSION = "7"  # 3: article kind, and the article context embedded with each chunk; 4: a quoted title does not split its sentence;
+# 5: a sentence leaning on the one before it starts no chunk without it; 6: nor a short exclamation commenting on it;
+# 7: the author's job (roles.py) in the metadata
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
