@@ -41,7 +41,8 @@ class LocalBackend(ChatBackend):
     def wait_ready(self, timeout: float | None = None) -> str | None:
         if self.server.wait_ready(timeout):
             return None
-        return self.server.last_error or f"the local model {self.server.model.name} is not ready"
+        why = "; ".join(filter(None, (self.server.last_error, self.server.state())))
+        return f"the local model {self.server.model.name} is not ready: {why}"
 
 
 def installed_models(settings: Settings) -> list[Path]:

@@ -53,6 +53,7 @@ class LocalModelServer:
         self._ready = False
         self._lock = threading.Lock()
         self._starting = False
+        self._spawned_at = 0.0
 
     @property
     def base_url(self) -> str:
@@ -96,6 +97,23 @@ class LocalModelServer:
             time.sleep(0.1)
         return False
 
+    def state(self) -> str:
+        """What the process is doing, for a 'not ready' message: alive and for how long, or how
+        it ended, and the last lines of its log."""
+        proc = self._proc
+        if proc is None:
+            where = "no process started"
+        elif proc.poll() is None:
+            where = (f"process {proc.pid} alive for {time.monotonic() - self._spawned_at:.0f} s, "
+                     f"not answering on port {self.port}")
+        else:
+            where = f"process {proc.pid} ended with {self._describe(proc.returncode)}"
+        tail = ""
+        if self.log_path.exists():
+            lines = self.log_path.read_text(errors="replace").splitlines()[-5:]
+            tail = "; log: " + " | ".join(line.strip() for line in lines)
+        return f"{where} (started {self.starts}x){tail}"
+
     def stop(self) -> None:
         self._ready = False
         proc, self._proc = self._proc, None
@@ -110,14 +128,18 @@ class LocalModelServer:
     def _run(self) -> None:
         """Start the process, wait until it answers, then watch it. This thread stays while the
         child lives: Linux delivers PDEATHSIG when the thread that started the child ends."""
+        ready = False
         try:
             proc = self._spawn()
+            self._spawned_at = time.monotonic()
             ready = self._wait_answering(proc)
             if ready and self.warm_up is not None:
                 try:
                     self.warm_up()
                 except Exception:  # only a head start: the first question then prefills it instead
                     pass
+        except Exception as exc:  # anything unforeseen is recorded, never a silent dead thread
+            self.last_error = f"starting the local model failed: {exc!r}"
         finally:
             self._starting = False
         if ready:
