@@ -8,6 +8,7 @@ runner (built by assistant/service.py). Every backend streams an answer the same
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .answerability import Answerability, AnswerabilityCheck, specific_terms
 from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
@@ -21,9 +22,9 @@ from .llm.extractive import partial_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, asks_several_articles, as_read, clean_question, has_words, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
-from .retrieval import Passage, Retriever, article_headers, leading_part, missing_item
+from .retrieval import Passage, Retriever, article_first, article_headers, leading_part, missing_item
 from .sections import without_position
-from .sentence_choice import best_sentences
+from .sentence_choice import best_article, best_sentences
 from .verify import verify
 
 __all__ = ["Assistant", "AnswerResult", "Turn"]
@@ -108,7 +109,7 @@ class Assistant:
         if not decision.relevant or not passages:
             yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=decision.reason or "no passage"))
             return
-        check, evidence, refusal = self._answerable(chosen, standalone, passages, doc_filter, draft)
+        check, evidence, refusal, passages = self._answerable(chosen, standalone, passages, doc_filter, draft)
         draft.timings.retrieval_s = draft.elapsed()  # everything before generation: retrieval, checks, evidence
         if refusal:
             answer = partial_answer(check, passages, lang)
@@ -138,7 +139,8 @@ class Assistant:
     # -- stages -------------------------------------------------------------
     def _answerable(self, backend: Backend, question: str, passages: list[Passage], doc_filter, draft: Draft):
         """Does the evidence hold what is asked? The features decide; with an LLM also its reader step.
-        Returns the check, the reader's evidence sentences (or None) and the refusal reason (or None)."""
+        Returns the check, the reader's evidence sentences (or None), the refusal reason (or None) and the
+        passages, the best answering article's first."""
         asked = checked_question(question, passages, doc_filter, self.retriever)
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
@@ -146,6 +148,9 @@ class Assistant:
                                                         german=draft.fields["language"] == "de", articles=article_headers(passages, 3))
         draft.fields["answerability"] = check
         refusal = None if check.answerable else check.reason
+        if refusal is None and not doc_filter and not asks_several_articles(question):
+            check, passages = self._best_article_first(asked, passages, check)
+            draft.fields["retrieved"] = passages
         evidence = None
         reader = self.settings.llm.reader
         skip_reader = reader == "off" or (reader == "and-features" and refusal is not None)  # it could not change the outcome
@@ -162,7 +167,19 @@ class Assistant:
         if evidence is None and refusal is None and backend.generates and n:
             # compact evidence: the best sentences instead of whole passages, a short prompt to prefill
             evidence = best_sentences(asked, passages, self.index.model.embeddings, check, n)
-        return check, evidence, refusal
+        return check, evidence, refusal, passages
+
+    def _best_article_first(self, asked: str, passages: list[Passage], check: Answerability):
+        """The passages with the article of the best answering sentence first (sentence_choice.best_article),
+        and the check's evidence window renumbered to match."""
+        doc = best_article(asked, passages, self.index.model.embeddings, check)
+        if doc is None:
+            return check, passages
+        ordered = article_first(passages, doc)
+        if check.window:
+            n, start, end = check.window
+            check = replace(check, window=(ordered.index(passages[n - 1]) + 1, start, end))
+        return check, ordered
 
     @staticmethod
     def _metadata_answer(info, attributes: tuple[str, ...], lang: str, draft: Draft) -> Answer:

@@ -104,6 +104,14 @@ def answer_passages(passages: list[Passage]) -> list[Passage]:
     return passages[:1] if leading_part(passages) else passages[:ANSWER_PASSAGES]
 
 
+def article_first(passages: list[Passage], doc_id: str) -> list[Passage]:
+    """The passages of one article first, each group in rank order (re-ranked)."""
+    ordered = [p for p in passages if p.doc_id == doc_id] + [p for p in passages if p.doc_id != doc_id]
+    for rank, p in enumerate(ordered, start=1):
+        p.rank = rank
+    return ordered
+
+
 def article_by_article(passages: list[Passage]) -> list[Passage]:
     """The best passage of each article first, in rank order, then the others: for a question naming several
     articles ("How do the Infobrief and the checklist differ …?"), whose first three passages otherwise all
