@@ -152,15 +152,19 @@ class _SurveyEvidence:
 
 
 class _CountEvidence:
-    """Numbers that can count something: what is left of a text without its times and years."""
+    """Numbers that can count something: what is left of a text without its times and years. A
+    magnitude asked for ("Wie hoch war der durchschnittliche Return …?") is a figure, not "nur wenige
+    Unternehmen", which answers only "how many"."""
 
-    def __init__(self, absolute: bool):
-        self.absolute = absolute
+    def __init__(self, absolute: bool, magnitude: bool = False):
+        self.absolute, self.magnitude = absolute, magnitude
 
     def search(self, text: str):
         rest = _COUNT_NOT.sub(" ", text)
         if self.absolute:
             rest = re.sub(_PROPORTION, " ", rest, flags=re.I)
+        if self.magnitude:
+            rest = re.sub(r"\bwenige\w*", " ", rest, flags=re.I)
         return TYPE_EVIDENCE["number"].search(rest)
 
 
@@ -215,7 +219,7 @@ def evidence_pattern(question: str, kind: str):
         return TYPE_EVIDENCE.get(kind)
     sub = number_kind(question)
     if sub == "count":
-        return _CountEvidence(bool(_ABSOLUTE.search(question)))
+        return _CountEvidence(bool(_ABSOLUTE.search(question)), bool(_MAGNITUDE.search(question)))
     if sub == "survey":
         return _SurveyEvidence()
     if sub == "percent" and _EXACT.search(question):  # "What *exact* percentage …": a figure, not "fast die Hälfte"
@@ -223,6 +227,7 @@ def evidence_pattern(question: str, kind: str):
     return next(evidence for name, _, evidence in NUMBER_KINDS if name == sub)
 
 
+_MAGNITUDE = re.compile(r"\b(wie hoch|how high|how large|how big)\b", re.I)
 _EXACT = re.compile(r"\b(exact|exactly|precise|precisely|genau|genaue[nr]?|exakt|exakte[nr]?)\b", re.I)
 _EXACT_PERCENT = re.compile(r"\d[\d,.]*\s?(%|prozent|percent)", re.I)
 
@@ -232,7 +237,8 @@ _QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wan
                             r"who|whom|whose|what|which|how|where|when|why)\b", re.I)
 
 
-_IN_CURRENCY = re.compile(r"\bin (euro|euros|dollar|dollars|us-dollar)\b", re.I)
+# an amount asked for in a unit: "Welches jährliche Budget *in Euro* …", "Welchen konkreten ROI *in Prozent* …"
+_IN_CURRENCY = re.compile(r"\b(in (euro|euros|dollar|dollars|us-dollar|prozent|percent)|as a percentage)\b", re.I)
 
 
 # An answer asked for as a list, whatever the question word

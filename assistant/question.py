@@ -148,7 +148,7 @@ def as_read(question: str, lang: str, written: dict[str, str]) -> str:
 
 # What users call an article when they describe it instead of naming it ("in dieser sarkastischen *liste*",
 # "the *piece* on misconceptions", "im *Blogbeitrag*, der …"); also as the end of a compound ("CIO-Beitrag")
-_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne|ratgeber|leitfaden)|" \
+_DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne|ratgeber|leitfaden|anleitung)|" \
              r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text|guide)"
 _REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
 # "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
