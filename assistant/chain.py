@@ -119,7 +119,10 @@ class Assistant:
 
         pieces, answer, error = [], None, None
         try:
-            for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=query,
+            # the sentences are ranked by what the check read: without the words naming or describing the article
+            # ("The blog post that opens by asking what you're actually doing … – which university's study …?" quoted the opening)
+            asked = checked_question(standalone, passages, doc_filter, self.retriever)
+            for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=asked,
                                                            several_articles=asks_several_articles(standalone) or len(doc_filter or []) > 1)):
                 if isinstance(piece, Answer):
                     answer = piece  # verbatim quotes: grounded by construction

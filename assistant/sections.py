@@ -76,11 +76,20 @@ def item_line(text: str, n: int) -> tuple[int, int] | None:
     return (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()) if m else None
 
 
+# A leading reference to the article by a relative clause, up to its colon or dash ("The blog post that opens by
+# asking … –", "Im Beitrag, der mit einer Frage beginnt:"); not "Der Text mit den fünf Punkten am Schluss –",
+# where the position is what is asked.
+_DESCRIBING_CLAUSE = re.compile(rf"^[^:–—?]*?\b{_ARTICLE_WORD}\s*,?\s+(?:that|which|der|die|das)\b[^:–—?]*[:–—]\s*", re.I)
+
+
 def asked_part(question: str) -> str | None:
-    """"conclusion", "end", "beginning" or None."""
+    """"conclusion", "end", "beginning" or None. Not in a clause describing the article: "The blog
+    post that *opens* by asking what you're doing … – which university's study does it reference?"
+    asks for the study, not the opening."""
+    names_article = bool(_ARTICLE.search(question))
+    question = _DESCRIBING_CLAUSE.sub("", question, count=1)
     if CONCLUSION_ASKED.search(question):
         return "conclusion"
-    names_article = bool(_ARTICLE.search(question))
     if _END.search(question) or (names_article and _END_NEEDS_ARTICLE.search(question)):
         return "end"
     if _BEGINNING.search(question) or (names_article and _BEGINNING_NEEDS_ARTICLE.search(question)):

@@ -97,3 +97,11 @@ def test_an_item_of_an_article_named_by_its_author_is_an_item():
     # test question tde31 (read): "laut Hansjörg Leichsenring das dritte Missverständnis" names the article by its author
     question = "Was ist laut Hansjörg Leichsenring das dritte Missverständnis über soziale Medien?"
     assert asked_item(question) is None and asked_item(question, names_article=True) == 3
+
+
+def test_a_position_in_a_clause_describing_the_article_is_not_asked_for():
+    # d24en16: the opening was quoted for the study the blog post cites
+    assert asked_part("The blog post that opens by asking what you're actually doing on social media and what you can "
+                      "achieve with it – which university's study on social media returns does it reference?") is None
+    assert asked_part("Im Beitrag, der mit einer Frage beginnt: Welche Studie wird zitiert?") is None
+    assert asked_part("How does the blog post open?") == "beginning"
