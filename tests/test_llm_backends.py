@@ -138,3 +138,22 @@ def test_the_model_loads_the_best_cpu_kernels_without_amx(tiny_model):
         assert variant == "zen4"  # AVX-512 VBMI/VNNI/BF16: the fastest variant without AMX (1.55x prompt speed)
     elif "avx2" in flags and "fma" in flags:
         assert variant in ("haswell", "skylakex", "cannonlake", "cascadelake", "icelake", "cooperlake", "zen4", "alderlake")
+
+
+def test_a_model_process_that_cannot_start_says_why(tmp_path):
+    """A file that is no GGUF: the real model process exits while loading, and 'not ready' says how
+    it ended and where its log is, instead of only 'not ready' (the stop-37 CI failure had nothing
+    to go on)."""
+    from assistant.llm.llamacpp import LocalBackend
+    from assistant.llm.local_server import LocalModelServer
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    server = LocalModelServer(broken, 512, 1, tmp_path / "logs", start_timeout=120)
+    backend = LocalBackend(server, chat_model=None, embeddings=None)
+    try:
+        problem = backend.wait_ready(60)
+    finally:
+        server.stop()
+    assert problem and "broken.gguf is not ready" in problem
+    assert "ended with exit code" in problem and str(server.log_path) in problem and "log:" in problem

@@ -89,9 +89,13 @@ class LocalModelServer:
         threading.Thread(target=self._run, name="local-model", daemon=True).start()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Block until the model answers (for the CLI and the tests)."""
+        """Block until the model answers (for the CLI and the tests); False at once when a start
+        begun meanwhile failed (`last_error` says why), not after restarting it until the timeout."""
         deadline = time.monotonic() + (timeout or self.start_timeout)
+        starts = self.starts
         while time.monotonic() < deadline:
+            if self.starts > starts and not self._starting and self.last_error:
+                return False  # before ready(), which would start it again
             if self.ready():
                 return True
             time.sleep(0.1)
