@@ -109,7 +109,10 @@ class Assistant:
         if not decision.relevant or not passages:
             yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=decision.reason or "no passage"))
             return
-        check, evidence, refusal, passages = self._answerable(chosen, standalone, passages, doc_filter, draft)
+        # what is asked, without the words naming or describing the article: what the check reads and the answer's
+        # sentences are ranked by ("The blog post that opens by asking … – which university's study …?" quoted the opening)
+        asked = checked_question(standalone, passages, doc_filter, self.retriever)
+        check, evidence, refusal, passages = self._answerable(chosen, standalone, asked, passages, doc_filter, draft)
         draft.timings.retrieval_s = draft.elapsed()  # everything before generation: retrieval, checks, evidence
         if refusal:
             answer = partial_answer(check, passages, lang)
@@ -119,9 +122,6 @@ class Assistant:
 
         pieces, answer, error = [], None, None
         try:
-            # the sentences are ranked by what the check read: without the words naming or describing the article
-            # ("The blog post that opens by asking what you're actually doing … – which university's study …?" quoted the opening)
-            asked = checked_question(standalone, passages, doc_filter, self.retriever)
             for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=asked,
                                                            several_articles=asks_several_articles(standalone) or len(doc_filter or []) > 1)):
                 if isinstance(piece, Answer):
@@ -140,11 +140,10 @@ class Assistant:
         yield draft.result(answer)
 
     # -- stages -------------------------------------------------------------
-    def _answerable(self, backend: Backend, question: str, passages: list[Passage], doc_filter, draft: Draft):
+    def _answerable(self, backend: Backend, question: str, asked: str, passages: list[Passage], doc_filter, draft: Draft):
         """Does the evidence hold what is asked? The features decide; with an LLM also its reader step.
         Returns the check, the reader's evidence sentences (or None), the refusal reason (or None) and the
         passages, the best answering article's first."""
-        asked = checked_question(question, passages, doc_filter, self.retriever)
         # The question's language as answered: a French question is judged as cross-language (like
         # English), not by whether it looks more German than English.
         check: Answerability = self.answerability.check(asked, [p.text for p in passages[:3]], self.retriever.domain_words(),
