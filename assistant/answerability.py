@@ -35,6 +35,7 @@ from .language import german_probability
 from .entities import place_names, places
 from .names import question_names
 from .question import asked_sentences, without_descriptions
+from .sentence_vectors import process_store
 
 # Words that shape a question but are not what it is about.
 _QUESTION_WORDS = (
@@ -275,17 +276,8 @@ class AnswerabilityCheck:
         # ("employees"/"Mitarbeiter" .92) from neighbours ("employees"/"Unternehmen" .87) best.
         # Kept on disk with the sentence vectors when given (a cold `assistant ask` embedded ~25 words).
         if self.vectors is None:
-            self.vectors = _word_vectors(self.embeddings)
+            self.vectors = process_store(self.embeddings)
         return self.vectors.queries(words)
-
-
-_WORD_VECTORS: dict = {}  # per embedding model without a store on disk: its vectors for the process
-
-
-def _word_vectors(embeddings):
-    from .sentence_vectors import SentenceVectors
-
-    return _WORD_VECTORS.setdefault(id(embeddings), SentenceVectors(embeddings, "", None))
 
 
 def similar_terms(terms: dict[str, str], text: str, embeddings, bar: float) -> set[str]:
@@ -296,7 +288,7 @@ def similar_terms(terms: dict[str, str], text: str, embeddings, bar: float) -> s
     words = sorted(set(surface_words(text).values()))
     if not terms or not words:
         return set()
-    vectors = _word_vectors(embeddings)
+    vectors = process_store(embeddings)
     sims = vectors.queries(list(terms.values())) @ vectors.queries(words).T
     noun_columns = np.array([w[:1].isupper() for w in words])
     found = set()

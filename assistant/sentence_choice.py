@@ -22,6 +22,7 @@ from .language_shift import ranking_vector
 from .retrieval import Passage, answer_passages, leading_part, quoted_phrases
 from .question import asks_several_articles, without_descriptions
 from .sections import item_line
+from .sentence_vectors import process_store
 
 # How far below the best sentence another sentence may score and still be quoted: from the best
 # sentence's article, and from any other article when the question asks what several articles say (else none:
@@ -217,8 +218,9 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     wants_questions = bool(_ASKS_FOR_QUESTIONS.search(question))
     reasons = bool(check and check.answer_type == "reason")
     # a point led in by short questions is compared by its statement: questions resemble any question
-    vectors = np.asarray(embeddings.embed_documents([
-        _statement(passages[n - 1].text[s:e]) if not wants_questions else passages[n - 1].text[s:e] for n, s, e in candidates]))
+    # float64, as the model's lists were before the store kept them: the same scores, the same ties
+    vectors = process_store(embeddings).sentences([
+        _statement(passages[n - 1].text[s:e]) if not wants_questions else passages[n - 1].text[s:e] for n, s, e in candidates]).astype(np.float64)
     about = without_descriptions(question)  # not "the *satirical* checklist": the checklist's introduction says "ironisch"
     query = np.asarray(ranking_vector(question, embeddings.embed_query(about), embeddings))
     asked = content_words(about)

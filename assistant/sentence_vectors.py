@@ -45,6 +45,13 @@ class SentenceVectors:
         vectors = self._vectors([s for sentences in per_text for s in sentences], self.embeddings.embed_documents, "")
         return [np.stack([vectors[s] for s in sentences]) for sentences in per_text]
 
+    def sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentences embedded as passages, one row each (the sentences an answer is chosen from)."""
+        if not texts:
+            return np.empty((0, 0), dtype=np.float32)
+        vectors = self._vectors(texts, self.embeddings.embed_documents, "")
+        return np.stack([vectors[t] for t in texts])
+
     def documents(self, texts: list[str]) -> np.ndarray:
         """Whole texts embedded as passages, one row each (a chunk the vector query did not score)."""
         vectors = self._vectors(texts, self.embeddings.embed_documents, "chunk\n")
@@ -106,3 +113,13 @@ class SentenceVectors:
                 db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", [(k, v.tobytes()) for k, v in vectors.items()])
         except (sqlite3.Error, OSError):
             self._disk_ok = False
+
+
+_PROCESS_STORES: dict[int, SentenceVectors] = {}
+
+
+def process_store(embeddings) -> SentenceVectors:
+    """This embedding model's vectors kept in memory for the process: answer sentences are ranked for the
+    check's best article and again for the answer, and the same sentences come back question after question.
+    Keyed by id(): the store holds the model, so its id is never reused by another."""
+    return _PROCESS_STORES.setdefault(id(embeddings), SentenceVectors(embeddings, "", None))
