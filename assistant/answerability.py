@@ -36,6 +36,7 @@ from .entities import place_names, places
 from .names import question_names
 from .question import asked_sentences, without_descriptions
 from .sentence_vectors import process_store
+from .bilingual import translations
 
 # Words that shape a question but are not what it is about.
 _QUESTION_WORDS = (
@@ -185,7 +186,7 @@ class AnswerabilityCheck:
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
-                matched, similar = self.matches_and_similar(terms, piece)
+                matched, similar = self.matches_and_similar(terms, piece, english=not german)
                 type_found = evidence is None or ((not focus_required or focus in matched)
                                                   and _type_near(evidence, piece, matched.get(focus), sub_kind == "percent"))
                 attributed = not source or by_source[n - 1] or all(t in matched for t in source)
@@ -249,8 +250,9 @@ class AnswerabilityCheck:
         """term stem -> the word of `text` that matches it (same stem, compound, or a translation)."""
         return self.matches_and_similar(terms, text)[0]
 
-    def matches_and_similar(self, terms: dict[str, str], text: str) -> tuple[dict[str, str], set[str]]:
-        """matches(), and which of them only by word similarity."""
+    def matches_and_similar(self, terms: dict[str, str], text: str, english: bool = False) -> tuple[dict[str, str], set[str]]:
+        """matches(), and which of them only by word similarity; an `english` question's words also by
+        the dictionary's translations."""
         words = surface_words(_URL.sub(" ", text))  # "http" was "around" and "specific" by word similarity
         matched = {}
         unmatched = []
@@ -269,6 +271,9 @@ class AnswerabilityCheck:
                 bar = PLACE_TRANSLATION if terms[term] in places() else self.word_similarity
                 if row.max() >= bar:
                     matched[term] = pool[int(row.argmax())]
+        if english and len(matched) < len(terms):  # last, the dictionary's German for what similarity missed
+            for term, stem in translated_terms({t: terms[t] for t in unmatched if t not in matched}, words).items():
+                matched[term] = words[stem]
         return matched, set(unmatched) & matched.keys()
 
     def _embed(self, words: list[str]) -> np.ndarray:
@@ -278,6 +283,25 @@ class AnswerabilityCheck:
         if self.vectors is None:
             self.vectors = process_store(self.embeddings)
         return self.vectors.queries(words)
+
+
+def translated_terms(terms: dict[str, str], stems) -> dict[str, str]:
+    """term stem -> the stem among `stems` (a German text's words) that the dictionary gives for the
+    English term's word, as itself or in a compound ("television": Fernsehen, in "Fernsehwerbung")."""
+    found = {}
+    for term, word in terms.items():
+        german = _translation_stems(word)
+        hit = next((s for s in stems if any(g == s or _compound(g, s) for g in german)), None) if german else None
+        if hit:
+            found[term] = hit
+    return found
+
+
+@lru_cache(maxsize=20000)
+def _translation_stems(word: str) -> tuple[str, ...]:
+    from .bm25 import _stemmer
+
+    return tuple(_stemmer().stemWords([g.lower() for g in translations(word)]))
 
 
 def similar_terms(terms: dict[str, str], text: str, embeddings, bar: float) -> set[str]:

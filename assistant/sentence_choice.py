@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from .answer_kinds import evidence_pattern
-from .answerability import Answerability, similar_terms
+from .answerability import Answerability, similar_terms, translated_terms
 from .chunking import LEANS_BACK as _LEANS_BACK
 from .chunking import sentence_spans
 from .grounding import content_words
@@ -226,7 +226,9 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     asked = content_words(about)
     terms = set(check.terms) if check else asked
     # a German verb is no part of a compound ("stellen" in "fest*gestellt*"); a noun is ("Kontrolle" in "Kontrollverlust")
-    verbs = {t for t, word in check.words.items() if word.islower()} if check and german_probability(question) >= 0.5 else set()
+    german = german_probability(question) >= 0.5
+    english = bool(check) and not german
+    verbs = {t for t, word in check.words.items() if word.islower()} if check and german else set()
     evidence = evidence_pattern(question, check.answer_type) if check else None
     # a quoted phrase points at the one or two sentences holding it, not at a word used throughout ('sozial')
     phrases = [re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.I) for phrase in quoted_phrases(question)]
@@ -241,6 +243,8 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         found = {t for t in terms if t in words or len(t) >= 5 and t not in verbs and any(t in w for w in words)}
         if check and len(found) < len(terms):  # the others as the sentence says them in other words or in German
             found |= similar_terms({t: check.words[t] for t in terms - found if t in check.words}, sentence, embeddings, RANKING_SIMILARITY)
+        if english and len(found) < len(terms):  # last, an English term by the dictionary's German for it
+            found |= translated_terms({t: check.words[t] for t in terms - found if t in check.words}, words).keys()
         found_in.append(found)
     weight = _term_weights(terms, found_in)
     total = sum(weight.values())

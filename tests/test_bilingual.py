@@ -1,0 +1,63 @@
+"""English words said in German by the FreeDict dictionary of the Debian package dict-freedict-eng-deu
+(.ci/run installs it): read from its real files, and what it changes in the answers to English
+questions (dev questions that quoted a neighbouring sentence before)."""
+
+import pytest
+
+from assistant import bilingual
+from assistant.answerability import AnswerabilityCheck, translated_terms
+from assistant.chain import Assistant
+
+INFOBRIEF, CHECKLIST = "003_9528e93dca253b73", "002_227b074fa25a8987"
+
+
+@pytest.fixture(scope="module")
+def assistant(ready_index):
+    return Assistant(ready_index.settings, ready_index)
+
+
+def test_the_dictionary_gives_german_words_for_english_ones_and_their_base_forms():
+    assert bilingual.available(), "install the Debian package dict-freedict-eng-deu (sudo apt-get install dict-freedict-eng-deu)"
+    assert {"Fernsehen", "Fernseher"} <= bilingual.translations("television")
+    assert "Tüftler" in bilingual.translations("tinkerers")  # plural -> "tinkerer"
+    assert "billiger" in bilingual.translations("cheaper") and "billig" in bilingual.translations("cheaper")  # and "cheap"
+    assert "Ziele" in bilingual.translations("goals")
+    # translations only: no examples, notes, grammar or cross-references
+    assert not any(w.startswith(("<", "[", "{", '"')) or " " in w for w in bilingual.translations("return"))
+    assert bilingual.translations("qwxzv") == frozenset()
+
+
+def test_a_translation_is_found_as_a_word_or_in_a_compound():
+    stems = {"fernsehwerb", "kostengunst", "kund"}  # "Fernsehwerbung", "kostengünstig", "Kunden"
+    assert translated_terms({"televis": "television", "custom": "customers", "cheap": "cheap", "wrong": "wrong"}, stems) == {
+        "televis": "fernsehwerb", "custom": "kund", "cheap": "kostengunst"}
+
+
+def test_without_the_dictionary_nothing_is_translated(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASSISTANT_DICTIONARY_DIR", str(tmp_path))
+    bilingual.translations.cache_clear()
+    try:
+        assert not bilingual.available() and bilingual.translations("television") == frozenset()
+    finally:
+        bilingual.translations.cache_clear()
+
+
+def test_the_check_matches_an_english_word_by_its_translation_only_for_an_english_question(assistant):
+    check: AnswerabilityCheck = assistant.answerability
+    # e5 word similarity does not find "tinkerers" in "Tüftler"
+    text = "50 Prozent aller Procter&Gamble-Innovationen kommen bereits von Horden externer Tüftler, Kunden, Enthusiasten"
+    assert check.matches_and_similar({"tinker": "tinkerers"}, text, english=True)[0] == {"tinker": "Tüftler"}
+    assert check.matches_and_similar({"tinker": "tinkerers"}, text)[0] == {}
+
+
+@pytest.mark.parametrize("question, doc, fact", [
+    # dev d22en02: "tv ads" / "cheaper" met no German word; the checklist was quoted
+    ("is social media really cheaper than tv ads for reaching lots of potential customers?", INFOBRIEF, "Fernsehwerbung"),
+    # dev d22en11: "recognise" is "erkennen"; the Infobrief's sentence on organisational culture was quoted
+    ("What examples does the author give of what goes wrong when organisations don't recognise people's new power to "
+     "make themselves heard?", CHECKLIST, "Fachkräfte"),
+])
+def test_an_english_question_quotes_the_sentence_saying_its_words_in_german(assistant, question, doc, fact):
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert result.citations[0].doc_id == doc and fact in result.answer, result.answer
