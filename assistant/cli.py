@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     retrieval = sub.add_parser("eval-retrieval", help="compare dense / BM25 / hybrid and the article context on the question files")
     retrieval.add_argument("--out", type=Path, default=Path("eval/results/retrieval.md"))
+    retrieval.add_argument("--files", default="dev,test,holdout,retrieval-tests",
+                           help="comma-separated question files (dev, test, holdout, retrieval-tests); test always")
     retrieval.set_defaults(func=commands.cmd_eval_retrieval)
 
     verifier = sub.add_parser("eval-verifier", help="precision and recall of the sentence verifier on eval/support-pairs.jsonl")

@@ -195,7 +195,8 @@ def cmd_eval_compare(args) -> int:
 def cmd_eval_retrieval(args) -> int:
     from .evaluation.retrieval_modes import compare_retrieval
 
-    print("\n".join(compare_retrieval(load_settings(args), args.out)))
+    files = tuple(name.strip() for name in args.files.split(",") if name.strip())
+    print("\n".join(compare_retrieval(load_settings(args), args.out, files)))
     return 0
 
 

@@ -365,10 +365,13 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             ratings = f"⚠️ {exc}\n\n"
         return ratings + report, images
 
-    def run_eval(progress=gr.Progress(track_tqdm=True)):
+    # the project's question files: the dev file (the default), the held-out test and holdout files
+    eval_files = {path.name: path for path in sorted((PROJECT_DIR / "eval").glob("questions*.jsonl"))}
+
+    def run_eval(file_name, progress=gr.Progress(track_tqdm=True)):
         from .evaluation.runner import run_eval as run
 
-        run(PROJECT_DIR / "eval" / "questions.jsonl", ["extractive"], eval_dir, settings, baseline=False)
+        run(eval_files.get(file_name, PROJECT_DIR / "eval" / "questions.jsonl"), ["extractive"], eval_dir, settings, baseline=False)
         return eval_view()
 
     with gr.Blocks(title="Social-Media-Strategie · Assistent") as app:
@@ -433,10 +436,12 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             article_view = gr.HTML()
             choice.change(show_article, choice, article_view, api_visibility="private")
         with gr.Tab(t("tab_eval")) as eval_tab:
-            run_button = gr.Button(t("run_eval"))
+            with gr.Row():
+                eval_file = gr.Dropdown(list(eval_files), value="questions.jsonl", label=t("eval_file"), elem_id="eval-file")
+                run_button = gr.Button(t("run_eval"))
             report_view = gr.Markdown()
             gallery = gr.Gallery(label=t("plots"), columns=2, height=320)
-            run_button.click(run_eval, None, [report_view, gallery], api_visibility="private")
+            run_button.click(run_eval, eval_file, [report_view, gallery], api_visibility="private")
             app.load(eval_view, None, [report_view, gallery], api_visibility="private")
             eval_tab.select(eval_view, None, [report_view, gallery], api_visibility="private")
             with gr.Accordion(t("explore"), open=True):

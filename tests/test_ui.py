@@ -410,8 +410,10 @@ def test_eval_tab_shows_the_recorded_report_then_runs_the_eval(page, app_data):
     assert "citation_support" in text and "ours vs the naive LangChain rag-chroma template" in text
     assert page.locator("img").count() >= 2
 
+    # the held-out test file (80 questions; the dev file, the default, takes minutes)
+    choose(page, "#eval-file", "questions-test.jsonl")
     page.click("button:has-text('Evaluation starten')")
-    fresh = str(PROJECT_DIR / "eval" / "questions.jsonl")
+    fresh = str(PROJECT_DIR / "eval" / "questions-test.jsonl")
     page.wait_for_function(f"() => document.body.innerText.includes({fresh!r})", timeout=600_000)
     report = (app_data / "eval" / "latest" / "report.md").read_text()
     assert fresh in report and "## Overall" in report and "naive LangChain" not in report  # run without the baseline

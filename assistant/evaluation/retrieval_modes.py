@@ -3,6 +3,7 @@ no index, the BM25 index only, or both, with the question's article references r
 sentence rerank (assistant/sentence_vectors.py) on or off.
 
     assistant eval-retrieval            # writes eval/results/retrieval.md
+    assistant eval-retrieval --files test,holdout --out /tmp/r.md   # some files only ("–" for the others)
 
 Each context setting gets its own index in a temporary folder (the corpus is ingested three times).
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from ..articles import named_articles, searched_text
 from ..config import PROJECT_DIR, Settings
+from ..errors import AssistantError
 from ..index import Index
 from ..retrieval import Retriever
 from .metrics import retrieval_summary
@@ -34,10 +36,19 @@ def rows_for(retriever: Retriever, questions: list[dict], mode: str, references:
     return rows
 
 
-def compare_retrieval(settings: Settings, out: Path) -> list[str]:
-    """Every configuration on every question file; writes the Markdown table to `out` and returns its lines."""
-    questions = {name: load_questions(path) for name, path in FILES.items()}
-    questions["retrieval-tests"] = [dict(q, answerable=True) for q in map(json.loads, RETRIEVAL_TESTS.read_text().splitlines())]
+ALL_FILES = (*FILES, "retrieval-tests")
+_SKIPPED = {"hit@1": "–", "mrr": "–", "hit@3": "–"}
+
+
+def compare_retrieval(settings: Settings, out: Path, files: tuple[str, ...] = ALL_FILES) -> list[str]:
+    """Every configuration on the question `files` (names of ALL_FILES; the test file always, since the
+    verdict is read on it); writes the Markdown table to `out` and returns its lines."""
+    unknown = set(files) - set(ALL_FILES)
+    if unknown or "test" not in files:
+        raise AssistantError(f"--files takes {', '.join(ALL_FILES)} and must include test; got {', '.join(files)}")
+    questions = {name: load_questions(path) for name, path in FILES.items() if name in files}
+    if "retrieval-tests" in files:
+        questions["retrieval-tests"] = [dict(q, answerable=True) for q in map(json.loads, RETRIEVAL_TESTS.read_text().splitlines())]
     table = []
     with tempfile.TemporaryDirectory() as tmp:
         for context in ("off", "bm25", "both"):
@@ -49,8 +60,8 @@ def compare_retrieval(settings: Settings, out: Path) -> list[str]:
                 for references in ((False, True) if context != "off" else (False,)):
                     # the sentence rerank on top of each mode, with the default context only (one ingest less to read)
                     for rerank in ((False, True) if context == "bm25" else (False,)):
-                        figures = {name: retrieval_summary(rows_for(retriever, qs, mode, references, rerank))
-                                   for name, qs in questions.items()}
+                        figures = {name: retrieval_summary(rows_for(retriever, questions[name], mode, references, rerank))
+                                   if name in questions else _SKIPPED for name in ALL_FILES}
                         table.append((context, mode, references, rerank, figures))
     lines = [
         "# Retrieval: dense / BM25 / hybrid, article context, article references, sentence rerank",
