@@ -37,6 +37,7 @@ from .names import question_names
 from .question import asked_sentences, without_descriptions
 from .sentence_vectors import process_store
 from .bilingual import translations
+from .synonyms import synonym_stems
 
 # Words that shape a question but are not what it is about.
 _QUESTION_WORDS = (
@@ -216,6 +217,12 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
+        qualifier = _qualifier(asked, terms, focus) if german and counted else None
+        if qualifier and not _said(qualifier, terms[qualifier], passages[window[0] - 1][window[1]:window[2]]):
+            # "Prozent der Gespräche *über Versicherungen*": the whole a share or count is of, said by its own
+            # word, a compound or a synonym ("Geldhäuser" / "Banken"); e5 similarity takes a neighbour for it
+            # ("Versicherungen" / "Thema" of "rund um das Thema Banken")
+            reasons.append(f"the evidence does not mention: {terms[qualifier]}")
         unplaced = _places_not_in(asked, by_word, matched)
         if unplaced:
             reasons.append(f"the evidence does not mention: {', '.join(unplaced)}")
@@ -271,8 +278,9 @@ class AnswerabilityCheck:
                 bar = PLACE_TRANSLATION if terms[term] in places() else self.word_similarity
                 if row.max() >= bar:
                     matched[term] = pool[int(row.argmax())]
-        if english and len(matched) < len(terms):  # last, the dictionary's German for what similarity missed
-            for term, stem in translated_terms({t: terms[t] for t in unmatched if t not in matched}, words).items():
+        if len(matched) < len(terms):  # last, the dictionary's German for what similarity missed, or a synonym
+            rest = {t: terms[t] for t in unmatched if t not in matched}
+            for term, stem in (translated_terms(rest, words) if english else synonym_terms(rest, words)).items():
                 matched[term] = words[stem]
         return matched, set(unmatched) & matched.keys()
 
@@ -292,6 +300,19 @@ def translated_terms(terms: dict[str, str], stems) -> dict[str, str]:
     for term, word in terms.items():
         german = _translation_stems(word)
         hit = next((s for s in stems if any(g == s or _compound(g, s) for g in german)), None) if german else None
+        if hit:
+            found[term] = hit
+    return found
+
+
+def synonym_terms(terms: dict[str, str], stems) -> dict[str, str]:
+    """term stem -> the stem among `stems` that is a synonym of the German noun term (OpenThesaurus:
+    "Geldhäuser" / "Banken"), as itself or in a compound. Nouns only: the thesaurus's verbs and adjectives
+    have many senses, and their synonyms' stems hide in unrelated words ("überlassen" found "beschreibt")."""
+    found = {}
+    for term, word in terms.items():
+        same = synonym_stems(term, True) if word[:1].isupper() else None
+        hit = next((s for s in stems if any(g == s or _compound(g, s) for g in same)), None) if same else None
         if hit:
             found[term] = hit
     return found
@@ -395,6 +416,25 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     # after them (the text says "Internetnutzer"); no thing to require
     nouns = [w for w in words if w[:1].isupper() == german and w.lower() not in _ANYONE]
     return next((by_word[w] for w in nouns if w in by_word), None)
+
+
+def _said(term: str, word: str, text: str) -> bool:
+    """Is the term in the text by its own stem, in a compound or by a synonym (not by e5 similarity)?"""
+    words = surface_words(text)
+    return term in words or any(_compound(term, w) for w in words) or bool(synonym_terms({term: word}, words))
+
+
+def _qualifier(question: str, terms: dict[str, str], focus: str | None) -> str | None:
+    """The term of the noun that qualifies the counted thing of a German number question: "der Gespräche
+    *über Versicherungen*", "der Diskussionen rund um *Banken*", "der Internetnutzer in *Österreich*"."""
+    counted = re.escape(terms[focus]) if focus else None
+    # the counted thing, or the whole a share is of ("Wie hoch ist laut Zieltraffic der Anteil *der Diskussionen*
+    # über …": the first noun after "Wie hoch" is the source)
+    whole = r"(?:Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil)\s+(?:der|des|aller|von)\s+(?:[a-zäöüß]\w*\s+)?[A-ZÄÖÜ][\w-]+"
+    thing = f"(?:{counted}|{whole})" if counted else whole
+    match = re.search(rf"\b{thing}\s+(?:über|zu|rund um|um|bei|in|aus)\s+(?:den|die|das|dem|der)?\s*([A-ZÄÖÜ][\w-]+)", question)
+    by_word = {word: stem for stem, word in terms.items()}
+    return by_word.get(match.group(1)) if match else None
 
 
 _ANYONE = frozenset("leute menschen personen people persons individuals".split())
