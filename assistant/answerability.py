@@ -217,8 +217,8 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
-        qualifier = _qualifier(asked, terms, focus) if german and counted else None
-        if qualifier and not _said(qualifier, terms[qualifier], passages[window[0] - 1][window[1]:window[2]]):
+        qualifier = (_qualifier(asked, terms, focus) if german else _qualifier_en(asked, terms)) if counted else None
+        if qualifier and not _said(qualifier, terms[qualifier], passages[window[0] - 1][window[1]:window[2]], german):
             # "Prozent der Gespräche *über Versicherungen*": the whole a share or count is of, said by its own
             # word, a compound or a synonym ("Geldhäuser" / "Banken"); e5 similarity takes a neighbour for it
             # ("Versicherungen" / "Thema" of "rund um das Thema Banken")
@@ -418,10 +418,24 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     return next((by_word[w] for w in nouns if w in by_word), None)
 
 
-def _said(term: str, word: str, text: str) -> bool:
-    """Is the term in the text by its own stem, in a compound or by a synonym (not by e5 similarity)?"""
+def _said(term: str, word: str, text: str, german: bool = True) -> bool:
+    """Is the term in the text by its own stem, in a compound or by a synonym, an English one by a
+    translation (not by e5 similarity)?"""
     words = surface_words(text)
-    return term in words or any(_compound(term, w) for w in words) or bool(synonym_terms({term: word}, words))
+    other = synonym_terms if german else translated_terms
+    return term in words or any(_compound(term, w) for w in words) or bool(other({term: word}, words))
+
+
+# "what share of the discussion *about insurance* companies …"
+_SHARE_ABOUT = re.compile(r"\b(?:share|percentage|proportion|percent|fraction|portion)\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,3}?"
+                          r"(?:about|around|regarding|concerning|on the (?:topic|subject) of)\s+(?:the\s+)?([A-Za-z][\w-]+)", re.I)
+
+
+def _qualifier_en(question: str, terms: dict[str, str]) -> str | None:
+    """The term of the noun an English share question's whole is about ("the discussion about *insurance*")."""
+    match = _SHARE_ABOUT.search(question)
+    by_word = {word: stem for stem, word in terms.items()}
+    return by_word.get(match.group(1)) if match else None
 
 
 def _qualifier(question: str, terms: dict[str, str], focus: str | None) -> str | None:

@@ -61,3 +61,12 @@ def test_an_english_question_quotes_the_sentence_saying_its_words_in_german(assi
     result = assistant.ask(question, backend="extractive")
     assert not result.refused, result.refusal_reason
     assert result.citations[0].doc_id == doc and fact in result.answer, result.answer
+
+
+def test_the_whole_an_english_share_is_about_must_be_said_by_a_translation(assistant):
+    # dev d15en19: the articles give the share of the talk about banks, not about insurers
+    result = assistant.ask("According to Zieltraffic, what share of the online discussion about insurance companies happens on "
+                           "social media?", backend="extractive")
+    assert result.refused and "insurance" in result.refusal_reason, result.answer
+    result = assistant.ask("What share of the discussion about banks takes place on social media channels?", backend="extractive")
+    assert not result.refused and "70 Prozent" in result.answer, result.answer
