@@ -36,6 +36,7 @@ from .entities import place_names, places
 from .names import question_names
 from .question import asked_sentences, without_descriptions
 from .sentence_vectors import process_store
+from . import bilingual
 from .bilingual import translations
 from .synonyms import synonym_stems
 
@@ -217,7 +218,9 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
-        qualifier = (_qualifier(asked, terms, focus) if german else _qualifier_en(asked, terms)) if counted else None
+        # an English qualifier is said in German only by a translation: without the dictionary, no rule
+        qualifier = (_qualifier(asked, terms, focus) if german else _qualifier_en(asked, terms) if bilingual.available() else None) \
+            if counted else None
         if qualifier and not _said(qualifier, terms[qualifier], passages[window[0] - 1][window[1]:window[2]], german):
             # "Prozent der Gespräche *über Versicherungen*": the whole a share or count is of, said by its own
             # word, a compound or a synonym ("Geldhäuser" / "Banken"); e5 similarity takes a neighbour for it

@@ -5,7 +5,7 @@ questions (dev questions that quoted a neighbouring sentence before)."""
 import pytest
 
 from assistant import bilingual
-from assistant.answerability import AnswerabilityCheck, translated_terms
+from assistant.answerability import AnswerabilityCheck, _translation_stems, translated_terms
 from assistant.chain import Assistant
 
 INFOBRIEF, CHECKLIST = "003_9528e93dca253b73", "002_227b074fa25a8987"
@@ -33,13 +33,19 @@ def test_a_translation_is_found_as_a_word_or_in_a_compound():
         "televis": "fernsehwerb", "custom": "kund", "cheap": "kostengunst"}
 
 
-def test_without_the_dictionary_nothing_is_translated(monkeypatch, tmp_path):
+def test_without_the_dictionary_nothing_is_translated(monkeypatch, tmp_path, assistant):
     monkeypatch.setenv("ASSISTANT_DICTIONARY_DIR", str(tmp_path))
     bilingual.translations.cache_clear()
+    _translation_stems.cache_clear()
     try:
         assert not bilingual.available() and bilingual.translations("television") == frozenset()
+        # and an English share's qualifier is not required: it could only be found by a translation
+        result = assistant.ask("What share of the discussion about credit institutions takes place on social media channels?",
+                               backend="extractive")
+        assert "credit" not in (result.refusal_reason or ""), result.refusal_reason
     finally:
         bilingual.translations.cache_clear()
+        _translation_stems.cache_clear()
 
 
 def test_the_check_matches_an_english_word_by_its_translation_only_for_an_english_question(assistant):
