@@ -323,11 +323,11 @@ class Retriever:
         return ranked
 
     def sentence_vectors(self):
-        from .sentence_vectors import SentenceVectors
+        from .sentence_vectors import SentenceVectors, share
 
         if self._sentence_vectors is None:
-            self._sentence_vectors = SentenceVectors(self.index.model.embeddings, self.index.model.name,
-                                                     self.settings.data_dir / "sentence-vectors.sqlite3")
+            self._sentence_vectors = share(SentenceVectors(self.index.model.embeddings, self.index.model.name,
+                                                           self.settings.data_dir / "sentence-vectors.sqlite3"))
         return self._sentence_vectors
 
     def _passages(self, ranked: list[tuple[str, float]], dense_scores: dict, bm25_scores: dict) -> list[Passage]:

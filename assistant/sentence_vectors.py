@@ -119,7 +119,15 @@ _PROCESS_STORES: dict[int, SentenceVectors] = {}
 
 
 def process_store(embeddings) -> SentenceVectors:
-    """This embedding model's vectors kept in memory for the process: answer sentences are ranked for the
-    check's best article and again for the answer, and the same sentences come back question after question.
-    Keyed by id(): the store holds the model, so its id is never reused by another."""
+    """This embedding model's vectors kept for the process: answer sentences are ranked for the check's best
+    article and again for the answer, and the same sentences come back question after question. The index's
+    store on disk once a retriever made one (share()), else one in memory. Keyed by id(): the store holds
+    the model, so its id is never reused by another."""
     return _PROCESS_STORES.setdefault(id(embeddings), SentenceVectors(embeddings, "", None))
+
+
+def share(store: SentenceVectors) -> SentenceVectors:
+    """Make the retriever's store the process's store of its model: the sentence rerank embeds the candidate
+    chunks' sentences, and the answer's ranking then finds them there instead of embedding them again."""
+    _PROCESS_STORES[id(store.embeddings)] = store
+    return store
