@@ -299,23 +299,22 @@ class AnswerabilityCheck:
 def translated_terms(terms: dict[str, str], stems) -> dict[str, str]:
     """term stem -> the stem among `stems` (a German text's words) that the dictionary gives for the
     English term's word, as itself or in a compound ("television": Fernsehen, in "Fernsehwerbung")."""
-    found = {}
-    for term, word in terms.items():
-        german = _translation_stems(word)
-        hit = next((s for s in stems if any(g == s or _compound(g, s) for g in german)), None) if german else None
-        if hit:
-            found[term] = hit
-    return found
+    return _said_as(terms, stems, lambda term, word: _translation_stems(word))
 
 
 def synonym_terms(terms: dict[str, str], stems) -> dict[str, str]:
     """term stem -> the stem among `stems` that is a synonym of the German noun term (OpenThesaurus:
     "Geldhäuser" / "Banken"), as itself or in a compound. Nouns only: the thesaurus's verbs and adjectives
     have many senses, and their synonyms' stems hide in unrelated words ("überlassen" found "beschreibt")."""
+    return _said_as(terms, stems, lambda term, word: synonym_stems(term, True) if word[:1].isupper() else ())
+
+
+def _said_as(terms: dict[str, str], stems, others) -> dict[str, str]:
+    """term stem -> the first stem among `stems` that is one of others(term, word) (stems), or holds one."""
     found = {}
     for term, word in terms.items():
-        same = synonym_stems(term, True) if word[:1].isupper() else None
-        hit = next((s for s in stems if any(g == s or _compound(g, s) for g in same)), None) if same else None
+        said = others(term, word)
+        hit = next((s for s in stems if any(g == s or _compound(g, s) for g in said)), None) if said else None
         if hit:
             found[term] = hit
     return found

@@ -3,7 +3,7 @@ dict-freedict-eng-deu, read where dictd keeps it; ASSISTANT_DICTIONARY_DIR for a
 
 An English question meets German articles: its words are found in a sentence by e5 word similarity
 (assistant/answerability.py), which misses translations that are not near in the model
-("television" / "Fernsehwerbung", "tinkerers" / "Tüftler", "metrics" / "Kennzahlen"). A dictionary
+("television" / "Fernsehwerbung" in the answer's ranking, "tinkerers" / "Tüftler"). A dictionary
 says them. Without the package installed, translations() is empty and matching works as before.
 
 Read by hand: the dictd format is two plain files (a tab-separated index of headword, base64 offset
