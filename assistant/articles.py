@@ -22,6 +22,14 @@ KIND_WORDS = {
     "Blogbeitrag": ["blog", "blogbeitrag", "blogpost", "blog post", "blog article", "blogartikel", "blog-beitrag"],
     "Beitrag einer Artikelserie": ["artikelserie", "serie", "series"],
 }
+# Words users describe an ironic text by ("der spöttischen Anleitung", "the tongue-in-cheek checklist"): German
+# adjectives in every ending, English words as they are.
+_IRONIC_DE = ["ironisch", "satirisch", "sarkastisch", "spöttisch", "augenzwinkernd", "humorvoll", "humoristisch", "scherzhaft",
+              "zynisch", "überspitzt", "parodistisch"]
+_IRONIC_EN = ["ironic", "ironical", "ironically", "satirical", "satire", "sarcastic", "mocking", "humorous", "joking", "jokey",
+              "tongue in cheek", "facetious", "wry", "parody", "spoof", "snarky", "cynical", "persiflage", "parodie"]
+TONE_WORDS = {"ironisch": [w + ending for w in _IRONIC_DE for ending in ("", "e", "en", "er", "es", "em")] + _IRONIC_EN}
+_FEMININE_KINDS = {"Checkliste"}  # "eine Checkliste", "ein Infobrief"
 KIND_EN = {"Infobrief": "newsletter (Infobrief)", "Checkliste": "checklist (Checkliste)", "Blogbeitrag": "blog post",
            "Beitrag einer Artikelserie": "part of an article series", "Online-Artikel": "online article"}
 _ARTICLE_WORD = r"(?:artikel|beitrag|beitrags|text|texts|dokument|article|piece|post|document|infobrief|checkliste|checklist|newsletter|blog\w*)"
@@ -47,7 +55,9 @@ ATTRIBUTES = {
                          # its publisher: "Welche Firma oder Kanzlei hat den Infobrief herausgegeben?", "Who published …?"
                          r"\b(wer|welche[rsmn]? (firma|kanzlei|verlag|organisation|unternehmen|agentur))\b(?:(?!\bund\b)[^,;?])*\b(herausgegeben|herausgebracht|veröffentlicht)\b|"
                          r"\b(who|(which|the) (company|firm|organi[sz]ation|publisher|agency))\b(?:(?!\band\b)[^,;?])*\b(published|issued|put out)\b|\bthe publisher\b", re.IGNORECASE),
-    "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(welche art|textsorte|textart|art von text)\b|"
+    # "welche Art" only of a text: "welche Art der Öffentlichkeitsarbeit" asks about the content
+    "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(textsorte|textart|art von text)\b|"
+                       r"\bwelche art\s+(von\s+|des\s+|der\s+)?(text|beitrag|artikel|dokument|veröffentlichung|publikation)|"
                        r"\bwhat (kind|type|sort) of (text|article|document|piece|publication)\b", re.IGNORECASE),
     # not a person's title ("job title", "akademischer Titel")
     "title": re.compile(r"(?<!job )(?<!akademischer )(?<!academic )\b(titel|überschrift|title|headline)\b|\bwhat is the (article|piece|post) called\b|"
@@ -64,12 +74,13 @@ class ArticleInfo:
     date: str | None = None
     kind: str | None = None
     role: str | None = None  # the author's job (roles.py)
+    tone: str | None = None  # "ironisch" when the text calls itself so (cleaning.py)
     _names: list[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_meta(cls, meta: dict) -> "ArticleInfo":
         return cls(meta["doc_id"], meta.get("title", ""), meta.get("author"), meta.get("source"), meta.get("date"), meta.get("kind"),
-                   meta.get("role"))
+                   meta.get("role"), meta.get("tone"))
 
     def names(self) -> list[str]:
         """Lower-case phrases that name this article in a question (computed once: the retriever
@@ -81,7 +92,7 @@ class ArticleInfo:
         return self._names
 
     def _phrases(self) -> list[str]:
-        names = list(KIND_WORDS.get(self.kind or "", []))
+        names = list(KIND_WORDS.get(self.kind or "", [])) + list(TONE_WORDS.get(self.tone or "", []))
         if self.source:
             site = self.source.lower()
             names += [site, site.split(".")[0], site.split()[0]]
@@ -322,10 +333,11 @@ def _attribute_answer(info: ArticleInfo, attribute: str, lang: str) -> tuple[str
         return (f"Der Beitrag {name} nennt {missing} [1]." if lang == "de" else f"The article {name} states {missing} [1]."), True
     templates = {
         "de": {"author": "Der Beitrag {name} wurde von {value} geschrieben [1].", "date": "Der Beitrag {name} erschien am {value} [1].",
-               "source": "Der Beitrag {name} erschien bei {value} [1].", "kind": "Der Beitrag {name} ist ein(e) {value} [1].",
+               "source": "Der Beitrag {name} erschien bei {value} [1].", "kind": "Der Beitrag {name} ist {article} {value} [1].",
                "title": "Der Beitrag heißt {name} [1]."},
         "en": {"author": "The article {name} was written by {value} [1].", "date": "The article {name} appeared on {value} [1].",
                "source": "The article {name} appeared on {value} [1].", "kind": "The article {name} is a {value} [1].",
                "title": "The article is titled {name} [1]."},
     }
-    return templates[lang][attribute].format(name=name, value=value), False
+    article = "eine" if value in _FEMININE_KINDS else "ein"
+    return templates[lang][attribute].format(name=name, value=value, article=article), False

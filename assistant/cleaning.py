@@ -56,6 +56,10 @@ _KIND_MARKERS = [
     (re.compile(r"wp-includes|/blog/|\bBlogbeitrag\b"), "Blogbeitrag"),
     (re.compile(r"\bin dieser Serie\b"), "Beitrag einer Artikelserie"),
 ]
+# The tone a text gives itself, in a sentence about itself ("Diese Checkliste soll plakativ und auf ironische Art
+# und Weise zeigen, …"): users name it by that ("die ironische Checkliste", "the satirical piece").
+_TONE_OF_ITSELF = re.compile(r"\b(?:dies\w*|this)\s+(?:\w+\s+)?(?:checkliste|liste|beitrag|artikel|text|blog\w*|post|article|list|piece)\b"
+                             r"[^.!?]{0,160}?\b(?:ironisch|satirisch|augenzwinkernd|mit einem augenzwinkern|humorvoll|ironic|satirical|tongue[- ]in[- ]cheek)", re.I)
 # "24.09.2014 | Produktmanagement | Schwerpunkt | Online-Artikel": the last field is the kind.
 _DATELINE_KIND = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}(?: \|[^|]*)* \| (?P<kind>[\w-]+)$")
 
@@ -69,6 +73,7 @@ class CleanedArticle:
     date: str | None
     kind: str | None = None
     role: str | None = None  # the author's job, from the author note (roles.py)
+    tone: str | None = None  # "ironisch" when the text calls itself ironic
 
 
 # Control characters (Unicode category Cc) other than newline and tab carry no text.
@@ -118,7 +123,8 @@ def clean_article(raw: str) -> CleanedArticle:
         title = paragraphs.pop(0)
     kind = kind or next((name for marker, name in _KIND_MARKERS if marker.search(raw)), None)
     text = "\n\n".join(paragraphs)
-    return CleanedArticle(text, title, author, source, date, kind, author_role(text, author))
+    tone = "ironisch" if _TONE_OF_ITSELF.search(text) else None
+    return CleanedArticle(text, title, author, source, date, kind, author_role(text, author), tone)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

@@ -33,6 +33,7 @@ class Article:
     date: str | None = None
     kind: str | None = None  # e.g. "Infobrief", "Checkliste", "Online-Artikel"
     role: str | None = None  # the author's job ("Unternehmensberater und Interimsmanager"), roles.py
+    tone: str | None = None  # "ironisch" when the text calls itself ironic (cleaning.py)
     language: str = "de"
     path: str = ""  # absolute
     source_hash: str = ""  # sha256 of the file's bytes
@@ -146,6 +147,7 @@ def _from_text(doc_id: str, raw: str) -> Article:
         date=cleaned.date,
         kind=cleaned.kind,
         role=cleaned.role,
+        tone=cleaned.tone,
     )
 
 

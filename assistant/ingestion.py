@@ -21,9 +21,9 @@ from .documents import page_at
 from .store import Store, embedded_text
 
 # Part of every document hash: bump it when cleaning or chunking changes.
-PIPELINE_VERSION = "7"  # 3: article kind, and the article context embedded with each chunk; 4: a quoted title does not split its sentence;
+PIPELINE_VERSION = "8"  # 3: article kind, and the article context embedded with each chunk; 4: a quoted title does not split its sentence;
 # 5: a sentence leaning on the one before it starts no chunk without it; 6: nor a short exclamation commenting on it;
-# 7: the author's job (roles.py) in the metadata
+# 7: the author's job (roles.py) in the metadata; 8: the tone a text gives itself ("ironisch")
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
@@ -68,6 +68,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
         "date": article.date,
         "kind": article.kind,
         "role": article.role,
+        "tone": article.tone,
         "context": article_context(article.kind, article.source, article.author, article.date),
         "pages": chunk_pages(article.pages, chunk.start, chunk.end) if article.pages else None,
     }
@@ -94,7 +95,7 @@ def pipeline_key(settings: Settings) -> str:
 
 def document_hash(article: Article, settings: Settings) -> str:
     parts = _pipeline_parts(settings) + [article.title, article.text]
-    parts += [article.author or "", article.source or "", article.date or "", article.kind or "", article.language, article.role or ""]
+    parts += [article.author or "", article.source or "", article.date or "", article.kind or "", article.language, article.role or "", article.tone or ""]
     return sha256("\x1f".join(parts))
 
 

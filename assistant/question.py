@@ -14,7 +14,10 @@ MAX_QUESTION_CHARS = 2000
 # an article's determiner and the lower-case words between it and the word naming the article
 # ("der *ironischen* Checkliste", "the *tongue-in-cheek* checklist")
 DETERMINER = r"(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]em|[Dd]en|[Dd]es|[Ee]ine[rms]?|[Tt]he|[Tt]his|[Tt]hat)"
-MODIFIER = r"(?!(?:im|in|of|on|zu|zum|zur|und|and|oder|or|von|vom|über|about|aus|from|mit|with)\b)[a-zäöüß][\w-]*"
+# a word describing what follows (not a preposition, a conjunction or another determiner: "the agency *behind the* ironic
+# checklist" describes no checklist)
+MODIFIER = (r"(?!(?:im|in|of|on|zu|zum|zur|und|and|oder|or|von|vom|über|about|aus|from|mit|with|behind|for|by|at|to|für|bei|hinter|"
+            r"der|die|das|dem|den|des|eine[rms]?|ein|the|this|that|a|an)\b)[a-zäöüß][\w-]*")
 NO_WORDS = ("Das ist keine Frage in Worten. Bitte fragen Sie auf Deutsch oder Englisch. / "
             "That is not a question in words. Please ask in German or English.")
 FOREIGN_NOTICE = "Questions are answered in German or English; this one looks {language}, so the answer is in English."

@@ -78,8 +78,11 @@ def item_line(text: str, n: int) -> tuple[int, int] | None:
 
 # A leading reference to the article by a relative clause, up to its colon or dash ("The blog post that opens by
 # asking … –", "Im Beitrag, der mit einer Frage beginnt:"); not "Der Text mit den fünf Punkten am Schluss –",
-# where the position is what is asked.
-_DESCRIBING_CLAUSE = re.compile(rf"^[^:–—?]*?\b{_ARTICLE_WORD}\s*,?\s+(?:that|which|der|die|das)\b[^:–—?]*[:–—]\s*", re.I)
+# where the position is what is asked. The clause may also end at a comma before the question word ("In the
+# checklist that ends with an offer of help, whose video …?").
+_QUESTION_WORD = r"(?:whose|who|whom|what|which|where|when|why|how|wer|wessen|wem|wen|was|welche\w*|wie|wo|wann|warum|weshalb)"
+_DESCRIBING_CLAUSE = re.compile(rf"^[^:–—?]*?\b{_ARTICLE_WORD}\s*,?\s+(?:that|which|der|die|das)\b[^:–—?]*?"
+                                rf"(?:[:–—]|,(?=\s*{_QUESTION_WORD}\b))\s*", re.I)
 
 
 def asked_part(question: str) -> str | None:

@@ -105,3 +105,7 @@ def test_a_position_in_a_clause_describing_the_article_is_not_asked_for():
                       "achieve with it – which university's study on social media returns does it reference?") is None
     assert asked_part("Im Beitrag, der mit einer Frage beginnt: Welche Studie wird zitiert?") is None
     assert asked_part("How does the blog post open?") == "beginning"
+    # d26en16: the clause ends at a comma before the question word
+    assert asked_part("In the tongue-in-cheek checklist that ends with an offer of help, whose video is cited as describing "
+                      "the cultural change?") is None
+    assert asked_part("What does the checklist that ends with an offer of help say at the end?") == "end"
