@@ -85,7 +85,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         return several and score >= scores[0] - OTHER_ARTICLE_MARGIN
 
     best = [c for c, score in zip(candidates, scores) if close(c, score)][:n_sentences]
-    stated = _stating_sentence(question, candidates, passages, check)
+    stated = _stating_sentence(question, candidates, passages, check, best)
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]
     best = _with_antecedents(best, candidates[0], passages)
@@ -300,7 +300,7 @@ def _only_a_question(sentence: str) -> bool:
     return sentence.rstrip().rstrip('"“”»«').endswith("?") and ":" not in sentence and "\n" not in sentence and not _LIST_ITEM.match(sentence)
 
 
-def _stating_sentence(question: str, candidates, passages: list[Passage], check: Answerability | None):
+def _stating_sentence(question: str, candidates, passages: list[Passage], check: Answerability | None, chosen=()):
     """For a number, date or role question: the best-ranked sentence of the evidence window the
     check answered from that holds the asked-for kind of answer. The answer must quote what made the
     question answerable; the closest sentences often only name its topic ("… betont Egbert Wege,
@@ -311,7 +311,14 @@ def _stating_sentence(question: str, candidates, passages: list[Passage], check:
     pattern = evidence_pattern(question, check.answer_type)
     n, start, end = check.window
     text = passages[n - 1].text
-    return next((c for c in candidates if c[0] == n and start <= c[1] and c[2] <= end and pattern.search(text[c[1]:c[2]])), None)
+    stated = next((c for c in candidates if c[0] == n and start <= c[1] and c[2] <= end and pattern.search(text[c[1]:c[2]])), None)
+    # Another article's sentence is not needed when the chosen ones hold an answer of the kind already (d9en12:
+    # "jedes dritte Unternehmen" of the Infobrief, and the window the check read was the Springer article's "78
+    # Prozent … laut Bitkom"; dev: citation precision .944 -> .948, no fact lost)
+    if stated is not None and chosen and all(passages[c[0] - 1].doc_id != passages[n - 1].doc_id for c in chosen) \
+            and any(pattern.search(passages[c[0] - 1].text[c[1]:c[2]]) for c in chosen):
+        return None
+    return stated
 
 
 def answer_candidates(passages: list[Passage]) -> list[tuple[int, int, int]]:

@@ -182,3 +182,12 @@ def test_the_answer_may_come_from_the_fourth_or_fifth_passage(assistant):
     # passage; only the first three were quoted from
     result = assistant.ask("Welche Leitfragen solte man sich stellen, bevor man eine Social-Media-Strategie aufsetzt?", backend="extractive")
     assert "Was erwarte ich von einem Kontakt?" in result.answer and "Kosten" in result.answer, result.answer
+
+
+def test_the_figure_of_another_article_does_not_join_an_answer_that_has_one(assistant):
+    # dev d9en12: the check read its window in the Springer article ("78 Prozent … laut Bitkom"), and that
+    # sentence joined the Infobrief's answer "jedes dritte Unternehmen" as a second citation
+    result = assistant.ask("What proportion of companies actually define goals for their social media use, according to the "
+                           "Bitkom finding?", backend="extractive")
+    assert not result.refused and "jedes dritte Unternehmen" in result.answer
+    assert {c.doc_id for c in result.citations} == {INFOBRIEF}
