@@ -241,6 +241,7 @@ _QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wan
 _IN_CURRENCY = re.compile(r"\b(in (euro|euros|dollar|dollars|us-dollar|prozent|percent)|as a percentage)\b", re.I)
 
 
+_IMPERATIVE = re.compile(r"\s*(bitte\s+)?(name|list|enumerate|nenne|nennen sie|nennt|zähle|zähl|liste|listen sie)\b", re.I)
 # An answer asked for as a list, whatever the question word
 _AS_A_LIST = re.compile(r"\b(stichpunkt\w*|zähl\w* (\w+ )?auf|aufzählen|aufzählung|auflisten|bullet points?|list (them|it|the points))\b", re.I)
 
@@ -255,7 +256,9 @@ def answer_type(question: str) -> str:
         return "number"
     if _AS_A_LIST.search(question):  # "Was bringen soziale Medien …? Kurz in Stichpunkten bitte."
         return "list"
-    first = _QUESTION_WORD.search(question)
+    # after an imperative ("Name the mistaken attitudes the checklist on *how* NOT to succeed … lists") the first
+    # question word is in a clause of what is asked for: the kind is found anywhere
+    first = None if _IMPERATIVE.match(question) else _QUESTION_WORD.search(question)
     if first:
         for name, pattern in ANSWER_TYPES:
             if (m := pattern.search(question, first.start())) and m.start() == first.start():

@@ -216,6 +216,8 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What's the best time of day to post on LinkedIn for B2B engagement?", "time of day"),
     ("Zu welcher Uhrzeit sollte man auf Xing posten?", "time of day"),
     ("What time frame does Elke Frank give for the budget?", "other"),  # a duration, not a time of day
+    # d26en11: after an imperative the first question word ("how") is in the clause naming the article
+    ("Name the mistaken attitudes the checklist on how NOT to succeed in social media lists.", "list"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
