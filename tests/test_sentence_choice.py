@@ -52,6 +52,10 @@ def test_a_list_written_as_prose_after_a_colon_is_quoted_whole(assistant):
     # dev d14de14: "*Hierfür* ist häufig ein Kulturwandel … nötig" goes on from the best sentence
     ("Was muss sich in einem Unternehmen ändern, damit die Ziele in den sozialen Netzwerken zur Gesamtstrategie passen – und in "
      "welche Richtung sollte das gehen?", SPRINGER, ["Kulturwandel", "Offenheit"]),
+    # dev d22de17 and four more: the short verdict "In Wahrheit ist es umgekehrt." came without the sentence saying
+    # what it means ("Das Internet ist längst keine Parallelwelt mehr.")
+    ("Im CIO.de-Beitrag des Bankberaters über Missverständnisse: Wie sieht der Autor das Verhältnis von Internet und "
+     "Massenmedien zur realen Welt?", ZIELTRAFFIC, ["umgekehrt", "Parallelwelt"]),
 ])
 def test_a_quoted_sentence_comes_with_the_sentence_it_leans_on(assistant, question, doc, facts):
     result = assistant.ask(question, backend="extractive")
