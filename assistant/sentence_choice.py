@@ -94,7 +94,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         best = _whole_lists(best, candidates, passages)
         if _ASKS_FOR_QUESTIONS.search(question):
             best = _with_following_questions(best, passages)
-        best = _within_none(best, passages)
+    best = _within_none(best, passages)  # a piece of two sentences holds each of them
     return sorted(set(best), key=lambda c: (c[0], c[1]))
 
 
@@ -255,7 +255,7 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         found_in.append(found)
     weight = _term_weights(terms, found_in)
     total = sum(weight.values())
-    scores = []
+    scores, repeats = [], {}
     for (n, s, e), vector, found, words in zip(candidates, vectors, found_in, words_of):
         sentence = passages[n - 1].text[s:e]
         overlap = sum(weight[t] for t in found) / total if total else 0.0
@@ -268,10 +268,20 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
         if len(words - asked) < (1 if sentence.rstrip()[-1:] in _SENTENCE_END else 2) and not quoting:
             # only repeats the question's topic (a heading, a teaser); a whole sentence adding one word
             # says something ("Social Media kann man *nebenher* machen.")
+            repeats[(n, s, e)] = score
             score -= 0.2
         if not wants_questions and _only_a_question(sentence):
             score -= QUESTION_PENALTY  # the article's own question ("Was macht den Erfolg … aus?") answers nothing
         scores.append(score)
+    # a sentence saying only what the question says, with the sentence after it, which goes on to the answer: one
+    # piece, scored as the first ("Wer soll sich nebenher um Social Media kümmern?": "Social Media kann man nebenher
+    # machen. *Schauen wir mal, was unser Azubi oder Praktikant da alles reißen kann.*")
+    for (n, s, e), score in repeats.items():
+        text = passages[n - 1].text
+        nxt = next(((m, a, b) for m, a, b in candidates if m == n and a >= e and not text[e:a].strip()), None)
+        if nxt is not None and "\n" not in text[e:nxt[1]] and (n, s, nxt[2]) not in candidates and text[s:nxt[2]].rstrip()[-1:] in _SENTENCE_END:
+            candidates.append((n, s, nxt[2]))
+            scores.append(score)
     order = np.argsort(scores)[::-1]
     return [candidates[i] for i in order], [scores[i] for i in order]
 

@@ -195,3 +195,12 @@ def test_the_figure_of_another_article_does_not_join_an_answer_that_has_one(assi
                            "Bitkom finding?", backend="extractive")
     assert not result.refused and "jedes dritte Unternehmen" in result.answer
     assert {c.doc_id for c in result.citations} == {INFOBRIEF}
+
+
+def test_a_sentence_repeating_the_question_is_quoted_with_the_sentence_going_on_to_the_answer(assistant):
+    # dev d25de16: "Social Media kann man nebenher machen." says only what the question says and was pushed
+    # down; the answer ("Azubi oder Praktikant") is in the sentence after it
+    result = assistant.ask("In der ironischen Checkliste: Wer soll sich angeblich nebenher um Social Media kümmern?", backend="extractive")
+    assert not result.refused
+    assert "Social Media kann man nebenher machen. Schauen wir mal, was unser Azubi oder Praktikant da alles reißen kann." in result.answer
+    assert {c.doc_id for c in result.citations} == {CHECKLIST}
