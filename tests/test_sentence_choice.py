@@ -204,3 +204,12 @@ def test_a_sentence_repeating_the_question_is_quoted_with_the_sentence_going_on_
     assert not result.refused
     assert "Social Media kann man nebenher machen. Schauen wir mal, was unser Azubi oder Praktikant da alles reißen kann." in result.answer
     assert {c.doc_id for c in result.citations} == {CHECKLIST}
+
+
+def test_a_named_article_is_searched_beyond_its_five_best_passages(assistant):
+    # dev d26en14: "… desto eher wird Ihr Einsatz Früchte tragen" is in the blog post's sixth passage for this question
+    result = assistant.ask("How, according to the post on the business case, can a company make its social media effort bear "
+                           "fruit sooner?", backend="extractive")
+    assert not result.refused
+    assert "Handlungsoptionen" in result.answer and "Früchte tragen" in result.answer
+    assert {c.doc_id for c in result.citations} == {"004_c2c9fdd1f531437e"}

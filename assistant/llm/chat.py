@@ -18,6 +18,11 @@ from ..sentence_choice import rank_sentences
 from .base import AnswerRequest, Backend, Reading
 
 
+# Whole passages in a prompt (no compact evidence: evidence_sentences = 0): at most this many, however many of a
+# named article were searched, so the prompt stays within a small model's context.
+PROMPT_PASSAGES = 5
+
+
 class ChatBackend(Backend):
     generates = True
 
@@ -31,7 +36,7 @@ class ChatBackend(Backend):
 
     def stream(self, request: AnswerRequest) -> Iterator[str]:
         # The reader's sentences, under their passages' numbers, make a short prompt (fast prefill).
-        given = format_evidence(request.passages, request.evidence) if request.evidence else format_passages(request.passages)
+        given = format_evidence(request.passages, request.evidence) if request.evidence else format_passages(request.passages[:PROMPT_PASSAGES])
         yield from self._chain(answer_prompt(request.lang)).stream({"question": request.question, "passages": given})
 
     def condense(self, question: str, history: list[Turn], lang: str) -> str | None:
