@@ -81,8 +81,11 @@ def item_line(text: str, n: int) -> tuple[int, int] | None:
 # where the position is what is asked. The clause may also end at a comma before the question word ("In the
 # checklist that ends with an offer of help, whose video …?").
 _QUESTION_WORD = r"(?:whose|who|whom|what|which|where|when|why|how|wer|wessen|wem|wen|was|welche\w*|wie|wo|wann|warum|weshalb)"
-_DESCRIBING_CLAUSE = re.compile(rf"^[^:–—?]*?\b{_ARTICLE_WORD}\s*,?\s+(?:that|which|der|die|das)\b[^:–—?]*?"
-                                rf"(?:[:–—]|,(?=\s*{_QUESTION_WORD}\b))\s*", re.I)
+# An English relative clause may also describe something named in the description ("The piece listing ways to fail,
+# written by an agency *that* offers its help at the end: …"); a German "der/die/das" further on is an article
+# ("am Ende *der* Liste"), so there only right after the word for the article.
+_DESCRIBING_CLAUSE = re.compile(rf"^[^:–—?]*?\b{_ARTICLE_WORD}(?:\s*,?\s+(?:that|which|der|die|das)\b|\b[^:–—?]*?\b(?:that|which|who)\b)"
+                                rf"[^:–—?]*?(?:[:–—]|,(?=\s*{_QUESTION_WORD}\b))\s*", re.I)
 
 
 def asked_part(question: str) -> str | None:

@@ -89,6 +89,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     stated = _stating_sentence(question, candidates, passages, check, best)
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]
+    best = _with_explanations(best, candidates[0], passages)
     best = _with_antecedents(best, candidates[0], passages)
     if listing:
         best = _whole_lists(best, candidates, passages)
@@ -150,6 +151,22 @@ def _with_antecedents(chosen, top, passages: list[Passage]):
             if len(following.strip()) < 40 and after and len(after.strip()) < SHORT_FOLLOWER \
                     and _same_paragraph(order[i + 1], order[i + 2], passages):
                 out.append(order[i + 2][2])
+    return out
+
+
+def _with_explanations(chosen, top, passages: list[Passage], n_after: int = 3):
+    """The best sentence, when it is a heading ("2. Sozial bedeutet uneigennützig": a line without a full
+    stop, not followed by another list item), with the sentences after it that explain it: a heading
+    states the topic, the text under it what the article says of it (d27de13 quoted only the heading for
+    "Wie begründet Leichsenring, dass „sozial“ nicht „uneigennützig“ bedeutet?")."""
+    out = list(chosen)
+    for n, s, e in [top] if top in chosen else []:
+        text = passages[n - 1].text
+        line = text[s:e].strip()
+        rest = text[e:]
+        if not line or line[-1] in _SENTENCE_END or "\n" in line or not rest.startswith("\n") or _LIST_ITEM.match(rest.lstrip()):
+            continue
+        out += [(n, a, b) for a, b in sentence_spans(text) if a >= e][:n_after]
     return out
 
 

@@ -109,3 +109,8 @@ def test_a_position_in_a_clause_describing_the_article_is_not_asked_for():
     assert asked_part("In the tongue-in-cheek checklist that ends with an offer of help, whose video is cited as describing "
                       "the cultural change?") is None
     assert asked_part("What does the checklist that ends with an offer of help say at the end?") == "end"
+    # d27en16, d27en15: an English relative clause about something the description names
+    assert asked_part("The tongue-in-cheek piece listing sure-fire ways to fail on social media, written by an agency that "
+                      "offers its help at the end: over how many years does it say we have lived through a digital revolution?") is None
+    assert asked_part("In the downloadable, newsletter-style info letter from a consultancy that ends with a five-point "
+                      "conclusion: what is named as the main goal companies pursue with social media?") is None

@@ -213,3 +213,11 @@ def test_a_named_article_is_searched_beyond_its_five_best_passages(assistant):
     assert not result.refused
     assert "Handlungsoptionen" in result.answer and "Früchte tragen" in result.answer
     assert {c.doc_id for c in result.citations} == {"004_c2c9fdd1f531437e"}
+
+
+def test_a_heading_chosen_first_comes_with_the_sentences_explaining_it(assistant):
+    # dev d27de13: only the heading "2. Sozial bedeutet uneigennützig" was quoted, the reason is under it
+    result = assistant.ask("Wie begründet Hansjörg Leichsenring, dass „sozial“ nicht „uneigennützig“ bedeutet?", backend="extractive")
+    assert not result.refused
+    assert "Sozial bedeutet uneigennützig" in result.answer and "altruistisch" in result.answer
+    assert {c.doc_id for c in result.citations} == {ZIELTRAFFIC}
