@@ -20,7 +20,7 @@ from .grounding import content_words
 from .language import german_probability
 from .language_shift import ranking_vector
 from .retrieval import Passage, answer_passages, leading_part, quoted_phrases
-from .question import asks_several_articles, without_descriptions
+from .question import asked_sentences, asks_several_articles, without_descriptions
 from .sections import item_line
 from .sentence_vectors import process_store
 
@@ -50,6 +50,8 @@ _CAUSE = re.compile(r"\b(weil|denn|da sie|da er|da es|da man|da vor allem|deshal
 _NOUN = r"([a-zäöüß]+ )?[A-ZÄÖÜ][\w-]*"  # a German noun, perhaps after an adjective or article
 _ENUMERATION = re.compile(rf"{_NOUN}, ({_NOUN}, )*{_NOUN} (und|oder|sowie) {_NOUN}")
 _SENTENCE_END = '.!?:"“”)'  # a quotable sentence ends in one of these (not a heading, not a cut-off piece)
+# A question pointing back at the statement before it: "*Reicht das*, um …?", "*Wird so ein Vorgehen* …?", "*Is that* view …?"
+_POINTS_BACK = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:das|dies\w*|so\s+(?:ein\w*|etwas|was)|that|this|these|those)\b(?!\s+(?:der|die|das|dem|den|des)\b)", re.I)
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
@@ -249,6 +251,10 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     query = np.asarray(ranking_vector(question, embeddings.embed_query(about), embeddings))
     asked = content_words(about)
     terms = set(check.terms) if check else asked
+    if check and _POINTS_BACK.match(asked_sentences(about)) and asked_sentences(about) != about:
+        # "Ich zähle fleißig Klicks und Likes. *Reicht das*, um zu sehen, ob …?": what "das" stands for is in the
+        # context before the question, and the answer speaks of it ("Die üblichen Metriken des Marketings …")
+        terms |= content_words(about[:len(about) - len(asked_sentences(about))])
     # a German verb is no part of a compound ("stellen" in "fest*gestellt*"); a noun is ("Kontrolle" in "Kontrollverlust")
     german = german_probability(question) >= 0.5
     english = bool(check) and not german

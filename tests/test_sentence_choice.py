@@ -221,3 +221,11 @@ def test_a_heading_chosen_first_comes_with_the_sentences_explaining_it(assistant
     assert not result.refused
     assert "Sozial bedeutet uneigennützig" in result.answer and "altruistisch" in result.answer
     assert {c.doc_id for c in result.citations} == {ZIELTRAFFIC}
+
+
+def test_a_question_pointing_back_ranks_by_the_context_it_points_at(assistant):
+    # dev d21de06: "Ist *das* … eine gute Idee?" asks about the waiting for fear of losing control, said before it
+    result = assistant.ask("Unsere Geschäftsführung will mit Social Media lieber abwarten, weil sie Angst hat, die Kontrolle zu "
+                           "verlieren. Ist das laut den Texten eine gute Idee?", backend="extractive")
+    assert not result.refused
+    assert "Unternehmen dürfen keine Angst vor Kontrollverlust haben, denn den haben sie, wenn sie nichts tun" in result.answer
