@@ -189,3 +189,16 @@ _SEVERAL_ARTICLES = re.compile(
 
 def asks_several_articles(question: str) -> bool:
     return bool(_SEVERAL_ARTICLES.search(question))
+
+
+# A question asking what two (or each of several) articles say, each its own part of the answer ("Zwei Texte berufen
+# sich auf Bitkom. Welche Zahl nennt jeder?", "Vergleiche zwei Artikel: …", "What figure does each article attribute …?");
+# not "im Vergleich zu", "compared with" (a comparison within what one article says)
+_EACH_ARTICLE = re.compile(
+    r"\b(?:beide[nr]?|both|zwei (?:der |von den )?(?:artikel|texte|beiträge|quellen)|two (?:of the )?(?:articles|texts|pieces|sources)|"
+    r"each (?:of the (?:articles|texts|two)|article|text|piece|one)|jeweils|jede[rs]? der beiden|vergleiche\b|compare (?:the|their|both|what)|"
+    r"ein anderer|another (?:one|article))\b", re.I)
+
+
+def asks_each_article(question: str) -> bool:
+    return bool(_EACH_ARTICLE.search(question))

@@ -229,3 +229,14 @@ def test_a_question_pointing_back_ranks_by_the_context_it_points_at(assistant):
                            "verlieren. Ist das laut den Texten eine gute Idee?", backend="extractive")
     assert not result.refused
     assert "Unternehmen dürfen keine Angst vor Kontrollverlust haben, denn den haben sie, wenn sie nichts tun" in result.answer
+
+
+def test_a_question_about_what_each_of_two_articles_says_quotes_both(assistant):
+    # dev d25de18: only the Springer article's "78 Prozent" was quoted; the Infobrief's "jedes dritte Unternehmen"
+    # (the same Bundesverband) scored 0.04 below it, outside the margin for another article
+    result = assistant.ask("Zwei Texte berufen sich auf den Branchenverband Bitkom (Bundesverband Informationswirtschaft, "
+                           "Telekommunikation und neue Medien). Welche Zahl nennt jeweils der Artikel von Annette Speck und der Infobrief?",
+                           backend="extractive")
+    assert not result.refused
+    assert "78 Prozent" in result.answer and "jedes dritte Unternehmen" in result.answer
+    assert {c.doc_id for c in result.citations} == {SPRINGER, INFOBRIEF}
