@@ -184,7 +184,10 @@ class AnswerabilityCheck:
             money = SHARE_OF_MONEY.search(question)
             if money and money.group(1) in by_word:
                 focus, focus_required = by_word[money.group(1)], True
-        best = None  # (key: attributed, covered count, -passage number), type found, window, matched, matched by similarity
+        # an English qualifier is said in German only by a translation: without the dictionary, no rule
+        qualifier = (_qualifier(asked, terms, focus) if german else _qualifier_en(asked, terms) if bilingual.available() else None) \
+            if counted else None
+        best = None  # (key: attributed, qualifier said, covered count, -passage number), type found, window, matched, similar
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
@@ -201,12 +204,13 @@ class AnswerabilityCheck:
                 # answer ("Online-Agentur Zieltraffic … 70 Prozent der Diskussion rund um …"); the asked kind
                 # of answer counts as one more word ("… von jedem *zehnten Mittelstandsunternehmen*" against a
                 # window with one more term and no figure of Mittelständler)
-                key = (attributed, len(matched) - SIMILAR_DISCOUNT * len(similar) + type_found, -n)
+                said = not qualifier or _said(qualifier, terms[qualifier], piece, german)
+                key = (attributed, said, len(matched) - SIMILAR_DISCOUNT * len(similar) + type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched, similar)
         if best is None:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence", words=dict(terms))
-        (attributed, _, _), type_found, window, matched, similar = best
+        (attributed, said, _, _), type_found, window, matched, similar = best
         missing = [terms[t] for t in terms if t not in matched]
         weights = term_weights(question, terms, focus, german, self.name_weight_en)
         total = sum(weights.values())
@@ -218,10 +222,7 @@ class AnswerabilityCheck:
             reasons.append(f"the evidence holds no {kind}")
         if not attributed:
             reasons.append(f"no evidence comes from {' '.join(terms[t] for t in source)}")
-        # an English qualifier is said in German only by a translation: without the dictionary, no rule
-        qualifier = (_qualifier(asked, terms, focus) if german else _qualifier_en(asked, terms) if bilingual.available() else None) \
-            if counted else None
-        if qualifier and not _said(qualifier, terms[qualifier], passages[window[0] - 1][window[1]:window[2]], german):
+        if not said:
             # "Prozent der Gespräche *über Versicherungen*": the whole a share or count is of, said by its own
             # word, a compound or a synonym ("Geldhäuser" / "Banken"); e5 similarity takes a neighbour for it
             # ("Versicherungen" / "Thema" of "rund um das Thema Banken")
@@ -433,9 +434,15 @@ _SHARE_ABOUT = re.compile(r"\b(?:share|percentage|proportion|percent|fraction|po
                           r"(?:about|around|regarding|concerning|on the (?:topic|subject) of)\s+(?:the\s+)?([A-Za-z][\w-]+)", re.I)
 
 
+# "what percentage of *Austrian* internet users", "what share of *internal* communication": a word before the whole
+_SHARE_OF_KIND = re.compile(r"\b(?:share|percentage|proportion|percent|fraction|portion)\s+of\s+(?:the\s+|all\s+)?([A-Za-z][\w-]+)\s+(?:[a-z][\w-]+\s+)?"
+                            r"(?:users|companies|firms|businesses|enterprises|corporations|communication|people|employees|customers|members)\b", re.I)
+
+
 def _qualifier_en(question: str, terms: dict[str, str]) -> str | None:
-    """The term of the noun an English share question's whole is about ("the discussion about *insurance*")."""
-    match = _SHARE_ABOUT.search(question)
+    """The term of the noun an English share question's whole is about ("the discussion about *insurance*"), or
+    of the word saying which of them ("*Austrian* internet users", "*internal* communication")."""
+    match = _SHARE_ABOUT.search(question) or _SHARE_OF_KIND.search(question)
     by_word = {word: stem for stem, word in terms.items()}
     return by_word.get(match.group(1)) if match else None
 
@@ -492,9 +499,11 @@ _SHARE_OF = re.compile(r"(?:\d[\d.,]*\s*(?:Prozent|%|percent)|Hälfte|Drittel|Vi
 
 def _of_another_whole(sentence: str, focus_word: str) -> bool:
     """Is every share the sentence gives with its whole a share of something else than the focus?"""
-    wholes = [m.group(1).lower() for m in _SHARE_OF.finditer(sentence)]
+    shares = list(_SHARE_OF.finditer(sentence))
     focus = focus_word.lower()
-    return bool(wholes) and not any(w[:5] == focus[:5] or _compound(focus, w) for w in wholes)
+    # the focus may be the word describing the whole ("ein Viertel der *größeren* Unternehmen")
+    return bool(shares) and not any(w[:5] == focus[:5] or _compound(focus, w) or focus in m.group(0).lower().split()
+                                    for m in shares for w in [m.group(1).lower()])
 
 
 def _near_source(evidence, text: str, source_words: list[str]) -> bool:

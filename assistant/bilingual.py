@@ -69,6 +69,8 @@ def _headwords(word: str) -> list[str]:
                          ("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e")):
         if w.endswith(suffix) and len(w) - len(suffix) + len(base) >= 3:
             forms.append(w[: len(w) - len(suffix)] + base)
+    # a doubled consonant before the ending: "bigger" -> "big", "planned" -> "plan"
+    forms += [f[:-1] for f in forms[1:] if len(f) >= 4 and f[-1] == f[-2] and f[-1] not in "aeiouls"]
     return forms
 
 

@@ -75,6 +75,11 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         return in_order[-n_sentences:] if part == "end" else in_order[:n_sentences]
     listing = bool(check and check.answer_type == "list") or part == "conclusion"  # a conclusion: its list whole
     candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
+    figure_doc = _figure_article(question, passages, check)
+    if figure_doc and any(passages[c[0] - 1].doc_id == figure_doc for c in candidates):  # its sentences first
+        first = [i for i, c in enumerate(candidates) if passages[c[0] - 1].doc_id == figure_doc]
+        order = first + [i for i in range(len(candidates)) if i not in set(first)]
+        candidates, scores = [candidates[i] for i in order], [scores[i] for i in order]
     top_doc = passages[candidates[0][0] - 1].doc_id
     several = asks_several_articles(question) if several is None else several
 
@@ -118,6 +123,9 @@ def best_article(question: str, passages: list[Passage], embeddings, check: Answ
     Fazit"), which retrieval placed first on purpose."""
     if leading_part(passages):
         return None
+    doc = _figure_article(question, passages, check)
+    if doc:
+        return doc if doc != passages[0].doc_id else None
     listing = bool(check and check.answer_type == "list")
     quoted = answer_passages(passages)
     candidates, scores = rank_sentences(question, quoted, embeddings, check, lists=listing)
@@ -129,6 +137,19 @@ def best_article(question: str, passages: list[Passage], embeddings, check: Answ
             article_score[doc] = score + ARTICLE_PASSAGE_WEIGHT * cosine
     doc = max(article_score, key=article_score.get)
     return doc if doc != passages[0].doc_id else None
+
+
+def _figure_article(question: str, passages: list[Passage], check: Answerability | None) -> str | None:
+    """For a number or year question: the article of the window the check found the figure in, with the asked-for
+    terms (and the whole a share is of) around it. The closest sentences may give another figure of the topic
+    (d22de01: "jedes zweite Großunternehmen" of the Infobrief for the share of the talk about banks, whose "70
+    Prozent" is in the CIO article; dev: facts .878 -> .880, citation precision .947 -> .950)."""
+    # German only: its terms are found by stem, compound or synonym; an English question's by word similarity, and its
+    # window was the wrong article's as often as the right one's (dev: 3 English answers lost their figure)
+    if check and check.window and check.type_found and check.answer_type in ("number", "year") and evidence_pattern(question, check.answer_type) \
+            and german_probability(question) >= 0.5:
+        return passages[check.window[0] - 1].doc_id
+    return None
 
 
 def _with_antecedents(chosen, top, passages: list[Passage]):

@@ -22,6 +22,7 @@ def test_the_dictionary_gives_german_words_for_english_ones_and_their_base_forms
     assert "Tüftler" in bilingual.translations("tinkerers")  # plural -> "tinkerer"
     assert "billiger" in bilingual.translations("cheaper") and "billig" in bilingual.translations("cheaper")  # and "cheap"
     assert "Ziele" in bilingual.translations("goals")
+    assert "groß" in bilingual.translations("bigger")  # a doubled consonant before the ending: "big"
     # translations only: no examples, notes, grammar or cross-references
     assert not any(w.startswith(("<", "[", "{", '"')) or " " in w for w in bilingual.translations("return"))
     assert bilingual.translations("qwxzv") == frozenset()
@@ -76,3 +77,14 @@ def test_the_whole_an_english_share_is_about_must_be_said_by_a_translation(assis
     assert result.refused and "insurance" in result.refusal_reason, result.answer
     result = assistant.ask("What share of the discussion about banks takes place on social media channels?", backend="extractive")
     assert not result.refused and "70 Prozent" in result.answer, result.answer
+
+
+def test_the_kind_of_whole_an_english_share_is_of_must_be_said_by_a_translation(assistant):
+    # dev d17en18: the articles give the share of internet users in Germany, not in Austria
+    result = assistant.ask("What percentage of Austrian internet users are registered on a social network according to Bitkom?",
+                           backend="extractive")
+    assert result.refused and "Austrian" in result.refusal_reason, result.answer
+    # dev d19en02: "bigger" is said by "größeren" in the window the check reads, and "ein Viertel der größeren Unternehmen"
+    # is a share of those companies
+    result = assistant.ask("what share of bigger companies actually use social media to talk to the outside world?", backend="extractive")
+    assert not result.refused and "ein Viertel der größeren Unternehmen" in result.answer, result.refusal_reason

@@ -240,3 +240,12 @@ def test_a_question_about_what_each_of_two_articles_says_quotes_both(assistant):
     assert not result.refused
     assert "78 Prozent" in result.answer and "jedes dritte Unternehmen" in result.answer
     assert {c.doc_id for c in result.citations} == {SPRINGER, INFOBRIEF}
+
+
+def test_a_figure_is_quoted_from_the_article_the_check_found_it_in(assistant):
+    # dev d22de01: the check found "70 Prozent der Diskussion rund um das Thema Banken" in the CIO article (the
+    # thesaurus gives "Banken" for "Geldinstitute"), and the answer quoted the Infobrief's "jedes zweite Großunternehmen"
+    result = assistant.ask("Wie groß ist eigentlich der Anteil der Gespräche über Geldinstitute, der inzwischen auf Facebook & Co. "
+                           "geführt wird?", backend="extractive")
+    assert not result.refused and "70 Prozent" in result.answer
+    assert {c.doc_id for c in result.citations} == {ZIELTRAFFIC}
