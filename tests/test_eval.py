@@ -16,15 +16,15 @@ TEST_SET = PROJECT_DIR / "eval" / "questions-test.jsonl"
 # The CI gate uses the held-out test file (eval/README.md: the dev file tunes, the test file judges).
 # Bars: the measured values (eval/results/extractive-test/report.md) minus a small margin.
 CI_GATE = {
-    "hit@1": 0.84,  # measured 0.90 (dev 0.897 on 772 questions, holdout 0.917)
-    "mrr": 0.89,  # measured 0.933 (dev 0.932, holdout 0.935)
-    "fact_recall": 0.70,  # measured 0.790 (dev 0.834, holdout 0.750; stop 35: 0.770)
+    "hit@1": 0.84,  # measured 0.88 at stop 40, 0.90 before (dev 0.944 on 974 questions, holdout 0.889)
+    "mrr": 0.89,  # measured 0.927 at stop 40 (dev 0.962, holdout 0.907)
+    "fact_recall": 0.70,  # measured 0.793 at stop 40, 0.813 at stop 39 (dev 0.875, holdout 0.722)
     "citation_validity": 1.0,
     "citation_support": 0.99,  # extractive quotes: 1.0
-    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.946, holdout 0.792; eval/README.md)
+    "refusal_accuracy": 0.83,  # measured 0.90: near-miss 0.875, far 1.0 (dev 0.939, holdout 0.792; eval/README.md)
     "answer_language_match": 0.95,  # measured 0.99
 }
-MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.06 (3 of 50; dev 16 of 551, holdout 1 of 36): the target is 0.05, see eval/README.md
+MAX_FALSE_REFUSAL_RATE = 0.10  # measured 0.04 (2 of 50; dev 23 of 712, holdout 2 of 36): the target is 0.05, see eval/README.md
 
 
 def test_dev_set_meets_the_issue_requirements():
