@@ -76,9 +76,8 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
     listing = bool(check and check.answer_type == "list") or part == "conclusion"  # a conclusion: its list whole
     candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
     figure_doc = _figure_article(question, passages, check)
-    if figure_doc and any(passages[c[0] - 1].doc_id == figure_doc for c in candidates):  # its sentences first
-        first = [i for i, c in enumerate(candidates) if passages[c[0] - 1].doc_id == figure_doc]
-        order = first + [i for i in range(len(candidates)) if i not in set(first)]
+    if figure_doc:  # its sentences first, each group in rank order (a stable sort)
+        order = sorted(range(len(candidates)), key=lambda i: passages[candidates[i][0] - 1].doc_id != figure_doc)
         candidates, scores = [candidates[i] for i in order], [scores[i] for i in order]
     top_doc = passages[candidates[0][0] - 1].doc_id
     several = asks_several_articles(question) if several is None else several
@@ -279,10 +278,11 @@ def rank_sentences(question: str, passages: list[Passage], embeddings, check: An
     query = np.asarray(ranking_vector(question, embeddings.embed_query(about), embeddings))
     asked = content_words(about)
     terms = set(check.terms) if check else asked
-    if check and _POINTS_BACK.match(asked_sentences(about)) and asked_sentences(about) != about:
+    asking = asked_sentences(about)
+    if check and asking != about and _POINTS_BACK.match(asking):
         # "Ich zähle fleißig Klicks und Likes. *Reicht das*, um zu sehen, ob …?": what "das" stands for is in the
         # context before the question, and the answer speaks of it ("Die üblichen Metriken des Marketings …")
-        terms |= content_words(about[:len(about) - len(asked_sentences(about))])
+        terms |= content_words(about[:len(about) - len(asking)])
     # a German verb is no part of a compound ("stellen" in "fest*gestellt*"); a noun is ("Kontrolle" in "Kontrollverlust")
     german = german_probability(question) >= 0.5
     english = bool(check) and not german
