@@ -244,6 +244,7 @@ def _write(store: Store, pending, progress: Progress | None, total: int) -> None
             elif old.get(chunk.chunk_id) != meta["chunk_hash"]:
                 bodies.append((chunk, meta))
     stale = sorted({cid for _, _, chunks, _, old in pending for cid in set(old) - {c.chunk_id for c in chunks}})
+    stored = {cid for _, _, _, _, old in pending for cid in old}
 
     batch, done = store.settings.ingest.embed_batch_size, 0
     for queue, what in ((bodies, "chunks"), (firsts, "first chunks (marks)")):
@@ -256,8 +257,17 @@ def _write(store: Store, pending, progress: Progress | None, total: int) -> None
             # Written through the collection, not langchain-chroma's add_texts: what is embedded
             # (article context + chunk) differs from what is stored and quoted (the chunk).
             vectors = embeddings.embed_documents([embedded_text(c.text, m, store.settings) for c, m in part])
-            collection.upsert(ids=[c.chunk_id for c, _ in part], embeddings=vectors,
-                              documents=[c.text for c, _ in part], metadatas=[m for _, m in part])
+            # A new vector is never written over a stored id: the embedded store rebuilds its HNSW graph
+            # from the write log at every start, applying an upsert of a stored id as an in-place update
+            # in parallel with the other inserts, and about one start in twelve left a chunk unreachable
+            # (a dense query silently returned the 21st nearest instead; answers differed run to run).
+            # Deleted first, the id is added as a new graph node, and a small store with many deletions
+            # is searched exhaustively by Chroma itself.
+            replaced = [c.chunk_id for c, _ in part if c.chunk_id in stored]
+            if replaced:
+                collection.delete(ids=replaced)
+            collection.add(ids=[c.chunk_id for c, _ in part], embeddings=vectors,
+                           documents=[c.text for c, _ in part], metadatas=[m for _, m in part])
             faults.wrote(what)
             done += len(part)
             if progress:
