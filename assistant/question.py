@@ -154,17 +154,24 @@ def as_read(question: str, lang: str, written: dict[str, str]) -> str:
 _DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief|newsletter|blogpost|post|serie|kolumne|ratgeber|leitfaden|anleitung)|" \
              r"article|piece|post|blog|blog post|list|checklist|newsletter|series|column|write-up|text|guide)"
 _REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
+# a quoted title is one piece of a description, commas and all ("the piece on the 'Wer teilt, gewinnt' publication")
+_QUOTED = r"(?:„[^“”\"]{1,80}[“”\"]|“[^”\"]{1,80}[”\"]|\"[^\"]{1,80}\"|(?<!\w)'[^']{1,80}'(?!\w))"
+_UNTIL = rf"(?:{_QUOTED}|[^,:–—?„“\"])"  # a description's text up to the comma, colon or dash ending it
 # "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
 # liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash
-_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^:–—?]{{0,120}}[:–—]\s*", re.I)
+_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b(?:{_QUOTED}|[^:–—?„“\"]){{0,120}}[:–—]\s*", re.I)
 # "In the CIO.de column by the interim manager who advises banks, what does he say …?": a leading
 # prepositional phrase naming the article, up to its comma
-_LEADING_REFERENCE_CLAUSE = re.compile(rf"^\s*{_REFERENCE_START}\s+(?:[\w'’.-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}},\s*", re.I)
+_LEADING_REFERENCE_CLAUSE = re.compile(rf"^\s*{_REFERENCE_START}\s+(?:[\w'’.-]+\s+){{0,4}}?{_DESCRIBED}\b{_UNTIL}{{0,120}},\s*", re.I)
 # "…, per the article that mocks bad social media practices?": a last clause naming the article
-_TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b[^,:–—?]{{0,120}}(?=\?*\s*$)", re.I)
+_TRAILING_REFERENCE = re.compile(rf",\s*{_REFERENCE_START}\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b{_UNTIL}{{0,120}}(?=\?*\s*$)", re.I)
 # "the *satirical* checklist article", "dem *ironischen* Beitrag": words describing the article
 # (case-sensitive but for the article's word: a capitalised word is a noun, "der *US-Politik bringt der* Blogbeitrag")
 _DESCRIBING_WORDS = re.compile(rf"(?<!\w)({DETERMINER}\s+)(?:{MODIFIER}\s+){{1,3}}(?=(?i:{_DESCRIBED})\b)")
+
+
+# "der Artikel *über die Studie „Wer teilt, gewinnt“*": what the article is about, named by a quoted title, inside the question
+_ABOUT_TITLE = re.compile(rf"(?<!\w)({_DESCRIBED})\s+(?:über|zu[rm]?|on|about)\s+(?:[\w'’-]+\s+){{0,3}}?{_QUOTED}", re.I)
 
 
 def without_descriptions(question: str) -> str:
@@ -175,6 +182,7 @@ def without_descriptions(question: str) -> str:
     rest = _LEADING_REFERENCE.sub("", question, count=1)
     rest = _LEADING_REFERENCE_CLAUSE.sub("", rest, count=1)
     rest = _TRAILING_REFERENCE.sub("", rest, count=1)
+    rest = _ABOUT_TITLE.sub(r"\1", rest)
     rest = _DESCRIBING_WORDS.sub(r"\1", rest)
     return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
 

@@ -527,6 +527,11 @@ def test_the_author_is_searched_by_name_only_as_the_topic(ready_index):
     ("what don't customers want from brands anymore, per the article that mocks bad social media practices?",
      "what don't customers want from brands anymore?"),
     ("What does the satirical checklist article say about that fear?", "What does the article say about that fear?"),
+    # d28: a quoted title inside the description, commas and all
+    ("Wie erklärt der Artikel über die Studie „Wer teilt, gewinnt“, dass so viele Unternehmen kaum strategisch vorgehen?",
+     "Wie erklärt der Artikel, dass so viele Unternehmen kaum strategisch vorgehen?"),
+    ("According to the piece on the 'Wer teilt, gewinnt' publication, what can companies achieve through dialogue?",
+     "what can companies achieve through dialogue?"),
     # the asked thing stays: a reference that is the question's subject, a list asked for, a source
     ("Was sagt der Artikel über TikTok?", "Was sagt der Artikel über TikTok?"),
     ("Welche Liste von Fehlern nennt der Artikel – und warum?", "Welche Liste von Fehlern nennt der Artikel – und warum?"),
