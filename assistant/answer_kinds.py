@@ -64,7 +64,7 @@ ANSWER_TYPES = [
     # a plural after "welche", also as a compound's head and in the dative ("In welchen *Unternehmensbereichen*")
     ("list", re.compile(r"\b(welche[n]? (\w+ )?\w*(faktoren|punkte[n]?|vorteile[n]?|nachteile[n]?|fragen|gründe[n]?|ziele[n]?|risiken|chancen|aspekte[n]?|"
                         r"bereiche[n]?|beispiele[n]?|plattformen|netzwerke[n]?|unternehmen|fehler[n]?|abteilungen|missverständnisse|irrtümer|"
-                        r"mythen|thesen|tipps|schritte|empfehlungen|maßnahmen)\b|"
+                        r"mythen|thesen|tipps|schritte|empfehlungen|maßnahmen|\w+ungen)\b|"  # -ungen: a plural ("Fehlhaltungen")
                         r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|"
                         r"areas|departments|functions|sectors|fields|misconceptions|misunderstandings|myths|theses|tips|steps|recommendations|measures)|"
                         r"(welche|which|what) (zwei|drei|vier|fünf|two|three|four|five|several|mehrere) \w+|"  # "What three things …"
@@ -243,7 +243,7 @@ _IN_CURRENCY = re.compile(r"\b(in (euro|euros|dollar|dollars|us-dollar|prozent|p
 
 _IMPERATIVE = re.compile(r"\s*(bitte\s+)?(name|list|enumerate|nenne|nennen sie|nennt|zähle|zähl|liste|listen sie)\b", re.I)
 # An answer asked for as a list, whatever the question word
-_AS_A_LIST = re.compile(r"\b(stichpunkt\w*|zähl\w* (\w+ )?auf|aufzählen|aufzählung|auflisten|bullet points?|list (them|it|the points))\b", re.I)
+_AS_A_LIST = re.compile(r"\b(stichpunkt\w*|zähl\w* (\w+ ){0,4}auf|aufzählen|aufzählung|auflisten|bullet points?|list (them|it|the points))\b", re.I)
 
 
 def answer_type(question: str) -> str:

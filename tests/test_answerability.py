@@ -218,6 +218,10 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What time frame does Elke Frank give for the budget?", "other"),  # a duration, not a time of day
     # d26en11: after an imperative the first question word ("how") is in the clause naming the article
     ("Name the mistaken attitudes the checklist on how NOT to succeed in social media lists.", "list"),
+    # d28de13: a separable verb around the subject ("zählt die satirische Checkliste auf"), a plural in -ungen
+    ("Welche typischen Fehlhaltungen zählt die satirische Checkliste auf, mit denen man keinen Erfolg hat?", "list"),
+    ("Welche Empfehlungen gibt der Infobrief?", "list"),
+    ("Welche Bedeutung hat Social Media?", "other"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
