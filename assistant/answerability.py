@@ -143,7 +143,11 @@ class AnswerabilityCheck:
         """`german`: the question's language when the caller knows it (else detected, German vs English).
         `articles`: for each passage, its article's header: a statement asked for by its source ("laut
         Leichsenring") may also come from the source's own article, not only from a window naming it."""
-        kind = answer_type(question)
+        # the kind asked for, read in the asking sentences ("… showing *how few* companies … What numbers does each
+        # give?" asks for numbers); in the whole question when they do not say
+        kind = answer_type(asked_sentences(question))
+        if kind == "other":
+            kind = answer_type(question)
         # statements of context before the question ("Wir sind ein kleiner Onlineshop …") are no terms the
         # evidence must hold, unless the question itself names too little and points back to them ("… verweist
         # auf ein Video. Wie heißt *der*?"); "Welche drei Fragen sollten wir uns vorher stellen?" asks in general
@@ -187,13 +191,16 @@ class AnswerabilityCheck:
         # an English qualifier is said in German only by a translation: without the dictionary, no rule
         qualifier = (_qualifier(asked, terms, focus) if german else _qualifier_en(asked, terms) if bilingual.available() else None) \
             if counted else None
+        # a share of a named whole ("Anteil *der Unternehmen*") is not given by a share of another whole; "Welcher Anteil
+        # läuft über soziale Kanäle?" names none ("70 Prozent der Diskussion … über Social Media-Kanäle" answers it)
+        share_of_whole = sub_kind == "percent" and bool(_SHARE_OF_A_WHOLE.search(asked))
         best = None  # (key: attributed, qualifier said, covered count, -passage number), type found, window, matched, similar
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
                 matched, similar = self.matches_and_similar(terms, piece, english=not german)
                 type_found = evidence is None or ((not focus_required or focus in matched)
-                                                  and _type_near(evidence, piece, matched.get(focus), sub_kind == "percent"))
+                                                  and _type_near(evidence, piece, matched.get(focus), share_of_whole))
                 attributed = not source or by_source[n - 1] or all(t in matched for t in source)
                 if type_found and source and not by_source[n - 1] and kind in ("number", "year") and evidence is not None:
                     # a figure "laut Egbert Wege" is in the sentence naming him or the next ("Zu diesem Schluss
@@ -427,6 +434,10 @@ def _said(term: str, word: str, text: str, german: bool = True) -> bool:
     words = surface_words(text)
     other = synonym_terms if german else translated_terms
     return term in words or any(_compound(term, w) for w in words) or bool(other({term: word}, words))
+
+
+_SHARE_OF_A_WHOLE = re.compile(r"\b(?:Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil)\s+(?:der|des|aller|von)\b|"
+                               r"\b(?:share|percentage|proportion|percent|fraction|portion|half|third|quarter|majority)\s+of\b", re.I)
 
 
 # "what share of the discussion *about insurance* companies …"

@@ -1016,3 +1016,18 @@ def test_a_magnitude_is_a_figure_and_a_unit_asks_for_an_amount():
     assert evidence_pattern("Wie viele Unternehmen tun das?", "number").search("nur wenige Unternehmen")
     # d24de22: "Welchen … in Prozent" asks for a percentage, not for a thing
     assert answer_type("Welchen konkreten ROI in Prozent hat Hansjörg Leichsenring errechnet?") == "number"
+
+
+def test_the_kind_of_answer_is_read_in_the_asking_sentence_and_a_share_may_name_no_whole(assistant, ready_index):
+    # dev d25de17: "wo" of the context sentence made this no number question; read in the asking sentence it is one,
+    # and "Welcher Anteil läuft über soziale Kanäle" names no whole the share must be of: "70 Prozent der Diskussion
+    # … über Social Media-Kanäle" answers it
+    question = ("Der Beitrag des Interimsmanagers auf CIO.de nennt eine Zahl dazu, wo über Banken diskutiert wird. "
+                "Welcher Anteil läuft über soziale Kanäle und wer hat das festgestellt?")
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused and "70 Prozent" in result.answer and "Zieltraffic" in result.answer, result.refusal_reason
+    # d28en18: "… showing how few companies … What numbers does each give?" asks for numbers
+    check = AnswerabilityCheck(ready_index.model.embeddings, min_coverage=0.5, word_similarity=0.905).check(
+        "Two articles cite surveys showing how few companies plan their social media use. What numbers does each give?",
+        ["Demnach agieren nur 17 Prozent der Unternehmen in den sozialen Netzwerken strategisch."], frozenset())
+    assert check.answer_type == "number"
