@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -20,11 +21,38 @@ from . import faults
 STOPWORDS = "de"  # bm25s's German stopword list; English questions hit few German words anyway
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
+# Both spellings of the 1996 reform are in use: an article of 2013 writes "Potential", "Selbständige", a user
+# "Potenzial", "selbstständig" (d28de06 was matched to neither). One form before stemming, in the index and the
+# question alike. TOKENIZER names this rule: a saved BM25 index of another one is built again.
+_SPELLINGS = [(re.compile(r"selbstst"), "selbst"), (re.compile(r"enti(?=al|ell)"), "enzi"), (re.compile(r"graph"), "graf"),
+              (re.compile(r"^photo"), "foto")]
+TOKENIZER = "german-snowball+spellings-1"
 
-    return Stemmer.Stemmer("german")
+
+class _Stemmer:
+    """Snowball's German stemmer after the spelling variants are made one."""
+
+    def __init__(self):
+        import Stemmer
+
+        self._snowball = Stemmer.Stemmer("german")
+
+    def stemWord(self, word: str) -> str:
+        return self._snowball.stemWord(_one_spelling(word))
+
+    def stemWords(self, words: list[str]) -> list[str]:
+        return self._snowball.stemWords([_one_spelling(w) for w in words])
+
+
+def _one_spelling(word: str) -> str:
+    for pattern, spelling in _SPELLINGS:
+        word = pattern.sub(spelling, word)
+    return word
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> _Stemmer:
+    return _Stemmer()
 
 
 def tokenize(texts: list[str]):
@@ -64,7 +92,7 @@ class BM25Index:
         try:
             if self.chunk_ids:
                 self._retriever.save(str(tmp))
-            (tmp / "chunk_ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.chunk_ids}))
+            (tmp / "chunk_ids.json").write_text(json.dumps({"revision": self.revision, "tokenizer": TOKENIZER, "ids": self.chunk_ids}))
             faults.wrote("bm25 files")
             old = folder.with_name(f"{folder.name}.old-{uuid.uuid4().hex[:8]}")
             if folder.exists():
@@ -84,7 +112,7 @@ class BM25Index:
 
         try:
             saved = json.loads((folder / "chunk_ids.json").read_text())
-            if saved["revision"] != revision:
+            if saved["revision"] != revision or saved.get("tokenizer") != TOKENIZER:
                 return None
             retriever = bm25s.BM25.load(str(folder)) if saved["ids"] else bm25s.BM25()
             if json.loads((folder / "chunk_ids.json").read_text())["revision"] != revision:

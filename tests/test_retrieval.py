@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from assistant.evaluation.metrics import gold_rank, ranking_metrics
@@ -67,6 +69,21 @@ def test_bm25_uses_german_stemming(retriever):
     top = retriever.search("Bank Diskussion", k=1, mode="bm25")[0]
     assert "Thema Banken" in top.text
     assert retriever.search("der die das und oder", mode="bm25") == []  # only stopwords: no match, no error
+
+
+def test_bm25_reads_both_spellings_of_the_reform(retriever, ready_index):
+    # d28de06: the infobrief writes "Selbständige", the user "selbstständige"; "Potential" / "Potenzial" likewise
+    top = retriever.search("selbstständige Designerin Konzerne", k=1, mode="bm25")[0]
+    assert "Für Konzerne, KMUs und Selbständige gilt im Prinzip dasselbe" in top.text
+    assert any("Potential" in p.text for p in retriever.search("Potenzial", k=3, mode="bm25"))
+    # a saved index of another tokenizer is built again, not read with other stems
+    from assistant.bm25 import BM25Index
+
+    folder = ready_index.settings.bm25_dir
+    saved = json.loads((folder / "chunk_ids.json").read_text())
+    (folder / "chunk_ids.json").write_text(json.dumps({**saved, "tokenizer": "german-snowball"}))
+    assert BM25Index.load(folder, saved["revision"]) is None
+    (folder / "chunk_ids.json").write_text(json.dumps(saved))
 
 
 def test_bm25_index_is_persisted_and_reused(ready_index):
