@@ -8,6 +8,7 @@ given them as its compact evidence; a partial answer quotes from their candidate
 from __future__ import annotations
 
 import math
+import itertools
 import re
 
 import numpy as np
@@ -195,8 +196,22 @@ def _with_explanations(chosen, top, passages: list[Passage], n_after: int = 3):
         rest = text[e:]
         if not line or line[-1] in _SENTENCE_END or "\n" in line or not rest.startswith("\n") or _LIST_ITEM.match(rest.lstrip()):
             continue
-        out += [(n, a, b) for a, b in sentence_spans(text) if a >= e][:n_after]
+        taken = [(n, a, b) for a, b in sentence_spans(text) if a >= e][:n_after]
+        # a heading stating a view the article rebuts ("2. Sozial bedeutet uneigennützig") is answered where the text
+        # turns against it ("Ein Blick in den Duden belegt *jedoch* …", the fourth sentence under it, perhaps in the
+        # next passage): up to two more, not past the next numbered heading
+        if not any(_CONTRAST.search(text[a:b]) for _, a, b in taken):
+            order, i = _in_article(passages, n, s)
+            following = list(itertools.takewhile(lambda o: not _LIST_ITEM.match(_text(o, passages)),
+                                                 order[i + 1:i + 1 + n_after + 2] if i is not None else []))
+            turn = next((k for k, o in enumerate(following) if k >= n_after and _CONTRAST.search(_text(o, passages))), None)
+            if turn is not None:
+                taken += [o[2] for o in following[:turn + 1]]
+        out += taken
     return out
+
+
+_CONTRAST = re.compile(r"\b(jedoch|allerdings|in Wahrheit|tatsächlich|dennoch|however|in fact)\b", re.I)
 
 
 def _same_paragraph(first, second, passages: list[Passage]) -> bool:

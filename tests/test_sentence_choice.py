@@ -221,6 +221,10 @@ def test_a_heading_chosen_first_comes_with_the_sentences_explaining_it(assistant
     assert not result.refused
     assert "Sozial bedeutet uneigennützig" in result.answer and "altruistisch" in result.answer
     assert {c.doc_id for c in result.citations} == {ZIELTRAFFIC}
+    # stop 41: the rebuttal is the fourth sentence under the heading, in the next passage ("… belegt jedoch …")
+    assert "socius" in result.answer and "gemeinsam" in result.answer
+    # the text under the next numbered heading stays out
+    assert "3." not in result.answer.split("gemeinsam")[1][:20]
 
 
 def test_a_question_pointing_back_ranks_by_the_context_it_points_at(assistant):
