@@ -466,17 +466,9 @@ def _qualifier(question: str, terms: dict[str, str], focus: str | None) -> str |
     # über …": the first noun after "Wie hoch" is the source)
     whole = r"(?:Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil)\s+(?:der|des|aller|von)\s+(?:[a-zäöüß]\w*\s+)?[A-ZÄÖÜ][\w-]+"
     thing = f"(?:{counted}|{whole})" if counted else whole
-    match = re.search(rf"\b{thing}\s+(?:über|zu|rund um|um|bei|in|aus)\s+(?:den|die|das|dem|der)?\s*([A-ZÄÖÜ][\w-]+)", question) \
-        or _SHARE_OF_KIND_DE.search(question)
+    match = re.search(rf"\b{thing}\s+(?:über|zu|rund um|um|bei|in|aus)\s+(?:den|die|das|dem|der)?\s*([A-ZÄÖÜ][\w-]+)", question)
     by_word = {word: stem for stem, word in terms.items()}
     return by_word.get(match.group(1)) if match else None
-
-
-# "Anteil der *kleineren* Firmen", "Prozent der *österreichischen* Internetnutzer": a word before the whole saying which
-# of them (as _SHARE_OF_KIND for English); "ein Viertel der größeren Unternehmen" is no share of the smaller ones
-_SHARE_OF_KIND_DE = re.compile(r"\b(?:Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil)\s+(?:der|aller)\s+([a-zäöüß][\w-]+)\s+"
-                               r"(?:Unternehmen|Firmen|Betriebe|Mittelständler|Nutzer|Internetnutzer|Kunden|Mitarbeiter|Menschen|"
-                               r"Kommunikation|Banken|Gespräche|Diskussionen)\b")
 
 
 _ANYONE = frozenset("leute menschen personen people persons individuals".split())
