@@ -546,6 +546,20 @@ def test_words_describing_an_article_are_taken_out_of_what_the_answer_must_hold(
     assert without_descriptions(question) == rest
 
 
+def test_a_question_full_of_quotes_is_read_at_once():
+    # the quoted-title alternative once overlapped the plain characters at an apostrophe: forty quoted letters took
+    # longer than a minute (exponential backtracking); disjoint, it is linear
+    import subprocess
+    import sys
+
+    code = ("from assistant.question import without_descriptions as w\n"
+            "w('In the article ' + \"'a' \" * 40 + ' what is it')\n"
+            "w('According to the piece on the ' + \"'\" * 200 + ', what?')\n"
+            "w('In dem Beitrag ' + '„a“ ' * 60 + ': was?')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-1000:]
+
+
 def test_a_question_about_a_described_article_is_answered_by_its_point(assistant):
     """Dev question d15de15: "Bankenberater", "typische Irrtümer" describe Leichsenring's article; as
     terms the evidence must hold they refused the question. Dev question d15de06: a paraphrase with
