@@ -227,6 +227,8 @@ def _write(store: Store, pending, progress: Progress | None, total: int) -> None
     3. the first chunks, carrying the new document hash that marks the document as done.
     A run killed anywhere leaves each unfinished document without the new mark, and the next
     run redoes exactly what is missing (the chunk hashes say which chunks are current).
+    A changed chunk is deleted and added again (see below), so between those two writes a reader
+    misses that one chunk (a changed first chunk: the article's mark, for that moment).
     """
     from .embeddings import bulk_embeddings
 
