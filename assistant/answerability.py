@@ -143,16 +143,16 @@ class AnswerabilityCheck:
         """`german`: the question's language when the caller knows it (else detected, German vs English).
         `articles`: for each passage, its article's header: a statement asked for by its source ("laut
         Leichsenring") may also come from the source's own article, not only from a window naming it."""
+        asked = asked_sentences(question)
         # the kind asked for, read in the asking sentences ("… showing *how few* companies … What numbers does each
         # give?" asks for numbers); in the whole question when they do not say
-        kind = answer_type(asked_sentences(question))
+        kind = answer_type(asked)
         if kind == "other":
             kind = answer_type(question)
         # statements of context before the question ("Wir sind ein kleiner Onlineshop …") are no terms the
         # evidence must hold, unless the question itself names too little and points back to them ("… verweist
         # auf ein Video. Wie heißt *der*?"); "Welche drei Fragen sollten wir uns vorher stellen?" asks in general
         # nor are words describing the article ("in dieser *sarkastischen* Liste, was man alles falsch machen kann – …")
-        asked = asked_sentences(question)
         terms = specific_terms(without_descriptions(asked), domain)
         if len(terms) < 2:
             terms = specific_terms(asked, domain)
@@ -436,7 +436,8 @@ def _said(term: str, word: str, text: str, german: bool = True) -> bool:
     return term in words or any(_compound(term, w) for w in words) or bool(other({term: word}, words))
 
 
-_SHARE_OF_A_WHOLE = re.compile(r"\b(?:Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil)\s+(?:der|des|aller|von)\b|"
+_SHARE_WORDS_DE = "Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil"  # a share of a whole, said in German
+_SHARE_OF_A_WHOLE = re.compile(rf"\b(?:{_SHARE_WORDS_DE})\s+(?:der|des|aller|von)\b|"
                                r"\b(?:share|percentage|proportion|percent|fraction|portion|half|third|quarter|majority)\s+of\b", re.I)
 
 
@@ -464,7 +465,7 @@ def _qualifier(question: str, terms: dict[str, str], focus: str | None) -> str |
     counted = re.escape(terms[focus]) if focus else None
     # the counted thing, or the whole a share is of ("Wie hoch ist laut Zieltraffic der Anteil *der Diskussionen*
     # über …": the first noun after "Wie hoch" is the source)
-    whole = r"(?:Prozent|Anteil|Hälfte|Drittel|Viertel|Mehrheit|Großteil)\s+(?:der|des|aller|von)\s+(?:[a-zäöüß]\w*\s+)?[A-ZÄÖÜ][\w-]+"
+    whole = rf"(?:{_SHARE_WORDS_DE})\s+(?:der|des|aller|von)\s+(?:[a-zäöüß]\w*\s+)?[A-ZÄÖÜ][\w-]+"
     thing = f"(?:{counted}|{whole})" if counted else whole
     match = re.search(rf"\b{thing}\s+(?:über|zu|rund um|um|bei|in|aus)\s+(?:den|die|das|dem|der)?\s*([A-ZÄÖÜ][\w-]+)", question)
     by_word = {word: stem for stem, word in terms.items()}

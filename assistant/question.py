@@ -156,12 +156,20 @@ _DESCRIBED = r"(?:\w*(?:artikel|beitrag|beitrags|text|liste|checkliste|infobrief
 _REFERENCE_START = r"(?:in|im|aus|bei|laut|nach|zu|zum|gemäß|per|according to|from|on|of)"
 # a quoted title is one piece of a description, commas and all ("the piece on the 'Wer teilt, gewinnt' publication")
 _QUOTED = r"(?:„[^“”\"]{1,80}[“”\"]|“[^”\"]{1,80}[”\"]|\"[^\"]{1,80}\"|(?<!\w)'[^']{1,80}'(?!\w))"
-# a description's text up to the comma, colon or dash ending it; an apostrophe is a quote's start or inside a word
-# ("company's"), never both: the alternatives stay disjoint, so a question full of quotes cannot make it backtrack
-_UNTIL = rf"(?:{_QUOTED}|(?<=\w)'|[^,:–—?„“\"'])"
+
+
+def _text_before(ends: str) -> str:
+    """One piece of a description's text before any of `ends`: a quoted title, an apostrophe inside a word
+    ("company's"), or another character. An apostrophe starts a quote or sits inside a word, never both: the
+    alternatives stay disjoint, so a question full of quotes cannot make the pattern backtrack."""
+    return rf"(?:{_QUOTED}|(?<=\w)'|[^{ends}„“\"'])"
+
+
+_UNTIL = _text_before(",:–—?")  # up to the comma, colon or dash ending a description
+_UNTIL_COLON = _text_before(":–—?")  # up to the colon or dash ending a description (commas inside)
 # "In dem Beitrag von dem Bankenberater über typische Irrtümer: Was sagt er …?", "in dieser sarkastischen
 # liste, was man alles falsch machen kann – wem wird …?": a reference before a colon or a dash
-_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b(?:{_QUOTED}|(?<=\w)'|[^:–—?„“\"']){{0,120}}[:–—]\s*", re.I)
+_LEADING_REFERENCE = re.compile(rf"^\s*(?:{_REFERENCE_START}|{DETERMINER}|diese[mnrs]?)\s+(?:[\w'’-]+\s+){{0,4}}?{_DESCRIBED}\b{_UNTIL_COLON}{{0,120}}[:–—]\s*", re.I)
 # "In the CIO.de column by the interim manager who advises banks, what does he say …?": a leading
 # prepositional phrase naming the article, up to its comma
 _LEADING_REFERENCE_CLAUSE = re.compile(rf"^\s*{_REFERENCE_START}\s+(?:[\w'’.-]+\s+){{0,4}}?{_DESCRIBED}\b{_UNTIL}{{0,120}},\s*", re.I)

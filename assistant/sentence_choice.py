@@ -7,8 +7,8 @@ given them as its compact evidence; a partial answer quotes from their candidate
 
 from __future__ import annotations
 
-import math
 import itertools
+import math
 import re
 
 import numpy as np
@@ -206,7 +206,7 @@ def _with_explanations(chosen, top, passages: list[Passage], n_after: int = 3):
                                                  order[i + 1:i + 1 + n_after + 2] if i is not None else []))
             turn = next((k for k, o in enumerate(following) if k >= n_after and _CONTRAST.search(_text(o, passages))), None)
             if turn is not None:
-                taken += [o[2] for o in following[:turn + 1]]
+                taken += [o[2] for o in following[n_after:turn + 1]]  # the first n_after are taken already
         out += taken
     return out
 
