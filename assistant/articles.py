@@ -137,6 +137,36 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
         if phrases := role_references(question, role):
             for article in described:
                 found.setdefault(article.doc_id, []).extend(phrases)
+    return _one_description(text, found)
+
+
+_KIND_NAMES = {word for words in KIND_WORDS.values() for word in words}
+_BETWEEN_TWO_TEXTS = re.compile(r"\b(?:und|and|sowie|oder|or|vs|versus|als auch|compared|verglichen|gegenüber|while|während|but|aber)\b|[;?]")
+
+
+def _one_description(text: str, found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A kind word next to another article's own name describes that article: "the tongue-in-cheek blog
+    post", "der Blogbeitrag, der augenzwinkernd auflistet …" is the ironic checklist, not the one text
+    whose page says "blog" (users call most web texts a blog post). An article named only by kind words
+    within four words of another article's specific name (tone, title, author, source), nothing like
+    "und" / "and" between them, is folded into that article."""
+    def spans(phrase: str) -> list[tuple[int, int]]:
+        return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+
+    for doc_id in [d for d, phrases in found.items() if phrases and set(phrases) <= _KIND_NAMES]:
+        kind_spans = [span for phrase in found[doc_id] for span in spans(phrase)]
+        for other, phrases in list(found.items()):
+            if other == doc_id or doc_id not in found:
+                continue
+            specific = [span for phrase in phrases if phrase not in _KIND_NAMES for span in spans(phrase)]
+            for (a, b) in kind_spans:
+                for (c, d) in specific:
+                    between = text[min(b, d):max(a, c)] if b <= c or d <= a else ""
+                    if len(between.split()) <= 4 and not _BETWEEN_TWO_TEXTS.search(between):
+                        found[other] = phrases + [p for p in found.pop(doc_id) if p not in phrases]
+                        break
+                if doc_id not in found:
+                    break
     return found
 
 

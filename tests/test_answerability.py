@@ -86,6 +86,13 @@ def test_page_chrome_gives_kind_and_source(articles):
     ("Wen sollte eine Firma der spöttischen Anleitung zufolge die Betreuung ihrer Kanäle nebenher machen lassen?", [CHECKLIST]),
     ("In the tongue-in-cheek list, whose video is cited?", [CHECKLIST]),
     ("What bad outcomes does the satirical article describe?", [CHECKLIST]),
+    # a kind word beside the checklist's tone is the checklist, though the blog's page says "blog" (d29en08,
+    # d13de17, d28de09 had put the blog first); joined by "and", two texts are named
+    ("The tongue-in-cheek blog post about failing at social media refers to a video. Who is the professor?", [CHECKLIST]),
+    ("Der Blogbeitrag, der augenzwinkernd auflistet, wie man garantiert scheitert, verweist auf ein Video.", [CHECKLIST]),
+    ("In dem ironisch gehaltenen Blogbeitrag: Auf welchen Professor wird verwiesen?", [CHECKLIST]),
+    ("What do the ironic checklist and the blog post say about strategy?", [CHECKLIST, BLOG]),
+    ("Wie unterscheiden sich die ironische Checkliste und der Blogbeitrag?", [CHECKLIST, BLOG]),
     # by the author's job, from the author note ("Hansjörg Leichsenring ist Unternehmensberater und Interimsmanager.")
     ("In the piece by the bank consultant and interim manager, which two social networks are given as examples?", [ZIELTRAFFIC]),
     ("What banking qualification does the consultant who writes about social media misconceptions hold?", [ZIELTRAFFIC]),
