@@ -200,6 +200,9 @@ def test_the_support_pairs_split_is_deterministic_and_balanced():
     pairs = load_pairs()
     half = split_half(pairs)
     assert half == split_half(list(reversed(pairs)))
-    counts = Counter((p["category"], p["lang"], half[p["id"]]) for p in pairs)
-    for category, lang in {(p["category"], p["lang"]) for p in pairs}:
-        assert 0 <= counts[(category, lang, "fit")] - counts[(category, lang, "held-out")] <= 1
+    counts = Counter((p.get("batch", 1), p["category"], p["lang"], half[p["id"]]) for p in pairs)
+    for batch, category, lang in {(p.get("batch", 1), p["category"], p["lang"]) for p in pairs}:
+        assert 0 <= counts[(batch, category, lang, "fit")] - counts[(batch, category, lang, "held-out")] <= 1
+    # the second batch moved no pair of the first between the halves
+    first = [p for p in pairs if p.get("batch", 1) == 1]
+    assert {p["id"]: half[p["id"]] for p in first} == split_half(first)

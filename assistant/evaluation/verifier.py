@@ -23,15 +23,16 @@ from ..grounding import reattribute, score_sentences
 PAIRS = PROJECT_DIR / "eval" / "support-pairs.jsonl"
 
 
-SPLIT_RULE = ("within each (category, language) group, pairs sorted by the SHA-256 hex digest of their id; "
+SPLIT_RULE = ("within each (batch, category, language) group, pairs sorted by the SHA-256 hex digest of their id; "
               "even ranks (0, 2, …) are the fit half, odd ranks the held-out half")
 
 
 def split_half(pairs: list[dict]) -> dict[str, str]:
-    """id -> "fit" or "held-out" (SPLIT_RULE): deterministic, and balanced per category and language."""
+    """id -> "fit" or "held-out" (SPLIT_RULE): deterministic, and balanced per batch, category and language
+    (a later batch never moves a pair of an earlier one between the halves)."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for pair in pairs:
-        groups[(pair["category"], pair["lang"])].append(pair)
+        groups[(pair.get("batch", 1), pair["category"], pair["lang"])].append(pair)
     half = {}
     for group in groups.values():
         for rank, pair in enumerate(sorted(group, key=lambda p: hashlib.sha256(p["id"].encode()).hexdigest())):
