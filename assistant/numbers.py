@@ -79,7 +79,23 @@ def _ordinal(token: str) -> int | None:
     return None
 
 
+# "50 Prozent", "25 %", "10 percent": a percentage that is a simple fraction states that fraction too
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|prozent\b|percent\b|per cent\b)", re.IGNORECASE)
+
+
+def _percent_fractions(text: str) -> dict[str, str]:
+    """"50" -> "1/2" for "50 Prozent" in `text` (the fractions numeric_values names, from a half to a tenth)."""
+    fractions = {}
+    for match in _PERCENT.finditer(text):
+        value = float(match.group(1).replace(",", "."))
+        if value and (100 / value).is_integer() and int(100 / value) in _FRACTIONS:
+            fractions[match.group(1).replace(",", ".")] = f"1/{int(100 / value)}"
+    return fractions
+
+
 def unstated_numbers(claim: str, source: str) -> list[str]:
-    """The claim's numbers whose value the source does not state."""
-    stated = numeric_values(source)
-    return sorted(v for v in numeric_values(claim) if v not in stated)
+    """The claim's numbers whose value the source does not state ("die Hälfte" states "50 Prozent" and back;
+    the bare number 50 it does not)."""
+    stated = numeric_values(source) | set(_percent_fractions(source).values())
+    as_fraction = _percent_fractions(claim)
+    return sorted(v for v in numeric_values(claim) if v not in stated and as_fraction.get(v) not in stated)

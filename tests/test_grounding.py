@@ -102,6 +102,12 @@ def test_the_verifier_on_hand_labelled_pairs():
     ("Half of the companies are present.", "fast die Hälfte ist vertreten", []),
     ("78 percent are members.", "78 Prozent der Internetnutzer", []),
     ("Acht Punkte nennt der Text.", "Die achte These", ["8"]),
+    # a percentage that is a simple fraction is that fraction, both ways (sp250: "die Hälfte" for "50 Prozent")
+    ("Die Hälfte aller Innovationen kommt von außen.", "50 Prozent aller Innovationen kommen von Tüftlern", []),
+    ("A quarter of the firms use it.", "25 % der Firmen", []),
+    ("50 Prozent nutzen es.", "die Hälfte nutzt es", []),
+    ("Ein Drittel nutzt es.", "33 Prozent nutzen es", ["1/3"]),
+    ("Seit 50 Jahren.", "die Hälfte", ["50"]),
 ])
 def test_numbers_are_compared_by_value_across_words_digits_and_languages(claim, source, unstated):
     from assistant.numbers import unstated_numbers
