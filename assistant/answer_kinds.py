@@ -241,6 +241,17 @@ _QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wan
 _IN_CURRENCY = re.compile(r"\b(in (euro|euros|dollar|dollars|us-dollar|prozent|percent)|as a percentage)\b", re.I)
 
 
+def _asks_an_amount_in_a_unit(question: str) -> bool:
+    """A unit after a question word of its sentence ("Welches Budget *in Euro* …?", "What is the ROI *in
+    percent*?"); not in a yes/no question about it ("Lässt sich der Nutzen *in Euro* und Cent beziffern?
+    Was sagen …": whether it can be given, answered by the articles' view, d29de16)."""
+    for match in _IN_CURRENCY.finditer(question):
+        sentence_start = max(question.rfind(end, 0, match.start()) for end in ".?!:") + 1
+        if _QUESTION_WORD.search(question, sentence_start, match.start()):
+            return True
+    return False
+
+
 _IMPERATIVE = re.compile(r"\s*(bitte\s+)?(name|list|enumerate|nenne|nennen sie|nennt|zähle|zähl|liste|listen sie)\b", re.I)
 # An answer asked for as a list, whatever the question word
 _AS_A_LIST = re.compile(r"\b(stichpunkt\w*|zähl\w* (\w+ ){0,4}auf|aufzählen|aufzählung|auflisten|bullet points?|list (them|it|the points))\b", re.I)
@@ -252,7 +263,7 @@ def answer_type(question: str) -> str:
     for a name, not for the number in its relative clause. Where the first question word does not
     decide it ("Was sagt der Text darüber, wie viele …", "Does the article say when …"), the first
     kind found anywhere, in the order of ANSWER_TYPES."""
-    if _IN_CURRENCY.search(question):  # "Welches jährliche Budget *in Euro* empfiehlt …?" asks for an amount
+    if _asks_an_amount_in_a_unit(question):  # "Welches jährliche Budget *in Euro* empfiehlt …?" asks for an amount
         return "number"
     if _AS_A_LIST.search(question):  # "Was bringen soziale Medien …? Kurz in Stichpunkten bitte."
         return "list"

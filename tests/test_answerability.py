@@ -229,6 +229,12 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("Welche typischen Fehlhaltungen zählt die satirische Checkliste auf, mit denen man keinen Erfolg hat?", "list"),
     ("Welche Empfehlungen gibt der Infobrief?", "list"),
     ("Welche Bedeutung hat Social Media?", "other"),
+    # a unit asked after a question word is an amount; in a yes/no question it is not (d29de16 was refused
+    # with "the evidence holds no number")
+    ("Welches jährliche Budget in Euro empfiehlt Elke Frank?", "number"),
+    ("What is the ROI in percent?", "number"),
+    ("Lässt sich der Nutzen in Euro und Cent beziffern? Was sagen Leichsenring und der Blogbeitrag dazu?", "other"),
+    ("Can the value of social media be expressed in dollars?", "other"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
