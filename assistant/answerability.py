@@ -67,8 +67,8 @@ _QUESTION_WORDS = (
     "least mindestens wenigstens "  # a bound ("signed up with *at least* one network"), never what the evidence says
     "explain explains explained simple simply briefly term terms work works "  # "Can you explain in simple terms how … works?"
     "example examples instance instances beispiel beispiele "  # what a list is of ("What examples does it give?"), never what it says
-    "vorher zuvor zuerst beforehand yourself yourselves myself ourselves "
-    "best beste besten bester bestes "  # "What's the best way to descale …?", "Wie geht das am besten?": a wish, not a topic (d29en23)  # "Which questions should I ask myself beforehand?"
+    "vorher zuvor zuerst beforehand yourself yourselves myself ourselves "  # "Which questions should I ask myself beforehand?"
+    "best beste besten bester bestes "  # "What's the best way to descale …?", "Wie geht das am besten?": a wish, not a topic (d29en23)
     "bitte please kurz quick quickly garantiert stichpunkt stichpunkte stichpunkten zähl zähle aufzählen auflisten bullet points"  # how to answer
 ).split()
 # Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.

@@ -159,9 +159,10 @@ def _one_description(text: str, found: dict[str, list[str]]) -> dict[str, list[s
             if other == doc_id or doc_id not in found:
                 continue
             specific = [span for phrase in phrases if phrase not in _KIND_NAMES for span in spans(phrase)]
-            for (a, b) in kind_spans:
-                for (c, d) in specific:
-                    between = text[min(b, d):max(a, c)] if b <= c or d <= a else ""
+            for kind_start, kind_end in kind_spans:
+                for name_start, name_end in specific:
+                    apart = kind_end <= name_start or name_end <= kind_start
+                    between = text[min(kind_end, name_end):max(kind_start, name_start)] if apart else ""
                     if len(between.split()) <= 4 and not _BETWEEN_TWO_TEXTS.search(between):
                         found[other] = phrases + [p for p in found.pop(doc_id) if p not in phrases]
                         break
