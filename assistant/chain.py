@@ -7,6 +7,7 @@ runner (built by assistant/service.py). Every backend streams an answer the same
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -20,7 +21,7 @@ from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
 from .llm.extractive import partial_answer
 from .prompts import REFUSAL
-from .question import NO_WORDS, answer_language, asks_several_articles, as_read, clean_question, has_words, without_descriptions
+from .question import NO_WORDS, answer_language, asked_parts, asks_several_articles, as_read, clean_question, has_words, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
 from .retrieval import Passage, Retriever, article_first, article_headers, leading_part, missing_item
 from .sections import without_position
@@ -96,8 +97,14 @@ class Assistant:
 
         standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.written_forms())
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
-        query = searched_text(standalone, self.retriever.articles(), doc_filter)
-        passages = self.retriever.search_named(query, k=self._named_k(k, doc_filter), mode=mode, doc_ids=doc_filter)
+        several = asks_several_articles(standalone) or len(doc_filter or []) > 1
+        parts = asked_parts(standalone, self.retriever.articles()) if several else []
+        if parts:  # two things asked of several articles: each searched (and later quoted) for itself
+            passages, doc_filter, parts = self._search_by_part(parts, k or self.settings.retrieval.k, mode, doc_filter)
+            query = searched_text(standalone, self.retriever.articles(), doc_filter)
+        else:
+            query = searched_text(standalone, self.retriever.articles(), doc_filter)
+            passages = self.retriever.search_named(query, k=self._named_k(k, doc_filter), mode=mode, doc_ids=doc_filter)
         passages = self.retriever.part_first(standalone, passages, doc_filter)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
 
@@ -129,7 +136,7 @@ class Assistant:
         pieces, answer, error = [], None, None
         try:
             for piece in chosen.stream(AnswerRequest(standalone, passages, lang, check, evidence, asked=asked,
-                                                           several_articles=asks_several_articles(standalone) or len(doc_filter or []) > 1)):
+                                                           several_articles=several or len(doc_filter or []) > 1, parts=parts)):
                 if isinstance(piece, Answer):
                     answer = piece  # verbatim quotes: grounded by construction
                     continue
@@ -144,6 +151,28 @@ class Assistant:
             if answer.fallback:
                 yield "\n\n" + answer.text
         yield draft.result(answer)
+
+    def _search_by_part(self, parts: list[str], k: int, mode: str, doc_filter) -> tuple[list[Passage], list[str] | None, list[str]]:
+        """The passages of each asked part in turn (each part's best first, then each one's second, …), the
+        articles searched, and what was searched for each part (without the words naming an article). A part searches the articles it names, else those the question names when it
+        names several, else all: "Vergleiche zwei Artikel: Wie viel Prozent … laut der Roland-Berger-
+        Publikation …, und welcher Anteil … laut der Bitkom-Erhebung im Infobrief …?" had searched the Infobrief
+        only, for both, and was refused for lack of Roland Berger's figure (d26de18)."""
+        articles = self.retriever.articles()
+        found, searched, queries = [], set(), []
+        for part in parts:
+            part_filter = named_articles(part, articles) or (doc_filter if len(doc_filter or []) > 1 else None)
+            searched = None if searched is None or part_filter is None else searched | set(part_filter)
+            queries.append(searched_text(part, articles, part_filter))
+            found.append(self.retriever.search_named(queries[-1], k=k, mode=mode, doc_ids=part_filter))
+        passages, seen = [], set()
+        for p in itertools.chain.from_iterable(itertools.zip_longest(*found)):
+            if p is not None and p.chunk_id not in seen:
+                seen.add(p.chunk_id)
+                passages.append(p)
+        for rank, p in enumerate(passages[:k], start=1):
+            p.rank = rank
+        return passages[:k], sorted(searched) if searched else None, queries
 
     def _named_k(self, k: int | None, doc_filter) -> int:
         """How many passages to search for: more of the one article a question names."""

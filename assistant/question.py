@@ -209,6 +209,30 @@ def asks_several_articles(question: str) -> bool:
     return bool(_SEVERAL_ARTICLES.search(question))
 
 
+# Where a question starts asking another thing: a question word after a comma, "und" / "and" or the end of a
+# sentence ("Wie viele Unternehmen agieren laut Roland Berger strategisch*, und wie viele* setzen sich laut dem
+# Branchenverband Ziele?", "Ein Artikel sagt*, wie viele* Firmen …, ein anderer*, wie viele* …")
+_QUESTION_START = r"(?:wie|was|welche[rnms]?|wer|wen|wem|wo|wann|warum|wieso|ob|how|what|which|who|where|when|why|whether)\b"
+_NEXT_ASKED = re.compile(rf"(?:[,;:]\s*(?:(?:und|and|sowie|aber|but)\s+)?|\s(?:und|and|sowie)\s+|(?<=[?.!])\s+)(?={_QUESTION_START})", re.I)
+_ASKING = re.compile(_QUESTION_START, re.I)
+
+
+def asked_parts(question: str, articles: list | None = None) -> list[str]:
+    """The things a question about several articles asks one by one, or [] when it asks one thing: each part is
+    searched and quoted for itself, as LangChain's query decomposition does, so the second article's figure is not
+    crowded out by the first's ("… wie viele agieren laut Roland Berger strategisch" / "… wie viele setzen sich
+    laut dem Branchenverband Ziele"). A part asks (a question word, or a question mark: not "Our customers
+    complain that our ads feel pushy.") and says with at least three words what about, besides the names of
+    `articles` ("Wie sehen das der Bankberater Leichsenring und der Blogbeitrag … jeweils?" only says who)."""
+    from .answerability import specific_terms
+    from .articles import without_names
+
+    pieces = [p.strip(" ,;:") for p in _NEXT_ASKED.split(question)]
+    parts = [p for p in pieces if (_ASKING.match(p) or p.endswith("?"))
+             and len(specific_terms(without_names(p, articles) if articles else p, frozenset())) >= 3]
+    return parts if len(parts) >= 2 else []
+
+
 # A question asking what two (or each of several) articles say, each its own part of the answer ("Zwei Texte berufen
 # sich auf Bitkom. Welche Zahl nennt jeder?", "Vergleiche zwei Artikel: …", "What figure does each article attribute …?");
 # not "im Vergleich zu", "compared with" (a comparison within what one article says)

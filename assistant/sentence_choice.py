@@ -58,11 +58,12 @@ _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-•*])\s+\S")
 
 
 def best_sentences(question: str, passages: list[Passage], embeddings, check: Answerability | None,
-                   n_sentences: int, margin: float | None = None, several: bool | None = None) -> list[tuple[int, int, int]]:
+                   n_sentences: int, margin: float | None = None, several: bool | None = None,
+                   parts: list[str] | None = None) -> list[tuple[int, int, int]]:
     """(passage number, start, end) of the top passages' best sentences, at most n_sentences
     (only those within `margin` of the best, when given; OTHER_ARTICLE_MARGIN for another
-    article's when the question asks about several, `several`, else read from the question), a list
-    kept whole, in reading order.
+    article's when the question asks about several, `several`, else read from the question), the best one
+    of each thing asked of several articles (`parts`: question.asked_parts), a list kept whole, in reading order.
     The extractive answer quotes them; an LLM backend is given them as its compact evidence."""
     part = leading_part(passages)
     if part and part.startswith("item "):  # "der dritte Punkt": the numbered line, and what a heading introduces
@@ -100,6 +101,17 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         other = next(((c, score) for c, score in zip(candidates, scores) if passages[c[0] - 1].doc_id != top_doc), None)
         if other and other[1] >= scores[0] - EACH_ARTICLE_MARGIN and all(passages[c[0] - 1].doc_id == top_doc for c in best):
             best = best[:n_sentences - 1] + [other[0]]
+    if parts and margin is not None:
+        # each thing asked of several articles gets its own best sentence ("… wie viele agieren laut Roland Berger
+        # strategisch, und wie viele setzen sich laut dem Branchenverband Ziele?": the Infobrief's "jedes dritte
+        # Unternehmen" ranked below three sentences about the Roland Berger study for the whole question)
+        tops = []
+        for part in parts:
+            ranked, _ = rank_sentences(part, answer_passages(passages), embeddings, None)
+            if ranked and ranked[0] not in best + tops:
+                tops.append(ranked[0])
+        if tops:
+            best = best[:max(1, n_sentences - len(tops))] + tops
     stated = _stating_sentence(question, candidates, passages, check, best)
     if stated is not None and stated not in best:
         best = best[:n_sentences - 1] + [stated]

@@ -246,6 +246,37 @@ def test_a_question_about_what_each_of_two_articles_says_quotes_both(assistant):
     assert {c.doc_id for c in result.citations} == {SPRINGER, INFOBRIEF}
 
 
+def test_two_things_asked_of_two_articles_are_searched_and_quoted_each(assistant):
+    # dev d26de18: the question names only the Infobrief, so both figures were searched there and the answer was
+    # refused for lack of Roland Berger's; d20de18: the Infobrief's figure ranked below three Roland Berger sentences
+    result = assistant.ask("Vergleiche zwei Artikel: Wie viel Prozent der Unternehmen agieren laut der Roland-Berger-Publikation "
+                           "strategisch in sozialen Netzwerken, und welcher Anteil definiert laut der Bitkom-Erhebung im Infobrief "
+                           "überhaupt Ziele für soziale Medien?", backend="extractive")
+    assert not result.refused, result.refusal_reason
+    assert "17 Prozent" in result.answer and "jedes dritte Unternehmen" in result.answer
+    assert {SPRINGER, INFOBRIEF} <= {c.doc_id for c in result.citations}
+    result = assistant.ask("Vergleich bitte: Wie viele Unternehmen handeln laut Roland Berger strategisch in sozialen Netzwerken, "
+                           "und wie viele setzen sich laut dem Branchenverband überhaupt Ziele dafür?", backend="extractive")
+    assert "17 Prozent" in result.answer and "jedes dritte Unternehmen" in result.answer
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("Wie viele Unternehmen agieren laut Roland Berger strategisch, und wie viele setzen sich laut dem Verband Ziele dafür?",
+     ["Wie viele Unternehmen agieren laut Roland Berger strategisch", "wie viele setzen sich laut dem Verband Ziele dafür?"]),
+    ("Compare the two figures: how many German companies are present on social platforms, and what share of larger "
+     "companies use social media for external communication?",
+     ["how many German companies are present on social platforms",
+      "what share of larger companies use social media for external communication?"]),
+    # a statement of context asks nothing; one thing asked is no parts
+    ("Our customers complain that our ads feel pushy. What does one of the articles say customers no longer want from companies?", []),
+    ("Was sagen die Artikel darüber, ob sich der finanzielle Ertrag messen lässt?", []),
+])
+def test_the_things_a_question_asks_one_by_one(question, parts):
+    from assistant.question import asked_parts
+
+    assert asked_parts(question) == parts
+
+
 def test_a_figure_is_quoted_from_the_article_the_check_found_it_in(assistant):
     # dev d22de01: the check found "70 Prozent der Diskussion rund um das Thema Banken" in the CIO article (the
     # thesaurus gives "Banken" for "Geldinstitute"), and the answer quoted the Infobrief's "jedes zweite Großunternehmen"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..answerability import Answerability
 from ..results import Answer, Turn
@@ -21,6 +21,7 @@ class AnswerRequest:
     # quoted sentence must answer (with them, the sentence describing the checklist wins)
     asked: str | None = None
     several_articles: bool = False  # asks what several articles say (or names several): may quote more than one
+    parts: list[str] = field(default_factory=list)  # what it asks of them one by one (question.asked_parts), each quoted
 
 
 @dataclass

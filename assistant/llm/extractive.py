@@ -29,17 +29,19 @@ class ExtractiveBackend(Backend):
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         answer = extractive_answer(request.asked or request.question, request.passages, request.lang, self.embeddings,
-                                   request.check, self.n_sentences, request.several_articles)
+                                   request.check, self.n_sentences, request.several_articles, request.parts)
         yield answer.text
         yield answer
 
 
 def extractive_answer(question: str, passages: list[Passage], lang: str, embeddings,
-                      check: Answerability | None = None, n_sentences: int = EXTRACTIVE_SENTENCES, several_articles: bool | None = None) -> Answer:
+                      check: Answerability | None = None, n_sentences: int = EXTRACTIVE_SENTENCES, several_articles: bool | None = None,
+                      parts: list[str] | None = None) -> Answer:
     """The best sentences of the top passages (those close to the best), in reading order; from more than
-    one article only for a question about several (`several_articles`; None: read from the question)."""
+    one article only for a question about several (`several_articles`; None: read from the question), and
+    the best one of each thing it asks of them (`parts`)."""
     chosen = best_sentences(question, passages, embeddings, check, n_sentences, margin=SAME_ARTICLE_MARGIN,
-                            several=several_articles)
+                            several=several_articles, parts=parts)
     return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
 
 
