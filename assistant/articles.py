@@ -29,6 +29,7 @@ _IRONIC_DE = ["ironisch", "satirisch", "sarkastisch", "spöttisch", "augenzwinke
 _IRONIC_EN = ["ironic", "ironical", "ironically", "satirical", "satire", "sarcastic", "mocking", "humorous", "joking", "jokey",
               "tongue in cheek", "facetious", "wry", "parody", "spoof", "snarky", "cynical", "persiflage", "parodie"]
 TONE_WORDS = {"ironisch": [w + ending for w in _IRONIC_DE for ending in ("", "e", "en", "er", "es", "em")] + _IRONIC_EN}
+TONE_EN = {"ironisch": "ironic"}
 _FEMININE_KINDS = {"Checkliste"}  # "eine Checkliste", "ein Infobrief"
 KIND_EN = {"Infobrief": "newsletter (Infobrief)", "Checkliste": "checklist (Checkliste)", "Blogbeitrag": "blog post",
            "Beitrag einer Artikelserie": "part of an article series", "Online-Artikel": "online article"}
@@ -59,6 +60,9 @@ ATTRIBUTES = {
     "kind": re.compile(r"\bwas für ein\w*\s+(text|beitrag|artikel|dokument)|\b(textsorte|textart|art von text)\b|"
                        r"\bwelche art\s+(von\s+|des\s+|der\s+)?(text|beitrag|artikel|dokument|veröffentlichung|publikation)|"
                        r"\bwhat (kind|type|sort) of (text|article|document|piece|publication)\b", re.IGNORECASE),
+    # the tone the text takes ("What kind of text is it and what tone does it take?"); cleaning.py finds it
+    "tone": re.compile(r"\b(what|which) tone\b|\btone (does|is) (it|the (text|article|piece|post))\b|\b(in )?welche[mn]? ton(fall|art)?\b|"
+                       r"\b(tonfall|tonalität)\b", re.IGNORECASE),
     # not a person's title ("job title", "akademischer Titel")
     "title": re.compile(r"(?<!job )(?<!akademischer )(?<!academic )\b(titel|überschrift|title|headline)\b|\bwhat is the (article|piece|post) called\b|"
                         r"\bwie (heißt|lautet) (der|das|die) (artikel|beitrag|text|infobrief|checkliste)\b", re.IGNORECASE),
@@ -108,8 +112,10 @@ class ArticleInfo:
         return [n for n in dict.fromkeys(names) if n]
 
     def header(self) -> str:
-        """The article's header as cited by a metadata answer."""
-        parts = [f"„{self.title}“", self.kind, self.source, f"von {self.author}" if self.author else None, self.date]
+        """The article's header as cited by a metadata answer (with the author's job and the text's tone, which
+        the article states in its author note and in a sentence about itself)."""
+        author = f"von {self.author}" + (f" ({self.role})" if self.role else "") if self.author else None
+        parts = [f"„{self.title}“", self.kind, self.tone, self.source, author, self.date]
         return " · ".join(p for p in parts if p)
 
 
@@ -276,13 +282,22 @@ def asked_attribute(question: str) -> str | None:
     return next(iter(asked_attributes(question)), None)
 
 
+# the author's job asked with the author ("Who wrote …, and *what does he do for a living*?"); alone ("Was ist
+# der Autor von Beruf?") it is answered from the author note like any question about a person's job
+_AUTHORS_JOB = re.compile(r"\b(do(es)? for a living|what does (he|she) do|(his|her) (job|profession|occupation|line of work)|"
+                          r"what (industry|field|line of work)|was (macht|tut) (er|sie) beruflich|beruflich|von beruf|welche[nr]? beruf|"
+                          r"in welcher branche|als was arbeitet)\b", re.IGNORECASE)
+
+
 def asked_attributes(question: str) -> tuple[str, ...]:
     """Every fact about the article itself the question asks for, in the order asked ("Wer hat den
-    Artikel verfasst und wann wurde er veröffentlicht?": author, date)."""
+    Artikel verfasst und wann wurde er veröffentlicht?": author, date); the author's job only with the author."""
     from .question import asked_sentences
 
     asked = asked_sentences(question)  # not "A consultant … *wrote* a series … Which agency does he quote?"
     found = [(m.start(), name) for name, pattern in ATTRIBUTES.items() if (m := pattern.search(asked))]
+    if any(name == "author" for _, name in found) and (m := _AUTHORS_JOB.search(asked)):
+        found.append((m.start(), "role"))
     return tuple(name for _, name in sorted(found))
 
 
@@ -354,21 +369,27 @@ def _attribute_answer(info: ArticleInfo, attribute: str, lang: str) -> tuple[str
     name = f"„{info.title}“"
     if attribute == "kind" and value and lang == "en":
         value = KIND_EN.get(value, value)
+    if attribute == "tone" and value and lang == "en":
+        value = TONE_EN.get(value, value)
     if not value:
         missing = {
             "de": {"author": "keinen Autor", "date": "kein Erscheinungsdatum", "source": "keine Quelle oder Website",
-                   "kind": "nicht, was für ein Text er ist", "title": "keinen Titel"},
+                   "kind": "nicht, was für ein Text er ist", "title": "keinen Titel",
+                   "tone": "keinen Ton, den er anschlägt", "role": "keinen Beruf des Autors"},
             "en": {"author": "no author", "date": "no publication date", "source": "no source or website",
-                   "kind": "no kind of text", "title": "no title"},
+                   "kind": "no kind of text", "title": "no title",
+                   "tone": "no tone it takes", "role": "no job of its author"},
         }[lang][attribute]
         return (f"Der Beitrag {name} nennt {missing} [1]." if lang == "de" else f"The article {name} states {missing} [1]."), True
     templates = {
         "de": {"author": "Der Beitrag {name} wurde von {value} geschrieben [1].", "date": "Der Beitrag {name} erschien am {value} [1].",
                "source": "Der Beitrag {name} erschien bei {value} [1].", "kind": "Der Beitrag {name} ist {article} {value} [1].",
-               "title": "Der Beitrag heißt {name} [1]."},
+               "title": "Der Beitrag heißt {name} [1].", "tone": "Der Beitrag {name} ist {value} gehalten [1].",
+               "role": "{author} ist {value} [1]."},
         "en": {"author": "The article {name} was written by {value} [1].", "date": "The article {name} appeared on {value} [1].",
                "source": "The article {name} appeared on {value} [1].", "kind": "The article {name} is a {value} [1].",
-               "title": "The article is titled {name} [1]."},
+               "title": "The article is titled {name} [1].", "tone": "The article {name} is {value} in tone [1].",
+               "role": "{author} is {value} [1]."},
     }
     article = "eine" if value in _FEMININE_KINDS else "ein"
-    return templates[lang][attribute].format(name=name, value=value, article=article), False
+    return templates[lang][attribute].format(name=name, value=value, article=article, author=info.author), False

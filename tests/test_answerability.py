@@ -654,9 +654,28 @@ def test_a_question_for_two_facts_about_an_article_gets_both():
     assert refused and "Annette Speck" in text and "no publication date" in text  # what it states, and what it does not
 
 
+def test_the_authors_job_asked_with_the_author_and_the_tone_come_from_the_header(assistant):
+    # d29en17 and d9en10 were answered with the author and the kind only
+    question = "Who wrote the CIO.de series on misconceptions about social media, and what does he do for a living?"
+    assert asked_attributes(question) == ("author", "role")
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused and "Leichsenring" in result.answer and "Unternehmensberater" in result.answer
+    assert "Unternehmensberater" in result.citations[0].quote  # the cited header states it
+    result = assistant.ask("What kind of text is 'Wie man auf KEINEN Fall in Social Media erfolgreich wird!' and what tone does it take?",
+                           backend="extractive")
+    assert "checklist" in result.answer and "ironic" in result.answer
+    # the job alone, or another person's, is no fact about the article
+    assert asked_attributes("Was ist der Autor des CIO-Beitrags von Beruf?") == ()
+    assert asked_attributes("What does Egbert Wege do for a living, according to the Springer article?") == ()
+
+
 def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assistant):
-    result = assistant.ask("Zu welcher Uhrzeit sollte man auf Instagram posten, um die meiste Reichweite zu bekommen?", backend="extractive")
-    assert result.refused and "Instagram" in result.refusal_reason
+    question = "Zu welcher Uhrzeit sollte man auf Instagram posten, um die meiste Reichweite zu bekommen?"
+    result = assistant.ask(question, backend="extractive")
+    assert result.refused  # by the gate since the rerank discounts hub sentences (stop 42); the check refuses it too:
+    passages = assistant.retriever.search(question)[:3]
+    check = assistant.answerability.check(question, [p.text for p in passages], assistant.retriever.domain_words())
+    assert not check.answerable
 
 
 @pytest.mark.parametrize("question, refused", [
