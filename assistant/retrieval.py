@@ -147,7 +147,6 @@ class Retriever:
         self._articles = None  # (revision, [ArticleInfo])
         self._domain = None  # (revision, stems)
         self._sentence_vectors = None
-        self._hubs_revision = None  # the index revision the sentence store's hub scores are of
 
     def articles(self) -> list:
         """What the index knows of each article (title, kind, source, author, date), per revision."""
@@ -315,11 +314,9 @@ class Retriever:
         the sentence that states its fact better than the chunk around it."""
         if len(candidates) < 2:
             return candidates
-        store = self.sentence_vectors()
-        texts = [p.text for p in candidates]
-        closest = dict(zip((p.chunk_id for p in candidates), store.best_similarity(vector, texts)))
-        ranking = dict(zip((p.chunk_id for p in candidates), store.best_closeness(vector, texts)))  # hubs discounted
-        by_sentence = sorted(ranking, key=lambda cid: -ranking[cid])
+        closest = dict(zip((p.chunk_id for p in candidates),
+                           self.sentence_vectors().best_similarity(vector, [p.text for p in candidates])))
+        by_sentence = sorted(closest, key=lambda cid: -closest[cid])
         fused = rrf([(1.0, [p.chunk_id for p in candidates]), (1.0, by_sentence)], self.settings.retrieval.rrf_k)
         ranked = sorted(candidates, key=lambda p: -fused[p.chunk_id])[:k]
         for rank, p in enumerate(ranked, start=1):
@@ -332,23 +329,7 @@ class Retriever:
         if self._sentence_vectors is None:
             self._sentence_vectors = share(SentenceVectors(self.index.model.embeddings, self.index.model.name,
                                                            self.settings.data_dir / "sentence-vectors.sqlite3"))
-        revision = self.index.revision()
-        if self._hubs_revision != revision:  # the articles changed: their hub scores with them
-            self._hubs_revision = revision
-            self._sentence_vectors.hubs = self._hub_scores(self._sentence_vectors)
         return self._sentence_vectors
-
-    def _hub_scores(self, store):
-        """The articles' sentences (the first REFERENCE_SIZE) as the reference queries of hubness.py."""
-        from .hubness import REFERENCE_SIZE, HubScores
-        from .sentence_vectors import sentences_of
-
-        collection = self.index.collection()
-        if collection is None:
-            return None
-        chunks = collection.get(limit=REFERENCE_SIZE, include=["documents"])["documents"]
-        texts = list(dict.fromkeys(s for text in chunks for s in sentences_of(text)))[:REFERENCE_SIZE]
-        return HubScores(texts, store.queries(texts), store.sentences(texts)) if texts else None
 
     def _passages(self, ranked: list[tuple[str, float]], dense_scores: dict, bm25_scores: dict) -> list[Passage]:
         if not ranked:

@@ -16,7 +16,6 @@ import hashlib
 import sqlite3
 import threading
 from contextlib import closing
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,15 +26,8 @@ MIN_SENTENCE_CHARS = 20  # shorter pieces (a heading word, "1.") match anything
 
 
 def sentences_of(text: str) -> list[str]:
-    return list(_sentences_of(text))
-
-
-@lru_cache(maxsize=4096)
-def _sentences_of(text: str) -> tuple[str, ...]:
-    """Cached: the rerank reads each candidate chunk's sentences twice (cosine and hub-discounted), question after
-    question, and splitting (pysbd) costs more than the vectors."""
     found = [text[s:e] for s, e in sentence_spans(text) if e - s >= MIN_SENTENCE_CHARS]
-    return tuple(found or [text])
+    return found or [text]
 
 
 class SentenceVectors:
@@ -46,7 +38,6 @@ class SentenceVectors:
         self._memory: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._disk_ok = path is not None
-        self.hubs = None  # HubScores of the index's sentences (set by the retriever; hubness.py): None ranks by cosine
 
     def of(self, texts: list[str]) -> list[np.ndarray]:
         """Per chunk text, the matrix of its sentences' vectors (one row per sentence)."""
@@ -85,14 +76,6 @@ class SentenceVectors:
             self._memory.update(new)
             self._save(new)
         return {t: self._memory[k] for t, k in keys.items()}
-
-    def best_closeness(self, query_vector, texts: list[str]) -> list[float]:
-        """Per text, how close its closest sentence is to the query, for ranking: the cosine, less the sentence's
-        hubness when the retriever gave the store its articles' hub scores (hubness.py)."""
-        query = np.asarray(query_vector, dtype=np.float32)
-        if self.hubs is None:
-            return self.best_similarity(query, texts)
-        return [float(self.hubs.csls(m @ query, sentences_of(t), m).max()) for t, m in zip(texts, self.of(texts))]
 
     def best_similarity(self, query_vector, texts: list[str]) -> list[float]:
         """Per text, the cosine of its closest sentence to the (normalised) query vector."""
