@@ -16,6 +16,7 @@ import hashlib
 import sqlite3
 import threading
 from contextlib import closing
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,15 @@ MIN_SENTENCE_CHARS = 20  # shorter pieces (a heading word, "1.") match anything
 
 
 def sentences_of(text: str) -> list[str]:
+    return list(_sentences_of(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    """Cached: the same chunks come back question after question, and splitting them (pysbd) cost more than
+    looking up their vectors."""
     found = [text[s:e] for s, e in sentence_spans(text) if e - s >= MIN_SENTENCE_CHARS]
-    return found or [text]
+    return tuple(found or [text])
 
 
 class SentenceVectors:

@@ -670,12 +670,8 @@ def test_the_authors_job_asked_with_the_author_and_the_tone_come_from_the_header
 
 
 def test_a_german_far_question_about_a_platform_no_article_names_is_refused(assistant):
-    question = "Zu welcher Uhrzeit sollte man auf Instagram posten, um die meiste Reichweite zu bekommen?"
-    result = assistant.ask(question, backend="extractive")
-    assert result.refused  # by the gate since the rerank discounts hub sentences (stop 42); the check refuses it too:
-    passages = assistant.retriever.search(question)[:3]
-    check = assistant.answerability.check(question, [p.text for p in passages], assistant.retriever.domain_words())
-    assert not check.answerable
+    result = assistant.ask("Zu welcher Uhrzeit sollte man auf Instagram posten, um die meiste Reichweite zu bekommen?", backend="extractive")
+    assert result.refused and "Instagram" in result.refusal_reason
 
 
 @pytest.mark.parametrize("question, refused", [
