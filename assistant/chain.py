@@ -101,9 +101,8 @@ class Assistant:
         parts = asked_parts(standalone, self.retriever.articles()) if several else []
         if parts:  # two things asked of several articles: each searched (and later quoted) for itself
             passages, doc_filter, parts = self._search_by_part(parts, k or self.settings.retrieval.k, mode, doc_filter)
-            query = searched_text(standalone, self.retriever.articles(), doc_filter)
-        else:
-            query = searched_text(standalone, self.retriever.articles(), doc_filter)
+        query = searched_text(standalone, self.retriever.articles(), doc_filter)
+        if not parts:
             passages = self.retriever.search_named(query, k=self._named_k(k, doc_filter), mode=mode, doc_ids=doc_filter)
         passages = self.retriever.part_first(standalone, passages, doc_filter)
         draft.fields.update(standalone_question=standalone, retrieved=passages)
@@ -154,10 +153,11 @@ class Assistant:
 
     def _search_by_part(self, parts: list[str], k: int, mode: str, doc_filter) -> tuple[list[Passage], list[str] | None, list[str]]:
         """The passages of each asked part in turn (each part's best first, then each one's second, …), the
-        articles searched, and what was searched for each part (without the words naming an article). A part searches the articles it names, else those the question names when it
-        names several, else all: "Vergleiche zwei Artikel: Wie viel Prozent … laut der Roland-Berger-
-        Publikation …, und welcher Anteil … laut der Bitkom-Erhebung im Infobrief …?" had searched the Infobrief
-        only, for both, and was refused for lack of Roland Berger's figure (d26de18)."""
+        articles searched, and what was searched for each part (without the words naming an article). A part
+        searches the articles it names, else those the question names when it names several, else all:
+        "Vergleiche zwei Artikel: Wie viel Prozent … laut der Roland-Berger-Publikation …, und welcher Anteil …
+        laut der Bitkom-Erhebung im Infobrief …?" had searched the Infobrief only, for both, and was refused for
+        lack of Roland Berger's figure (d26de18)."""
         articles = self.retriever.articles()
         found, searched, queries = [], set(), []
         for part in parts:
