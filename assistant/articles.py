@@ -156,24 +156,20 @@ def _one_description(text: str, found: dict[str, list[str]]) -> dict[str, list[s
     whose page says "blog" (users call most web texts a blog post). An article named only by kind words
     within four words of another article's specific name (tone, title, author, source), nothing like
     "und" / "and" between them, is folded into that article."""
-    def spans(phrase: str) -> list[tuple[int, int]]:
-        return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+    def spans(phrases) -> list[tuple[int, int]]:
+        return [m.span() for phrase in phrases for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+
+    def beside(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        """At most four words apart, nothing like "und" between them (or overlapping)."""
+        between = text[min(a[1], b[1]):max(a[0], b[0])] if a[1] <= b[0] or b[1] <= a[0] else ""
+        return len(between.split()) <= 4 and not _BETWEEN_TWO_TEXTS.search(between)
 
     for doc_id in [d for d, phrases in found.items() if phrases and set(phrases) <= _KIND_NAMES]:
-        kind_spans = [span for phrase in found[doc_id] for span in spans(phrase)]
-        for other, phrases in list(found.items()):
-            if other == doc_id or doc_id not in found:
-                continue
-            specific = [span for phrase in phrases if phrase not in _KIND_NAMES for span in spans(phrase)]
-            for kind_start, kind_end in kind_spans:
-                for name_start, name_end in specific:
-                    apart = kind_end <= name_start or name_end <= kind_start
-                    between = text[min(kind_end, name_end):max(kind_start, name_start)] if apart else ""
-                    if len(between.split()) <= 4 and not _BETWEEN_TWO_TEXTS.search(between):
-                        found[other] = phrases + [p for p in found.pop(doc_id) if p not in phrases]
-                        break
-                if doc_id not in found:
-                    break
+        kind_spans = spans(found[doc_id])
+        other = next((o for o, phrases in found.items() if o != doc_id
+                      and any(beside(k, n) for k in kind_spans for n in spans(p for p in phrases if p not in _KIND_NAMES))), None)
+        if other is not None:
+            found[other] += [p for p in found.pop(doc_id) if p not in found[other]]
     return found
 
 

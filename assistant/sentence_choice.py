@@ -76,7 +76,8 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
                                 passages)
         return in_order[-n_sentences:] if part == "end" else in_order[:n_sentences]
     listing = bool(check and check.answer_type == "list") or part == "conclusion"  # a conclusion: its list whole
-    candidates, scores = rank_sentences(question, answer_passages(passages), embeddings, check, lists=listing)
+    quoted = answer_passages(passages)
+    candidates, scores = rank_sentences(question, quoted, embeddings, check, lists=listing)
     figure_doc = _figure_article(question, passages, check)
     if figure_doc:  # its sentences first, each group in rank order (a stable sort)
         order = sorted(range(len(candidates)), key=lambda i: passages[candidates[i][0] - 1].doc_id != figure_doc)
@@ -107,7 +108,7 @@ def best_sentences(question: str, passages: list[Passage], embeddings, check: An
         # Unternehmen" ranked below three sentences about the Roland Berger study for the whole question)
         tops = []
         for part in parts:
-            ranked, _ = rank_sentences(part, answer_passages(passages), embeddings, None)
+            ranked, _ = rank_sentences(part, quoted, embeddings, None)
             if ranked and ranked[0] not in best + tops:
                 tops.append(ranked[0])
         if tops:
