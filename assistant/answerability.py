@@ -408,8 +408,15 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     match = next((m for name, p in ANSWER_TYPES if name in ("year", "number") and (m := p.search(question))), None)
     if not match:
         return None
-    words = [w for w in re.findall(r"[^\W\d_]+", question[match.end():]) if w.lower() not in _UNITS][:4]
     by_word = {word: stem for stem, word in terms.items()}
+    unit = _IN_UNIT.search(question, max(0, match.start() - 3))
+    if unit and unit.start() <= match.start():
+        # an amount asked for in a unit is of the thing named before the unit: "Welche *ROI*-Quote in Prozent
+        # hat Leichsenring …" asks for the ROI, not for Leichsenring ("70 Prozent der Diskussion" is no ROI)
+        before = [w for w in re.findall(r"[^\W\d_]+", question[:unit.start()]) if w in by_word]
+        if before:
+            return by_word[before[0]]
+    words = [w for w in re.findall(r"[^\W\d_]+", question[match.end():]) if w.lower() not in _UNITS][:4]
     # The counted thing is a noun: capitalised in German ("wie viele deutsche *Firmen*"); in English
     # a capitalised word is a name or a nationality ("how many *German* companies"), never it.
     german = german_probability(question) >= 0.5 if german is None else german
@@ -473,6 +480,7 @@ def _qualifier(question: str, terms: dict[str, str], focus: str | None) -> str |
     return by_word.get(match.group(1)) if match else None
 
 
+_IN_UNIT = re.compile(r"\b(?:in|as a)\s+(?:euro|euros|dollars?|prozent|percent|percentage)\b", re.I)
 _ANYONE = frozenset("leute menschen personen people persons individuals".split())
 
 

@@ -275,6 +275,22 @@ def test_the_counted_thing_of_an_english_question_comes_before_its_verb():
         assert focus_term(question, specific_terms(question, frozenset())) == thing
 
 
+def test_an_amount_in_a_unit_is_of_the_thing_named_before_the_unit():
+    # "Welche ROI-Quote in Prozent hat Leichsenring …" asks for the ROI: the first term after "in Prozent"
+    # (Leichsenring) let "70 Prozent der Diskussion" in his article answer it (d30de22)
+    for question, thing in (("Welche ROI-Quote in Prozent hat Hansjörg Leichsenring für Social Media ausgerechnet?", "roi"),
+                            ("Which ROI rate in percent did Leichsenring calculate?", "roi"),
+                            ("Wie viel Prozent der Unternehmen agieren strategisch?", "unternehm")):
+        assert focus_term(question, specific_terms(question, frozenset())) == thing
+
+
+def test_a_percentage_of_something_the_window_gives_no_figure_for_is_refused(assistant):
+    answer = assistant.ask("Welche ROI-Quote in Prozent hat Hansjörg Leichsenring für Social Media ausgerechnet?", backend="extractive")
+    assert answer.refused and "number" in answer.refusal_reason
+    answer = assistant.ask("Welche Diskussionsquote in Prozent läuft laut Zieltraffic über Social-Media-Kanäle?", backend="extractive")
+    assert not answer.refused and "70 Prozent" in answer.answer
+
+
 def test_the_dated_thing_of_an_english_question_is_the_name_after_its_auxiliary():
     # the year must then be in a sentence naming it ("In which year did Obama win …" passed on a
     # 2013 study in the next sentence)
