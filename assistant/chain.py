@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from .answerability import Answerability, AnswerabilityCheck, specific_terms
+from .cited_sources import asked_sources, citing_sentences
 from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
 from .config import Settings
 from .followup import condense, referenced_docs
@@ -19,7 +20,7 @@ from .grounding import SentenceSupport
 from .index import Index
 from .llm import Backend, create_backend, default_backend_name
 from .llm.base import AnswerRequest
-from .llm.extractive import partial_answer
+from .llm.extractive import partial_answer, quoted_answer
 from .prompts import REFUSAL
 from .question import NO_WORDS, answer_language, asked_parts, asks_several_articles, as_read, clean_question, has_words, without_descriptions
 from .results import Answer, AnswerResult, Citation, Draft, Turn, header_passage
@@ -50,6 +51,8 @@ def checked_question(question: str, passages: list[Passage], doc_filter, retriev
 # and the sentence answering "How … can a company make its social media effort bear fruit sooner?" (the blog post's
 # "… desto eher wird Ihr Einsatz Früchte tragen") was in its sixth (dev: facts .874 -> .875, nothing lost)
 NAMED_ARTICLE_K_FACTOR = 2
+# Passages searched for the sentences citing a source: every chunk of the articles here (5-8 an article).
+SOURCES_SEARCH_K = 60
 
 
 class Assistant:
@@ -111,6 +114,12 @@ class Assistant:
         if asked_about:  # a question about an article itself: answered from its metadata
             yield from draft.finish(self._metadata_answer(*asked_about, lang, draft))
             return
+        source_kind = asked_sources(standalone, self.retriever.articles(), self.retriever.domain_words())
+        if source_kind:  # "Auf welche Studien stützt sich der Springer-Artikel?": every sentence citing one
+            answer = self._sources_answer(standalone, source_kind, doc_filter, lang, draft)
+            if answer is not None:
+                yield from draft.finish(answer)
+                return
         if missing_item(passages):  # "der siebte Punkt" of a five-point list
             reason = f"the article has no point {missing_item(passages)}"
             yield from draft.finish(Answer(REFUSAL[lang], refused=True, refusal_reason=reason))
@@ -222,6 +231,22 @@ class Assistant:
             n, start, end = check.window
             check = replace(check, window=(ordered.index(passages[n - 1]) + 1, start, end))
         return check, ordered
+
+    def _sources_answer(self, question: str, kind: str, doc_filter, lang: str, draft: Draft) -> Answer | None:
+        """Every sentence of the named articles (else of all) that cites a source of the asked kind,
+        quoted; None when none does (the question then goes the usual way, to the gate)."""
+        every = self.retriever.search(question, k=SOURCES_SEARCH_K, mode="dense", doc_ids=doc_filter, rerank=False)
+        found = citing_sentences(kind, every)
+        if not found:
+            return None
+        # the passages holding them, renumbered, each article's in reading order
+        order = sorted({n for n, _, _ in found}, key=lambda n: (every[n - 1].doc_id, every[n - 1].start))
+        passages = [every[n - 1] for n in order]
+        chosen = sorted(((order.index(n) + 1, s, e) for n, s, e in found))
+        draft.fields["retrieved"] = passages
+        answer = quoted_answer(chosen, passages, lang)
+        answer.refusal_reason = None
+        return answer
 
     @staticmethod
     def _metadata_answer(info, attributes: tuple[str, ...], lang: str, draft: Draft) -> Answer:

@@ -67,6 +67,11 @@ def partial_answer(check: Answerability, passages: list[Passage], lang: str) -> 
     return answer
 
 
+def quoted_answer(chosen, passages: list[Passage], lang: str) -> Answer:
+    """The chosen sentences ((passage number, start, end)), quoted with their citations."""
+    return _quote(chosen, passages, lang, EXTRACTIVE_INTRO[lang])
+
+
 def _quote(chosen, passages, lang, intro: str, closing: str = "") -> Answer:
     parts, sentences, citations = [], [], []
     for n, s, e in chosen:
