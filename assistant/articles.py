@@ -143,14 +143,14 @@ def naming_phrases(question: str, articles: list[ArticleInfo]) -> dict[str, list
         if phrases := role_references(question, role):
             for article in described:
                 found.setdefault(article.doc_id, []).extend(phrases)
-    return _one_description(text, found)
+    return _one_description(text, found, articles)
 
 
 _KIND_NAMES = {word for words in KIND_WORDS.values() for word in words}
 _BETWEEN_TWO_TEXTS = re.compile(r"\b(?:und|and|sowie|oder|or|vs|versus|als auch|compared|verglichen|gegenüber|while|während|but|aber)\b|[;?]")
 
 
-def _one_description(text: str, found: dict[str, list[str]]) -> dict[str, list[str]]:
+def _one_description(text: str, found: dict[str, list[str]], articles: list[ArticleInfo] | None = None) -> dict[str, list[str]]:
     """A kind word next to another article's own name describes that article: "the tongue-in-cheek blog
     post", "der Blogbeitrag, der augenzwinkernd auflistet …" is the ironic checklist, not the one text
     whose page says "blog" (users call most web texts a blog post). An article named only by kind words
@@ -168,9 +168,43 @@ def _one_description(text: str, found: dict[str, list[str]]) -> dict[str, list[s
         kind_spans = spans(found[doc_id])
         other = next((o for o, phrases in found.items() if o != doc_id
                       and any(beside(k, n) for k in kind_spans for n in spans(p for p in phrases if p not in _KIND_NAMES))), None)
+        if other is None and articles:
+            other = _titled_by_what_follows(text, kind_spans, doc_id, articles)
         if other is not None:
+            found.setdefault(other, [])
             found[other] += [p for p in found.pop(doc_id) if p not in found[other]]
     return found
+
+
+_NEGATION = re.compile(r"\b(kein\w*|nicht|nie|niemals|not|never|no)\b", re.I)
+_EVERY_TITLES_WORDS = frozenset({"social", "media", "medi", "sozial", "soziale"})
+
+
+def _title_words(text: str) -> set[str]:
+    from .grounding import content_words
+
+    return (content_words(text) - _EVERY_TITLES_WORDS) | ({"<not>"} if _NEGATION.search(text) else set())
+
+
+def _titled_by_what_follows(text: str, kind_spans, doc_id: str, articles: list[ArticleInfo]) -> str | None:
+    """The article whose title the words after a kind word paraphrase: "der Blogartikel darüber, wie man in
+    sozialen Medien ganz sicher *keinen Erfolg* hat" is "Wie man auf KEINEN Fall in Social Media *erfolgreich*
+    wird!", not the one text whose page says "Blog" (d29de12). Two title words at least (a stem, or one
+    the beginning of the other: "erfolg" / "erfolgreich"; a negation counts as a word), more than the kind's own
+    article's title shares."""
+    def shared(words: set[str], title: str) -> int:
+        return sum(any(w == t or min(len(w), len(t)) >= 5 and (w.startswith(t) or t.startswith(w)) for t in _title_words(title))
+                   for w in words)
+
+    for _, end in kind_spans:
+        following = re.split(r"[?:;]", text[end:], maxsplit=1)[0].split()[:12]
+        words = _title_words(" ".join(following))
+        by_title = sorted(((shared(words, a.title), a.doc_id) for a in articles if a.title), reverse=True)
+        own = next((n for n, d in by_title if d == doc_id), 0)
+        if by_title and by_title[0][0] >= 2 and by_title[0][0] > own and by_title[0][1] != doc_id \
+                and (len(by_title) < 2 or by_title[1][0] < by_title[0][0]):
+            return by_title[0][1]
+    return None
 
 
 def _title_holds(title: str, quoted: str) -> bool:

@@ -93,6 +93,10 @@ def test_page_chrome_gives_kind_and_source(articles):
     ("In dem ironisch gehaltenen Blogbeitrag: Auf welchen Professor wird verwiesen?", [CHECKLIST]),
     ("What do the ironic checklist and the blog post say about strategy?", [CHECKLIST, BLOG]),
     ("Wie unterscheiden sich die ironische Checkliste und der Blogbeitrag?", [CHECKLIST, BLOG]),
+    # a kind word with words after it that paraphrase another article's title is that article (d29de12: the blog
+    # first); what only shares a topic word with a title ("Erfolg") stays with the kind
+    ("Was listet der Blogartikel darüber, wie man in sozialen Medien garantiert keinen Erfolg hat, als Fehler auf?", [CHECKLIST]),
+    ("Was sagt der Blogbeitrag darüber, wie man den Erfolg misst?", [BLOG]),
     # by the author's job, from the author note ("Hansjörg Leichsenring ist Unternehmensberater und Interimsmanager.")
     ("In the piece by the bank consultant and interim manager, which two social networks are given as examples?", [ZIELTRAFFIC]),
     ("What banking qualification does the consultant who writes about social media misconceptions hold?", [ZIELTRAFFIC]),
