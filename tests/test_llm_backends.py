@@ -31,6 +31,31 @@ def test_the_local_model_runs_in_its_own_process_and_the_verifier_catches_random
     assert result.raw_answer and result.raw_answer == "".join(events[:-2])  # what the model wrote, kept for audits
 
 
+def test_a_switch_of_language_loads_the_saved_prompt_start_instead_of_prefilling_it(ready_index, tiny_model):
+    """The German and English answer prompts start differently, and the server reuses only the prefix a
+    prompt shares with the one before: English, German, English prefilled the English system prompt and
+    example twice. The server keeps the state of each prompt start (llm/prefix_cache.py): the second English
+    question loads it (its log: "cache hit", then the prefix-match of the whole English start)."""
+    import re
+
+    from assistant.prompts import answer_prompt
+
+    settings = ready_index.settings.replace(**{"llamacpp_model": str(tiny_model), "max_tokens": 5, "llamacpp_ctx": 16384})
+    assistant = Assistant(settings, ready_index)
+    backend = assistant.backend("llamacpp")
+    assert backend.wait_ready() is None
+    english = "What share of the discussion about banks takes place on social media channels?"
+    list(assistant.stream(english, backend="llamacpp"))
+    list(assistant.stream(QUESTION, backend="llamacpp"))
+    seen = len(backend.server.log_path.read_text(encoding="utf-8", errors="replace"))
+    list(assistant.stream(english, backend="llamacpp"))
+    log = backend.server.log_path.read_text(encoding="utf-8", errors="replace")[seen:]
+    start = answer_prompt("en").format_messages(question="", passages="")[:-1]  # system prompt and worked example
+    start_bytes = sum(len(m.content.encode()) for m in start)  # the tiny model's vocabulary is byte-level
+    hits = [int(n) for n in re.findall(r"(\d+) prefix-match hit", log)]
+    assert "cache hit" in log and hits and hits[-1] >= start_bytes
+
+
 def test_killing_the_model_process_during_an_answer_falls_back_then_restarts_it(ready_index, tiny_model):
     settings = ready_index.settings.replace(**{"llamacpp_model": str(tiny_model), "max_tokens": 200, "llamacpp_ctx": 16384,
                                                "llamacpp_threads": 1})
