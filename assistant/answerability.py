@@ -86,6 +86,11 @@ _REFERS_BACK = re.compile(r"\b(?:der|die|das|den|dem)\s*\?\s*$|\b(?:es|er|ihn|ih
                           r"it|its|they|them|their|this|that|these|those|there|he|she|him|his|her)\b", re.I)
 
 
+# an elliptical question asking what the context asked, of something else
+_WHAT_ABOUT = re.compile(r"(?:and\s+)?(?:what|how)\s+about\b|(?:und|was ist)\s+mit\b|(?:und\s+)?wie (?:ist|sieht) es (?:bei|mit)\b|"
+                         r"(?:und\s+)?wie steht es (?:um|mit)\b", re.I)
+
+
 @dataclass
 class Answerability:
     answerable: bool
@@ -157,7 +162,8 @@ class AnswerabilityCheck:
         terms = specific_terms(without_descriptions(asked), domain)
         if len(terms) < 2:
             terms = specific_terms(asked, domain)
-        if len(terms) < 2 and _REFERS_BACK.search(asked):
+        if len(terms) < 2 and _REFERS_BACK.search(asked) or _WHAT_ABOUT.match(asked.strip()):
+            # "… keep an eye on what's said online. *What about the big corporations?*": the same asked of another
             terms = specific_terms(question, domain)
         source = attribution(question, terms)
         # the passages whose article is the source's own (its name in the article's header)

@@ -265,6 +265,18 @@ def test_names_do_not_decide_the_language_of_a_question(question, lang):
     assert detect_language(question) == lang
 
 
+def test_an_elliptical_question_asks_what_its_context_asked_of_something_else(assistant):
+    # "What about the big corporations?" alone holds no term the evidence has; with the context it asks for
+    # monitoring by large companies ("jedes zweite Großunternehmen ein Monitoring …"), d30en04 was refused
+    answer = assistant.ask("Only a tiny share of midsize firms keep an eye on what's said about them online. "
+                           "What about the big corporations?", backend="extractive")
+    assert not answer.refused and "jedes zweite Großunternehmen" in answer.answer
+    # a question that merely starts with "Mit" is no such question
+    from assistant.answerability import _WHAT_ABOUT
+    assert _WHAT_ABOUT.match("Und wie sieht es bei den großen Konzernen aus?") and _WHAT_ABOUT.match("Was ist mit Konzernen?")
+    assert not _WHAT_ABOUT.match("Mit welcher klassischen Werbeform wird Social Media verglichen?")
+
+
 def test_the_counted_thing_of_an_english_question_is_not_a_nationality():
     question = "How many German companies are present on social platforms?"
     assert focus_term(question, specific_terms(question, frozenset())) is None  # not "german"; "companies" is every article's word
