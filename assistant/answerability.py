@@ -162,7 +162,7 @@ class AnswerabilityCheck:
         terms = specific_terms(without_descriptions(asked), domain)
         if len(terms) < 2:
             terms = specific_terms(asked, domain)
-        if len(terms) < 2 and _REFERS_BACK.search(asked) or _WHAT_ABOUT.match(asked.strip()):
+        if (len(terms) < 2 and _REFERS_BACK.search(asked)) or _WHAT_ABOUT.match(asked.strip()):
             # "… keep an eye on what's said online. *What about the big corporations?*": the same asked of another
             terms = specific_terms(question, domain)
         source = attribution(question, terms)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .question import DETERMINER as _DETERMINER, MODIFIER as _MODIFIER
 from .roles import role_references
@@ -180,10 +181,11 @@ _NEGATION = re.compile(r"\b(kein\w*|nicht|nie|niemals|not|never|no)\b", re.I)
 _EVERY_TITLES_WORDS = frozenset({"social", "media", "medi", "sozial", "soziale"})
 
 
-def _title_words(text: str) -> set[str]:
+@lru_cache(maxsize=200_000)  # every title is read at each question naming an article by its kind alone
+def _title_words(text: str) -> frozenset[str]:
     from .grounding import content_words
 
-    return (content_words(text) - _EVERY_TITLES_WORDS) | ({"<not>"} if _NEGATION.search(text) else set())
+    return frozenset((content_words(text) - _EVERY_TITLES_WORDS) | ({"<not>"} if _NEGATION.search(text) else set()))
 
 
 def _titled_by_what_follows(text: str, kind_spans, doc_id: str, articles: list[ArticleInfo]) -> str | None:
@@ -192,7 +194,7 @@ def _titled_by_what_follows(text: str, kind_spans, doc_id: str, articles: list[A
     wird!", not the one text whose page says "Blog" (d29de12). Two title words at least (a stem, or one
     the beginning of the other: "erfolg" / "erfolgreich"; a negation counts as a word), more than the kind's own
     article's title shares."""
-    def shared(words: set[str], title: str) -> int:
+    def shared(words: frozenset[str], title: str) -> int:
         return sum(any(w == t or min(len(w), len(t)) >= 5 and (w.startswith(t) or t.startswith(w)) for t in _title_words(title))
                    for w in words)
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from .answerability import Answerability, AnswerabilityCheck, specific_terms
-from .cited_sources import asked_sources, citing_sentences
 from .articles import article_question, metadata_answer, named_articles, searched_text, without_names
+from .cited_sources import asked_sources, citing_sentences
 from .config import Settings
 from .followup import condense, referenced_docs
 from .grounding import SentenceSupport
@@ -51,7 +51,8 @@ def checked_question(question: str, passages: list[Passage], doc_filter, retriev
 # and the sentence answering "How … can a company make its social media effort bear fruit sooner?" (the blog post's
 # "… desto eher wird Ihr Einsatz Früchte tragen") was in its sixth (dev: facts .874 -> .875, nothing lost)
 NAMED_ARTICLE_K_FACTOR = 2
-# Passages searched for the sentences citing a source: every chunk of the articles here (5-8 an article).
+# Passages searched for the sentences citing a source: every chunk of the five articles here (5-8 an
+# article); in a large index, the 60 closest to the question.
 SOURCES_SEARCH_K = 60
 
 
@@ -244,9 +245,7 @@ class Assistant:
         passages = [every[n - 1] for n in order]
         chosen = sorted(((order.index(n) + 1, s, e) for n, s, e in found))
         draft.fields["retrieved"] = passages
-        answer = quoted_answer(chosen, passages, lang)
-        answer.refusal_reason = None
-        return answer
+        return quoted_answer(chosen, passages, lang)
 
     @staticmethod
     def _metadata_answer(info, attributes: tuple[str, ...], lang: str, draft: Draft) -> Answer:
