@@ -238,14 +238,14 @@ _QUESTION_WORD = re.compile(r"\b(wer|wen|wem|wessen|was|welche[rmns]?|wie|wo|wan
 
 
 # an amount asked for in a unit: "Welches jährliche Budget *in Euro* …", "Welchen konkreten ROI *in Prozent* …"
-_IN_CURRENCY = re.compile(r"\b(in (euro|euros|dollar|dollars|us-dollar|prozent|percent)|as a percentage)\b", re.I)
+IN_A_UNIT = re.compile(r"\b(in (euro|euros|dollar|dollars|us-dollar|prozent|percent)|as a percentage)\b", re.I)
 
 
 def _asks_an_amount_in_a_unit(question: str) -> bool:
     """A unit after a question word of its sentence ("Welches Budget *in Euro* …?", "What is the ROI *in
     percent*?"); not in a yes/no question about it ("Lässt sich der Nutzen *in Euro* und Cent beziffern?
     Was sagen …": whether it can be given, answered by the articles' view, d29de16)."""
-    for match in _IN_CURRENCY.finditer(question):
+    for match in IN_A_UNIT.finditer(question):
         sentence_start = max(question.rfind(end, 0, match.start()) for end in ".?!:") + 1
         if _QUESTION_WORD.search(question, sentence_start, match.start()):
             return True

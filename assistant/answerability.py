@@ -28,8 +28,8 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import sentence_spans, window_around
-from .answer_kinds import (ANSWER_TYPES, AUXILIARIES, ENGLISH_NEGATION, ROLE_QUESTION_STEMS, SHARE_OF_MONEY, answer_type, evidence_pattern,
-                           number_kind)
+from .answer_kinds import (ANSWER_TYPES, AUXILIARIES, ENGLISH_NEGATION, IN_A_UNIT, ROLE_QUESTION_STEMS, SHARE_OF_MONEY, answer_type,
+                           evidence_pattern, number_kind)
 from .grounding import content_words
 from .language import german_probability
 from .entities import place_names, places
@@ -415,7 +415,7 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
     if not match:
         return None
     by_word = {word: stem for stem, word in terms.items()}
-    unit = _IN_UNIT.search(question, max(0, match.start() - 3))
+    unit = IN_A_UNIT.search(question, max(0, match.start() - 3))
     if unit and unit.start() <= match.start():
         # an amount asked for in a unit is of the thing named before the unit: "Welche *ROI*-Quote in Prozent
         # hat Leichsenring …" asks for the ROI, not for Leichsenring ("70 Prozent der Diskussion" is no ROI)
@@ -486,7 +486,6 @@ def _qualifier(question: str, terms: dict[str, str], focus: str | None) -> str |
     return by_word.get(match.group(1)) if match else None
 
 
-_IN_UNIT = re.compile(r"\b(?:in|as a)\s+(?:euro|euros|dollars?|prozent|percent|percentage)\b", re.I)
 _ANYONE = frozenset("leute menschen personen people persons individuals".split())
 
 

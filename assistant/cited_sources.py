@@ -12,6 +12,7 @@ Written by hand: which sentences cite a study or an institution is a property of
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .answerability import specific_terms
 from .articles import without_names
@@ -32,7 +33,7 @@ _SEVERAL_OR_CITED = re.compile(r"\b(studien|quellen|umfragen|erhebungen|untersuc
                                r"stütz\w*|zitier\w*|beruf\w*|bezieh\w*|nenn\w*|genannt|erwähn\w*|verweis\w*|"
                                r"cite[sd]?|quote[sd]?|rel(y|ies)|based|draws?|mention\w*|name[sd]?|refers?)\b", re.I)
 # the words such a question may hold besides its kinds of source and the article it names
-_FRAME = ("stützen stützt stützen zitieren zitiert zitiert berufen beruft beziehen bezieht nennen nennt genannt erwähnt erwähnen "
+_FRAME = ("stützen stützt zitieren zitiert berufen beruft beziehen bezieht nennen nennt genannt erwähnt erwähnen "
           "verweist verweisen zahlen daten artikel artikeln texte texten beitrag beide beiden zwei drei forschung forschungen "
           "cite cites cited quote quotes quoted rely relies base based draw draws mention mentions mentioned name names named refer "
           "refers figures numbers data articles texts pieces both two three research "
@@ -51,10 +52,15 @@ def asked_sources(question: str, articles, domain: frozenset[str]) -> str | None
     if not _ASKS.search(question) or not _SEVERAL_OR_CITED.search(question):
         return None  # "What is the source of the Springer article?" asks where it appeared (articles.py)
     rest = specific_terms(without_names(without_descriptions(question), articles), domain)
-    allowed = set(specific_terms(_FRAME, frozenset())) | set(specific_terms(" ".join(_SOURCE.split("|")), frozenset()))
-    if any(stem not in allowed and not stem.isdigit() for stem in rest):
+    if any(stem not in _allowed_stems() and not stem.isdigit() for stem in rest):
         return None
     return "university" if _UNIVERSITY.search(question) else "any"
+
+
+@lru_cache(maxsize=1)
+def _allowed_stems() -> frozenset[str]:
+    """The stems of the frame words and of the kinds of source."""
+    return frozenset(specific_terms(_FRAME, frozenset())) | frozenset(specific_terms(" ".join(_SOURCE.split("|")), frozenset()))
 
 
 def citing_sentences(kind: str, passages) -> list[tuple[int, int, int]]:

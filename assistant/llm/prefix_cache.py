@@ -22,19 +22,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from llama_cpp.llama import Llama
 from llama_cpp.llama_cache import BaseLlamaCache
 
 SLOTS = 4  # prompt starts kept: the German and English answer prompts, and room for others (condensing)
 MIN_SHARED = 32  # tokens two prompts must share to count as the same start (a system prompt is 200+)
-
-
-def shared_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 class PrefixStateCache(BaseLlamaCache):
@@ -48,8 +40,8 @@ class PrefixStateCache(BaseLlamaCache):
         return sum(state.llama_state_size for state in self.states.values())
 
     def _find_longest_prefix_key(self, key: tuple[int, ...]) -> tuple[int, ...] | None:
-        best = max(self.states, key=lambda k: shared_prefix(k, key), default=None)
-        return best if best is not None and shared_prefix(best, key) >= self.min_shared else None
+        best = max(self.states, key=lambda k: Llama.longest_token_prefix(k, key), default=None)
+        return best if best is not None and Llama.longest_token_prefix(best, key) >= self.min_shared else None
 
     def __getitem__(self, key: Sequence[int]):
         found = self._find_longest_prefix_key(tuple(key))
