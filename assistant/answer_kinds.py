@@ -68,7 +68,7 @@ ANSWER_TYPES = [
                         r"(which|what) (\w+ )?(factors|points|benefits|advantages|questions|reasons|goals|risks|examples|platforms|networks|companies|mistakes|"
                         r"areas|departments|functions|sectors|fields|misconceptions|misunderstandings|myths|theses|tips|steps|recommendations|measures)|"
                         r"(welche|which|what) (zwei|drei|vier|fünf|two|three|four|five|several|mehrere) \w+|"  # "What three things …"
-                        r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|name the)\b", re.I)),
+                        r"(zwei|drei|vier|fünf|two|three|four|five) (\w+ )?\w+|list|nenne|nenn|name the)\b", re.I)),  # "Nenn mir …", as spoken
 ]
 # Evidence of each kind of answer in a piece of text.
 _NUMBER_WORDS = (r"\d|prozent|percent|hälfte|drittel|viertel|zehntel|dritte[sn]?|zweite[sn]?|zehnte[nms]?|jede[snm]? \w+|"
@@ -252,7 +252,7 @@ def _asks_an_amount_in_a_unit(question: str) -> bool:
     return False
 
 
-_IMPERATIVE = re.compile(r"\s*(bitte\s+)?(name|list|enumerate|nenne|nennen sie|nennt|zähle|zähl|liste|listen sie)\b", re.I)
+_IMPERATIVE = re.compile(r"\s*(bitte\s+)?(name|list|enumerate|nenne|nenn|nennen sie|nennt|zähle|zähl|liste|listen sie)\b", re.I)
 # An answer asked for as a list, whatever the question word
 _AS_A_LIST = re.compile(r"\b(stichpunkt\w*|zähl\w* (\w+ ){0,4}auf|aufzählen|aufzählung|auflisten|bullet points?|list (them|it|the points))\b", re.I)
 

@@ -408,6 +408,9 @@ def attribution(question: str, terms: dict[str, str]) -> list[str]:
     return [t for t, word in terms.items() if word in words]
 
 
+_DETERMINERS_EN = frozenset("the a an his her its their this that".split())
+
+
 def focus_term(question: str, terms: dict[str, str], german: bool | None = None) -> str | None:
     """The thing a number or date question asks about: the first specific term after its
     question words ("Wie viele *Mitarbeiter* …", "How many *employees* …")."""
@@ -433,7 +436,9 @@ def focus_term(question: str, terms: dict[str, str], german: bool | None = None)
             # "In which year did *Obama* win …", "When did Deutsche *Telekom* start …": the subject
             # after the auxiliary, a name, by its last word (a surname, the company without its
             # qualifier: the German text says "die Telekom")
-            name = list(itertools.takewhile(lambda w: w[:1].isupper(), words[1:]))
+            # and after a determiner ("In which year was the *Obama* election win …")
+            subject = list(itertools.dropwhile(lambda w: w.lower() in _DETERMINERS_EN, words[1:]))
+            name = list(itertools.takewhile(lambda w: w[:1].isupper(), subject))
             return next((by_word[w] for w in reversed(name) if w in by_word), None)
         words = before_verb
     # "Wie viel Prozent der *Leute*, die online sind, …": people in general are defined by the clause

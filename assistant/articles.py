@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .question import DETERMINER as _DETERMINER, MODIFIER as _MODIFIER
+from .question import DETERMINER as _DETERMINER, MODIFIER as _MODIFIER, without_trailing_reference
 from .roles import role_references
 
 # Words users use for a kind of text, German and English (keys: kinds cleaning.py detects).
@@ -290,7 +290,9 @@ def searched_text(question: str, articles: list[ArticleInfo], doc_filter: list[s
         return question
     from .answerability import specific_terms
 
-    rest = without_names(question, articles)
+    # a trailing reference goes whole (", according to Annette Speck's piece"): without the author's name alone,
+    # "according to 's piece" kept the question under the gate (d31en08)
+    rest = without_names(without_trailing_reference(question), articles)
     return rest if specific_terms(rest, frozenset()) else question
 
 

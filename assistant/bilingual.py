@@ -74,6 +74,12 @@ def _headwords(word: str) -> list[str]:
     return forms
 
 
+def is_word(word: str) -> bool:
+    """Is this word, or a base form of it, an English headword of the dictionary ("since", "universities")?
+    False without the dictionary."""
+    return available() and any(form in _load()[0] for form in _headwords(word))
+
+
 @lru_cache(maxsize=20000)
 def translations(word: str) -> frozenset[str]:
     """The German single words the dictionary gives for an English word and its base forms ("benefits":

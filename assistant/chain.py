@@ -99,7 +99,8 @@ class Assistant:
             yield from draft.finish(Answer(NO_WORDS, refused=True, refusal_reason="the question has no words"))
             return
 
-        standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.written_forms())
+        standalone = as_read(condense(chosen, question, history, lang), lang, self.retriever.written_forms(),
+                             (self.retriever.capitalised_forms(), self.retriever.bm25().knows))
         doc_filter = referenced_docs(question, history) or named_articles(standalone, self.retriever.articles()) or None
         several = asks_several_articles(standalone) or len(doc_filter or []) > 1
         parts = asked_parts(standalone, self.retriever.articles()) if several else []

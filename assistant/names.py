@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 
 # Capitalised in English but written differently in German text (nationalities, languages, months,
-# days), and "I".
+# days), "I", and titles before a name: "Professor Hinterhuber" is no one the articles name because they
+# name "Professor Dr. Kruse".
 _NOT_NAMES = frozenset(
     "i german germany germans english british britain swiss switzerland austria austrian europe european eu "
     "american america us usa uk latin greek french spanish italian "
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split())
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "professor prof dr mr mrs ms miss sir dame herr frau".split())
 # A run of capitalised words is one name ("University of St. Gallen", "Procter & Gamble").
 _JOINERS = ("of", "de", "von", "der", "für")
 _NAME_RUN = re.compile(rf"(?<!\w)[A-ZÄÖÜ][\w’'\-.]*(?:(?:\s+(?:{'|'.join(_JOINERS)}|&)\s+|\s+)[A-ZÄÖÜ][\w’'\-.]*)*")

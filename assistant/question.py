@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from .errors import AssistantError
 from .language import detect_language, foreign_language
+from .spelling import respelled
 
 MAX_QUESTION_CHARS = 2000
 # an article's determiner and the lower-case words between it and the word naming the article
@@ -141,11 +142,14 @@ def plainly(question: str) -> str:
     return _SIGNING_UP.sub("registered", question)
 
 
-def as_read(question: str, lang: str, written: dict[str, str]) -> str:
+def as_read(question: str, lang: str, written: dict[str, str], spellings=None) -> str:
     """The question as the pipeline reads it (the chain, and eval-calibrate replaying it): a lower-case
     German question with its capitals back as the articles write them (`written`; first, so that
-    "facebook & co" is read as "Facebook & Co."), "Facebook & Co." as social media, idioms said plainly."""
+    "facebook & co" is read as "Facebook & Co."), a misspelt name as the articles write it (`spellings`: the
+    articles' capitalised words, and word -> does an article hold it), "Facebook & Co." as social media, idioms said plainly."""
     question = truecased(question, written) if lang == "de" else question
+    if spellings is not None:
+        question = respelled(question, *spellings)
     return plainly(platforms_as_social_media(question, lang))
 
 
@@ -182,6 +186,12 @@ _DESCRIBING_WORDS = re.compile(rf"(?<!\w)({DETERMINER}\s+)(?:{MODIFIER}\s+){{1,3
 
 # "der Artikel *über die Studie „Wer teilt, gewinnt“*": what the article is about, named by a quoted title, inside the question
 _ABOUT_TITLE = re.compile(rf"(?<!\w)({_DESCRIBED})\s+(?:über|zu[rm]?|on|about)\s+(?:[\w'’-]+\s+){{0,3}}?{_QUOTED}", re.I)
+
+
+def without_trailing_reference(question: str) -> str:
+    """The question without a reference to its article after its last comma (", according to Annette Speck's piece")."""
+    rest = _TRAILING_REFERENCE.sub("", question, count=1)
+    return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
 
 
 def without_descriptions(question: str) -> str:

@@ -21,6 +21,7 @@ from .language_shift import ranking_vector
 from .names import unknown_brand_names, unknown_names
 from .question import asked_sentences
 from .sections import CONCLUSION_HEADING, asked_item, asked_part, item_line, part_chunk, without_position
+from .spelling import CAPITALISED_WORD
 from .store import Store
 
 MODES = ("hybrid", "dense", "bm25")
@@ -166,8 +167,14 @@ class Retriever:
         capitalise ("mittelständler" -> "Mittelständler", "roi" -> "ROI")."""
         return self._vocabulary()[2]
 
+    def capitalised_forms(self) -> dict[str, str]:
+        """Lower-case word -> its most frequent capitalised form, for every word the articles capitalise
+        anywhere ("kruse" -> "Kruse" after "Dr.", "infobrief" -> "Infobrief" in a header): the spellings a
+        misspelt name or noun of a question is read as (assistant/spelling.py)."""
+        return self._vocabulary()[3]
+
     def _vocabulary(self) -> tuple:
-        """(revision, domain stems, written forms), counted over every article up to DOMAIN_SAMPLE of them,
+        """(revision, domain stems, written forms, capitalised forms), counted over every article up to DOMAIN_SAMPLE of them,
         else over that many spread evenly over the doc ids: reading all chunks took 170 s and 5 GB at 1M
         chunks, for the same shares."""
         from .grounding import content_words
@@ -180,8 +187,12 @@ class Retriever:
             _, texts, metas = self.index.chunks_of(doc_ids)
             per_doc: dict[str, set[str]] = {}
             forms: dict[str, dict[str, int]] = {}
+            capitalised: dict[str, dict[str, int]] = {}
             for text, meta in zip(texts, metas):
                 per_doc.setdefault(meta["doc_id"], set()).update(content_words(text))
+                for word in CAPITALISED_WORD.findall(text):
+                    capitalised.setdefault(word.lower(), {}).setdefault(word, 0)
+                    capitalised[word.lower()][word] += 1
                 for m in _INNER_WORD.finditer(text):
                     word = m.group(0)
                     forms.setdefault(word.lower(), {}).setdefault(word, 0)
@@ -196,7 +207,8 @@ class Retriever:
                 form, n = max(seen.items(), key=lambda item: item[1])
                 if form != lower and n >= 2 * seen.get(lower, 0):
                     written[lower] = form
-            self._domain = (revision, frozenset(w for w, c in counts.items() if c >= needed), written)
+            most = {lower: max(seen.items(), key=lambda item: item[1])[0] for lower, seen in capitalised.items()}
+            self._domain = (revision, frozenset(w for w, c in counts.items() if c >= needed), written, most)
         return self._domain
 
     def bm25(self) -> BM25Index:

@@ -30,12 +30,14 @@ def _where(nouns: str, ordinals: str, units: str) -> re.Pattern:
 # word for an article elsewhere in the question ("zu Beginn einer Strategie" is no part of a text).
 _END = _where("ende|schluss|end|ending|close", "letzte[nrsm]?|last|final|closing|concluding",
               "satz|sätze|absatz|abschnitt|punkt|worte?|gedanke[n]?|sentences?|paragraphs?|sections?|points?|words?|thoughts?|remarks?")
-_END_NEEDS_ARTICLE = re.compile(r"\b(?:endet|enden|endete|schließt|ends|ending|closes|finishes|wraps up)\b|\bend\b(?=\s*(?:[-–—?.,;:]|$))|"
+_END_NEEDS_ARTICLE = re.compile(r"\b(?:endet|enden|endete|schließt|ends|ending|closes|finishes|wraps up)\b(?!\s+up\b)|\bend\b(?=\s*(?:[-–—?.,;:]|$))|"
                                 r"\b(?:am|zum|ganz am)\s+(?:ende|schluss)\s*[?.,–—]", re.I)
 _BEGINNING = _where("anfang|beginn|einleitung|einstieg|start|beginning|opening|introduction|intro",
                     "erste[nrsm]?|first|opening|introductory",
                     "satz|sätze|absatz|abschnitt|worte?|sentences?|paragraphs?|sections?|words?|lines?")
-_BEGINNING_NEEDS_ARTICLE = re.compile(r"\b(?:beginnt|beginnen|begann|startet|eröffnet|begins|begin|starts|opens|open)\b|"
+# "open up", "start out" are what companies do, not a text ("… afraid of losing control when they *open up* to social media,
+# according to the checklist?" was answered with the checklist's first sentences, d31en13)
+_BEGINNING_NEEDS_ARTICLE = re.compile(r"\b(?:beginnt|beginnen|begann|startet|eröffnet|begins|begin|starts|opens|open)\b(?!\s+(?:up|out)\b)|"
                                       r"\b(?:am|zu)\s+(?:anfang|beginn)\s*[?.,]", re.I)
 _ARTICLE = re.compile(rf"\b{_ARTICLE_WORD}\b", re.I)
 # Words for pieces of a text and for "right at": "Mit welchem *Satz* beginnt …", "*ganz am* Schluss"

@@ -61,6 +61,11 @@ def _load() -> dict[str, list[int]]:
     return _index
 
 
+def is_word(word: str) -> bool:
+    """Does the thesaurus hold a word with this word's stem ("Ausnahme", "Erhebungen")? False without it."""
+    return available() and bool(_load().get(_stem([word])[0]))
+
+
 @lru_cache(maxsize=20000)
 def synonym_stems(stem: str, nouns: bool = False) -> frozenset[str]:
     """The stems of the single-word synonyms of every word with this (Snowball) stem, only the nouns

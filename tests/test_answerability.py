@@ -232,6 +232,8 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     # d28de13: a separable verb around the subject ("zählt die satirische Checkliste auf"), a plural in -ungen
     ("Welche typischen Fehlhaltungen zählt die satirische Checkliste auf, mit denen man keinen Erfolg hat?", "list"),
     ("Welche Empfehlungen gibt der Infobrief?", "list"),
+    ("Nenn mir die Fehler aus der ironischen Liste, mit denen man scheitert", "list"),  # spoken "nenn" (d31de12)
+    ("Wie nennt man das?", "other"),
     ("Welche Bedeutung hat Social Media?", "other"),
     # a unit asked after a question word is an amount; in a yes/no question it is not (d29de16 was refused
     # with "the evidence holds no number")
@@ -312,7 +314,9 @@ def test_the_dated_thing_of_an_english_question_is_the_name_after_its_auxiliary(
     # 2013 study in the next sentence)
     for question, thing in (("In which year did Obama win the election?", "obama"),
                             ("When did Deutsche Telekom start repositioning its processes?", "telekom"),  # the name by its last word
-                            ("When was the study published?", None)):
+                            ("When was the study published?", None),
+                            # after a determiner: the 2013 of a study two sentences on answered it (d31en23)
+                            ("In which year was the Obama election win that the post credits to earned media?", "obama")):
         assert focus_term(question, specific_terms(question, frozenset())) == thing
 
 

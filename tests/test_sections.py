@@ -105,6 +105,8 @@ def test_a_position_in_a_clause_describing_the_article_is_not_asked_for():
                       "achieve with it – which university's study on social media returns does it reference?") is None
     assert asked_part("Im Beitrag, der mit einer Frage beginnt: Welche Studie wird zitiert?") is None
     assert asked_part("How does the blog post open?") == "beginning"
+    # d31en13: "open up" is what companies do, not the article
+    assert asked_part("Why shouldn't companies fear losing control when they open up to social media, according to the checklist?") is None
     # d26en16: the clause ends at a comma before the question word
     assert asked_part("In the tongue-in-cheek checklist that ends with an offer of help, whose video is cited as describing "
                       "the cultural change?") is None

@@ -50,7 +50,8 @@ def decision_inputs(settings: Settings, questions: list[dict]) -> list[dict]:
     for q in questions:
         text = q["question"]
         english = answer_language(text)[0] != "de"  # as the chain decides it
-        text = as_read(text, "en" if english else "de", retriever.written_forms())
+        text = as_read(text, "en" if english else "de", retriever.written_forms(),
+                       (retriever.capitalised_forms(), retriever.bm25().knows))
         doc_filter = named_articles(text, retriever.articles()) or None
         query = searched_text(text, retriever.articles(), doc_filter)
         passages = retriever.part_first(text, retriever.search_named(query, doc_ids=doc_filter), doc_filter)
