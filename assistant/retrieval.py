@@ -373,6 +373,11 @@ class Retriever:
             )
         return passages
 
+    def _rows_of(self, doc_id: str) -> list[tuple[str, str, int]]:
+        """(chunk id, text, chunk index) of each chunk of an article."""
+        ids, texts, metas = self.index.chunks_of([doc_id])
+        return [(cid, text, meta.get("chunk_index", 0)) for cid, text, meta in zip(ids, texts, metas)]
+
     def part_first(self, question: str, passages: list[Passage], doc_ids: list[str] | None = None) -> list[Passage]:
         """For a question about a part of an article (its conclusion, end, beginning or n-th point;
         sections.py): that part of the named or top article first, marked `section` ("missing item n"
@@ -382,8 +387,15 @@ class Retriever:
         part, item = (asked_part(question), asked_item(question, bool(doc_ids))) if passages else (None, None)
         if part is None and item is None:
             return passages
-        ids, texts, metas = self.index.chunks_of([(doc_ids or [passages[0].doc_id])[0]])
-        rows = [(cid, text, meta.get("chunk_index", 0)) for cid, text, meta in zip(ids, texts, metas)]
+        rows = self._rows_of((doc_ids or [passages[0].doc_id])[0])
+        if part == "conclusion" and not doc_ids and not any(CONCLUSION_HEADING.search(text) for _, text, _ in rows):
+            # the conclusion of the best-ranked article that has one: "What benefits of social media does the
+            # conclusion list?" ranked the checklist (no "Fazit") above the Infobrief
+            for doc in dict.fromkeys(p.doc_id for p in passages[1:]):
+                other = self._rows_of(doc)
+                if any(CONCLUSION_HEADING.search(text) for _, text, _ in other):
+                    rows = other
+                    break
         chunk_id = None
         if item is not None:  # the chunk holding the line numbered n (within the part asked for, if any)
             within = [r for r in rows if part != "conclusion" or CONCLUSION_HEADING.search(r[1])] or rows
