@@ -169,8 +169,8 @@ class Retriever:
 
     def capitalised_forms(self) -> dict[str, str]:
         """Lower-case word -> its most frequent capitalised form, for every word the articles capitalise
-        anywhere ("kruse" -> "Kruse" after "Dr.", "infobrief" -> "Infobrief" in a header): the spellings a
-        misspelt name or noun of a question is read as (assistant/spelling.py)."""
+        in their text, a sentence's first word too ("kruse" -> "Kruse" after "Dr."): the spellings a misspelt
+        name or noun of a question is read as (assistant/spelling.py)."""
         return self._vocabulary()[3]
 
     def _vocabulary(self) -> tuple:
