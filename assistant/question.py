@@ -190,7 +190,11 @@ _ABOUT_TITLE = re.compile(rf"(?<!\w)({_DESCRIBED})\s+(?:über|zu[rm]?|on|about)\
 
 def without_trailing_reference(question: str) -> str:
     """The question without a reference to its article after its last comma (", according to Annette Speck's piece")."""
-    rest = _TRAILING_REFERENCE.sub("", question, count=1)
+    return _or_whole(_TRAILING_REFERENCE.sub("", question, count=1), question)
+
+
+def _or_whole(rest: str, question: str) -> str:
+    """What is left of the question, or the whole question when what is left names nothing."""
     return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
 
 
@@ -204,7 +208,7 @@ def without_descriptions(question: str) -> str:
     rest = _TRAILING_REFERENCE.sub("", rest, count=1)
     rest = _ABOUT_TITLE.sub(r"\1", rest)
     rest = _DESCRIBING_WORDS.sub(r"\1", rest)
-    return rest if re.search(r"[^\W\d_]{3,}", rest) and len(rest.split()) >= 3 else question
+    return _or_whole(rest, question)
 
 
 # A question about what several articles say ("Was sagen *die Artikel* …", "Do *both* the Springer piece and the
