@@ -188,3 +188,25 @@ def test_the_calibration_decides_as_the_chain_does(ready_index):
     for q, row in zip(questions, rows):
         result = assistant.ask(q["question"], backend="extractive")
         assert refused(row, in_use) == result.refused, (q["id"], result.refusal_reason)
+
+
+def test_the_grid_fit_decides_every_grid_point_as_refused_does():
+    """fit() judges the whole grid with numpy at once; each point must refuse what refused() refuses."""
+    import random
+
+    from assistant.evaluation.calibrate import GRID, POINTS, _key, grid_refusals, refused
+
+    rng = random.Random(0)
+    rows = []
+    for english, metadata in [(False, None), (True, None), (True, False), (False, True)] * 5:
+        checks = {_key(ws, nw): {"coverage": rng.choice([0.2, 0.3, 0.45, 0.7, 1.0]), "type_found": rng.random() > 0.2,
+                                 "attributed": rng.random() > 0.1, "second_found": True, "placed": rng.random() > 0.1}
+                  for ws in GRID["answer_word_similarity"] for nw in GRID["answer_name_weight_en"]}
+        rows.append({"english": english, "metadata_refused": metadata, "number_rule_refuses": rng.random() > 0.9,
+                     "no_similarity_bar": rng.random() > 0.8, "checks": checks,
+                     "best": {"passage": rng.uniform(0.72, 0.9), "sentence": rng.uniform(0.72, 0.95)}})
+    for row in rows:
+        decided = grid_refusals(row)
+        for i in rng.sample(range(len(POINTS)), 300):
+            assert bool(decided[i]) == refused(row, POINTS[i]), (row, POINTS[i])
+    assert sum(0 < grid_refusals(row).sum() < len(POINTS) for row in rows) >= 5  # the grid's values decide

@@ -100,33 +100,70 @@ def refused(row: dict, p: dict) -> bool:
 def score(rows: list[dict], p: dict) -> dict:
     """Balanced refusal accuracy, with the counts behind it."""
     decisions = [(r["answerable"], refused(r, p)) for r in rows]
-    unanswerable = [d for a, d in decisions if not a]
-    answerable = [d for a, d in decisions if a]
-    tpr = sum(unanswerable) / len(unanswerable) if unanswerable else 1.0
-    tnr = 1 - sum(answerable) / len(answerable) if answerable else 1.0
-    return {"balanced_accuracy": round((tpr + tnr) / 2, 4), "refusal_accuracy": round(tpr, 4),
-            "false_refusals": sum(answerable), "missed_refusals": len(unanswerable) - sum(unanswerable)}
+    return _figures(sum(d for a, d in decisions if not a), sum(1 for a, _ in decisions if not a),
+                    sum(d for a, d in decisions if a), sum(1 for a, _ in decisions if a))
+
+
+def _figures(refused_unanswerable, unanswerable, refused_answerable, answerable):
+    """Balanced accuracy from the counts; works on numbers and on numpy arrays of them (one per grid point)."""
+    tpr = refused_unanswerable / unanswerable if unanswerable else 1.0
+    tnr = 1 - refused_answerable / answerable if answerable else 1.0
+    return {"balanced_accuracy": np.round((tpr + tnr) / 2, 4), "refusal_accuracy": np.round(tpr, 4),
+            "false_refusals": refused_answerable, "missed_refusals": unanswerable - refused_unanswerable}
 
 
 MAX_FALSE_REFUSAL_RATE = 0.05  # the product's target (issue 16): at most 5 % of answerable questions refused
+POINTS = [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
 
 
-def fit(rows: list[dict]) -> dict:
+def grid_refusals(row: dict) -> np.ndarray:
+    """`refused(row, p)` for every grid point p, in the order of POINTS, at once: the grid has 188,160
+    points, and calling refused() for each of them on each of 1,143 dev questions took over 20 CPU-minutes.
+    Same rule as refused(), written with numpy broadcasting over the grid's axes."""
+    shape = [len(v) for v in GRID.values()]
+    if row["metadata_refused"] is not None:
+        return np.full(int(np.prod(shape)), bool(row["metadata_refused"]))
+    axis = {name: np.array(values).reshape([-1 if i == k else 1 for i in range(len(GRID))])
+            for k, (name, values) in enumerate(GRID.items())}
+    threshold = axis["gate_threshold"] - (axis["gate_english_offset"] if row["english"] else 0.0)
+    best = np.where(axis["gate_on"] == "passage", row["best"]["passage"], row["best"]["sentence"])
+    below = (best < threshold) & (not row.get("no_similarity_bar"))
+    min_coverage = axis["answer_min_coverage_en"] if row["english"] else axis["answer_min_coverage"]
+    coverage, hard = np.empty(shape[-2:]), np.empty(shape[-2:], dtype=bool)
+    for i, ws in enumerate(GRID["answer_word_similarity"]):
+        for j, nw in enumerate(GRID["answer_name_weight_en"]):
+            check = row["checks"][_key(ws, nw)]
+            coverage[i, j] = check["coverage"]
+            hard[i, j] = (not check["type_found"] or not check["attributed"] or not check.get("second_found", True)
+                          or not check.get("placed", True))
+    decided = row["number_rule_refuses"] | below | (coverage < min_coverage) | hard
+    return np.broadcast_to(decided, shape).reshape(-1)
+
+
+def grid_counts(rows: list[dict]) -> dict:
+    """Per grid point: how many answerable and how many unanswerable questions of `rows` are refused."""
+    counts = {"refused_answerable": np.zeros(len(POINTS), dtype=np.int32), "refused_unanswerable": np.zeros(len(POINTS), dtype=np.int32),
+              "answerable": 0, "unanswerable": 0}
+    for row in rows:
+        kind = "answerable" if row["answerable"] else "unanswerable"
+        counts["refused_" + kind] += grid_refusals(row)
+        counts[kind] += 1
+    return counts
+
+
+def fit(rows: list[dict] | None = None, counts: dict | None = None) -> dict:
     """The grid point that refuses the most unanswerable questions while refusing at most 5 % of the
     answerable ones (the product's target; without it, a 61-question file picks strict values on the
     strength of a single question). Ties: the middle one. No point within the bound: fewest false refusals."""
-    results = []
-    for values in itertools.product(*GRID.values()):
-        p = dict(zip(GRID, values))
-        results.append((p, score(rows, p)))
-    allowed = MAX_FALSE_REFUSAL_RATE * sum(r["answerable"] for r in rows)
-    within = [(p, s) for p, s in results if s["false_refusals"] <= allowed]
-    if not within:
-        fewest = min(s["false_refusals"] for _, s in results)
-        within = [(p, s) for p, s in results if s["false_refusals"] == fewest]
-    top = max(s["balanced_accuracy"] for _, s in within)
-    tied = [p for p, s in within if s["balanced_accuracy"] == top]
-    return tied[len(tied) // 2]
+    counts = counts if counts is not None else grid_counts(rows)
+    figures = _figures(counts["refused_unanswerable"], counts["unanswerable"], counts["refused_answerable"], counts["answerable"])
+    false_refusals = figures["false_refusals"]
+    within = false_refusals <= MAX_FALSE_REFUSAL_RATE * counts["answerable"]
+    if not within.any():
+        within = false_refusals == false_refusals.min()
+    balanced = np.where(within, figures["balanced_accuracy"], -1.0)
+    tied = np.flatnonzero(balanced == balanced.max())
+    return dict(POINTS[tied[len(tied) // 2]])
 
 
 def fold_of(rows: list[dict], folds: int = 5, seed: int = 0) -> dict[str, int]:
