@@ -39,7 +39,8 @@ ANSWER_TYPES = [
                           rf"was kostet|was kosten|wie teuer|{_SAMPLE_SIZE}|"
                           # figures asked for as such: "Welche Zahlen werden angeführt?", "What are the two figures?"
                           r"welche[n]? (zahl|zahlen|prozentzahl\w*|zahlenwerte?)|(what|which) (\w+ )?(figures|numbers|statistics)|"
-                          r"what (are|were|is|was) the (\w+ )?(figures?|numbers?|statistics))\b", re.I)),
+                          # "the number one goal" is the first goal, no number
+                          r"what (are|were|is|was) the (\w+ )?(figures?|numbers?(?! (?:one|1)\b)|statistics))\b", re.I)),
     ("employer", ASKS_FOR_EMPLOYER),  # a named person's company: said next to their name
     # the title of a cited work ("In welchem Buch ist … erschienen?", "Wie heißt der Fachbeitrag von …?")
     ("work title", re.compile(r"\b((?<=\bin )(which|what) (book|publication|volume|anthology|journal|magazine)|"

@@ -242,6 +242,9 @@ def test_an_unstated_author_is_an_honest_refusal(assistant):
     ("What is the ROI in percent?", "number"),
     ("Lässt sich der Nutzen in Euro und Cent beziffern? Was sagen Leichsenring und der Blogbeitrag dazu?", "other"),
     ("Can the value of social media be expressed in dollars?", "other"),
+    # dev d10en13 was refused with "the evidence holds no number": "the number one goal" is the first goal
+    ("What is the number one goal companies have when they go on social media, according to the newsletter?", "other"),
+    ("What is the number of companies that define goals?", "number"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
