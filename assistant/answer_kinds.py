@@ -22,6 +22,13 @@ from .entities import (
 _SAMPLE_SIZE = r"sample size|size of the sample|stichprobengröße|größe der stichprobe"
 
 # The kind of answer a question asks for, by its question words (German and English).
+# A person asked for by a relation to something named: "Wer *leitet* …", "Who *founded* …", "Who is the *CEO* of …"
+_ASKS_FOR_A_PERSON = (r"\b(wer|who|von wem|by whom|wie heißt (der|die)|what is the name of the)\b"
+                      r"(?!\s+(ist|is|war|was)\s+[A-ZÄÖÜ]\w+\s+[A-ZÄÖÜ]\w+\s*\?)")
+PERSON_RELATION = (r"(ge)?(leit|führ|gründ|geschäftsführ|chef|vorsitz|vorstand|inhaber|besitz|eigentüm|direktor|präsident|"
+                   r"partner|ceo|head|lead|run|found|own|chief|director|president|chair|manag)\w*")
+ASKS_FOR_A_PERSON = re.compile(_ASKS_FOR_A_PERSON, re.I)
+
 ANSWER_TYPES = [
     # a person's first name: the articles often give only a title and a surname ("Professor Dr. Kruse")
     ("first name", re.compile(r"\b(vorname\w*|first name|given name)\b", re.I)),
@@ -54,9 +61,7 @@ ANSWER_TYPES = [
                         r"what is (his|her|their) (job|position|profession|occupation)|job title|do(es)? for a living|the profession)\b", re.I)),
     # a person, by a relation to something named ("Wer leitet …", "Who founded …", "Who is the CEO of …");
     # not "Who is Egbert Wege?" (a description) nor "Wer beschreibt …" (anyone who says it)
-    ("person", re.compile(r"\b(wer|who|von wem|by whom|wie heißt (der|die)|what is the name of the)\b(?!\s+(ist|is|war|was)\s+[A-ZÄÖÜ]\w+\s+[A-ZÄÖÜ]\w+\s*\?)"
-                          r"(?=.*\b(ge)?(leit|führ|gründ|geschäftsführ|chef|vorsitz|vorstand|inhaber|besitz|eigentüm|direktor|präsident|"
-                          r"partner|ceo|head|lead|run|found|own|chief|director|president|chair|manag)\w*)", re.I)),
+    ("person", re.compile(rf"{_ASKS_FOR_A_PERSON}(?=.*\b{PERSON_RELATION})", re.I)),
     ("organisation", ASKS_FOR_ORGANISATION),
     ("place", re.compile(r"\b(welche[rsmn]? (stadt|städten?|land|ländern?|ort|orten?|region|regionen)|"
                          r"which (city|cities|country|countries|town|towns|region|regions)|what (city|cities|country|countries|town|towns)|"

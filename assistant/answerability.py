@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import sentence_spans, window_around
-from .answer_kinds import (ANSWER_TYPES, AUXILIARIES, ENGLISH_NEGATION, IN_A_UNIT, ROLE_QUESTION_STEMS, SHARE_OF_MONEY, answer_type,
+from .answer_kinds import (ANSWER_TYPES, ASKS_FOR_A_PERSON, AUXILIARIES, PERSON_RELATION, ENGLISH_NEGATION, IN_A_UNIT, ROLE_QUESTION_STEMS, SHARE_OF_MONEY, answer_type,
                            evidence_pattern, number_kind)
 from .grounding import content_words
 from .language import german_probability
@@ -69,6 +69,7 @@ _QUESTION_WORDS = (
     "example examples instance instances beispiel beispiele "  # what a list is of ("What examples does it give?"), never what it says
     "vorher zuvor zuerst beforehand yourself yourselves myself ourselves "  # "Which questions should I ask myself beforehand?"
     "best beste besten bester bestes "  # "What's the best way to descale …?", "Wie geht das am besten?": a wish, not a topic (d29en23)
+    "heißt heisst heißen lautet lauten "  # "Wie *heißt* der Fachbeitrag …?": the asking verb, never in the evidence
     "bitte please kurz quick quickly garantiert stichpunkt stichpunkte stichpunkten zähl zähle aufzählen auflisten bullet points"  # how to answer
 ).split()
 # Ordinals and number words ask for one specific item ("das dritte Missverständnis"): they count fully.
@@ -247,6 +248,13 @@ class AnswerabilityCheck:
         other = self._other_ordinal(asked, passages[window[0] - 1][window[1]:window[2]])
         if other:
             reasons.append(f"the evidence speaks of the {other}")
+        relation = _asked_relation(asked, terms) if kind == "person" else None
+        if relation and (relation not in matched or relation in similar):
+            # "Wie heißt der *Vorstandsvorsitzende* von Roland Berger?": a person named in the window is not its
+            # holder unless the window says the relation by its own word, a compound or a translation ("Egbert
+            # Wege, Partner bei Roland Berger" names no chairman; e5 word similarity took "vorantreiben" for it)
+            type_found = False
+            reasons.append(f"the evidence names no {terms[relation]}")
         second, second_found = _SECOND_ASK.search(question), True
         if second and kind not in ("year", "number"):
             # "Which processes did Telekom restructure, *and when did they start*?": a date or figure asked
@@ -542,6 +550,18 @@ def _near_source(evidence, text: str, source_words: list[str]) -> bool:
     spans = sentence_spans(text)
     naming = [i for i, (s, e) in enumerate(spans) if any(w in text[s:e] for w in source_words)]
     return any(evidence.search(text[slice(*spans[j])]) for i in naming for j in (i, i + 1) if j < len(spans))
+
+
+def _asked_relation(question: str, terms: dict[str, str]) -> str | None:
+    """The term saying how the asked-for person relates to what is named, when it follows the question word
+    closely ("Wer *leitet* …", "Who is the *CEO* of …", "Wie heißt der *Vorstandsvorsitzende* …"); not a verb
+    further on ("Who wrote …, and on which page is the passage *found*?")."""
+    match = ASKS_FOR_A_PERSON.search(question)
+    if not match:
+        return None
+    by_word = {word: stem for stem, word in terms.items()}
+    following = re.findall(r"[^\W\d_]+", question[match.end():])[:4]
+    return next((by_word[w] for w in following if w in by_word and re.fullmatch(PERSON_RELATION, w, re.I)), None)
 
 
 def _places_not_in(question: str, by_word: dict[str, str], matched: dict[str, str]) -> list[str]:

@@ -764,6 +764,9 @@ def test_a_place_the_question_names_must_be_in_the_evidence(assistant, question,
     ("Which specific business processes did Deutsche Telekom restructure around social media, and when did they start?", "no year"),
     # dev d10de16: "Social Media" is no first name and surname; Kruse is only "Professor Dr. Kruse"
     ("Wie lautet der Vorname von Professor Kruse, dessen Video in dem ironischen Social-Media-Artikel erwähnt wird?", "no first name"),
+    # dev de29: "Egbert Wege, Partner bei Roland Berger" was quoted; "Vorstandsvorsitzende" had matched "vorantreiben"
+    ("Wie heißt der Vorstandsvorsitzende von Roland Berger Strategy Consultants?", "names no Vorstandsvorsitzende"),
+    ("Who is the CEO of Roland Berger Strategy Consultants?", "names no CEO"),
     # test tde37 (read): "Prozent" is the kind of number, no term a window must hold ("78 Prozent … Verband")
     ("Um wie viel Prozent ist Werbung in sozialen Medien günstiger als Fernsehwerbung?", "no number"),
 ])
@@ -829,6 +832,15 @@ def test_an_employer_is_named_next_to_the_person():
     assert evidence.search("…, betont Egbert Wege, Partner bei Roland Berger Strategy Consultants.") == "Roland Berger Strategy Consultants"
     assert evidence.search("„50 Prozent aller Procter&Gamble-Innovationen …“, schreibt Egbert Wege.") is None
     assert EmployerEvidence("What is Hansjörg Leichsenring's employer?").search("Telekom-Chef Hansjörg Leichsenring sagt …") == "Telekom"
+
+
+@pytest.mark.parametrize("question", [
+    "Who is quoted as a partner at Roland Berger Strategy Consultants?",
+    "Wer ist der im Artikel zitierte Partner von Roland Berger Strategy Consultants?",
+])
+def test_a_person_asked_by_the_relation_the_window_states_is_answered(assistant, question):
+    result = assistant.ask(question, backend="extractive")
+    assert not result.refused and "Egbert Wege" in result.answer
 
 
 def test_a_company_in_the_persons_sentence_is_not_his_employer(assistant):
