@@ -374,7 +374,8 @@ def surface_words(text: str) -> dict[str, str]:
     from .grounding import WORD, _stopwords
 
     words = [w for w in WORD.findall(text) if w.lower() not in _stopwords()]
-    words += _ACRONYM.findall(text)  # "ROI", "KPI", "CIO": short, but specific ("der *ROI* in Prozent")
+    # "ROI", "KPI", "CIO": short, but specific ("der *ROI* in Prozent"); not a function word in capitals ("how *NOT* to succeed")
+    words += [w for w in _ACRONYM.findall(text) if w.lower() not in _stopwords()]
     return dict(zip(_stemmer().stemWords([w.lower() for w in words]), words))
 
 

@@ -21,6 +21,7 @@ from assistant.answerability import (
     attribution,
     focus_term,
     specific_terms,
+    surface_words,
     term_weights,
 )
 from assistant.articles import (
@@ -1136,3 +1137,8 @@ def test_the_kind_of_answer_is_read_in_the_asking_sentence_and_a_share_may_name_
         "Two articles cite surveys showing how few companies plan their social media use. What numbers does each give?",
         ["Demnach agieren nur 17 Prozent der Unternehmen in den sozialen Netzwerken strategisch."], frozenset())
     assert check.answer_type == "number"
+
+
+def test_a_function_word_in_capitals_is_no_acronym():
+    # dev d22en15 was refused: "how NOT to succeed" made "NOT" a term no German window holds
+    assert set(surface_words("the checklist on how NOT to succeed with its ROI and KPI")) == {"checklist", "succeed", "roi", "kpi"}
