@@ -199,8 +199,6 @@ def test_the_figure_of_another_article_does_not_join_an_answer_that_has_one(assi
     assert {c.doc_id for c in result.citations} == {INFOBRIEF}
 
 
-@pytest.mark.xfail(reason="open (stop 44): with the e5 export that is the same on every CPU this question is refused "
-                          "(like dev d16de03, d24de16, d26de05, d29de07: the checklist's 'Azubi oder Praktikant')", strict=False)
 def test_a_sentence_repeating_the_question_is_quoted_with_the_sentence_going_on_to_the_answer(assistant):
     # dev d25de16: "Social Media kann man nebenher machen." says only what the question says and was pushed
     # down; the answer ("Azubi oder Praktikant") is in the sentence after it
