@@ -202,7 +202,9 @@ class AnswerabilityCheck:
         # a share of a named whole ("Anteil *der Unternehmen*") is not given by a share of another whole; "Welcher Anteil
         # läuft über soziale Kanäle?" names none ("70 Prozent der Diskussion … über Social Media-Kanäle" answers it)
         share_of_whole = sub_kind == "percent" and bool(_SHARE_OF_A_WHOLE.search(asked))
-        best = None  # (key: attributed, qualifier said, covered count, -passage number), type found, window, matched, similar
+        ordinals = bool(_ordinal_phrases(asked))
+        # (key: attributed, qualifier said, answers with the ordinal asked, covered count, -passage number), type found, window, matched, similar
+        best = None
         for n, text in enumerate(passages, start=1):
             for start, end in windows(text):
                 piece = text[start:end]
@@ -220,12 +222,15 @@ class AnswerabilityCheck:
                 # of answer counts as one more word ("… von jedem *zehnten Mittelstandsunternehmen*" against a
                 # window with one more term and no figure of Mittelständler)
                 said = not qualifier or _said(qualifier, terms[qualifier], piece, german)
-                key = (attributed, said, len(matched) - SIMILAR_DISCOUNT * len(similar) + type_found, -n)
+                # a window holding the kind of answer and speaking of another one of the thing asked ("im dritten
+                # Lehrjahr" for "in the first year") comes after one holding it for the one asked
+                answers = type_found and not self._other_ordinal(asked, piece) if ordinals else True
+                key = (attributed, said, answers, len(matched) - SIMILAR_DISCOUNT * len(similar) + type_found, -n)
                 if best is None or key > best[0]:
                     best = (key, type_found, (n, start, end), matched, similar)
         if best is None:
             return Answerability(False, kind, list(terms), list(terms), False, 0.0, reason="no evidence", words=dict(terms))
-        (attributed, said, _, _), type_found, window, matched, similar = best
+        (attributed, said, _, _, _), type_found, window, matched, similar = best
         missing = [terms[t] for t in terms if t not in matched]
         weights = term_weights(question, terms, focus, german, self.name_weight_en)
         total = sum(weights.values())
