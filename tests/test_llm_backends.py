@@ -3,6 +3,7 @@ HTTP) paths, against real parts: a tiny quantized random-weight GGUF in `python 
 (fixtures in conftest.py). The real Qwen models are measured in eval/results/llamacpp-models.md."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,10 @@ def test_the_local_model_runs_in_its_own_process_and_the_verifier_catches_random
     assert result.fallback and "nicht mit den Artikeln belegen" in result.fallback
     assert result.answer.startswith("Hinweis:") and "70 Prozent" in result.answer
     assert result.raw_answer and result.raw_answer == "".join(events[:-2])  # what the model wrote, kept for audits
+    # max_tokens reaches the server: random weights never stop, and it once wrote until the context was full
+    # (llama_cpp.server ignores the "max_completion_tokens" ChatOpenAI sends)
+    runs = [int(n) for n in re.findall(r"eval time =.*?/\s*(\d+) runs", backend.server.log_path.read_text(errors="replace"))]
+    assert runs and max(runs) <= 40, runs
 
 
 def test_a_switch_of_language_loads_the_saved_prompt_start_instead_of_prefilling_it(ready_index, tiny_model):
