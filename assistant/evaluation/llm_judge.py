@@ -23,7 +23,8 @@ def second_opinion(backend, claim: str, passage: str) -> bool | None:
     """True / False from the LLM; None when it failed or answered out of format."""
     messages = [SystemMessage(SYSTEM), HumanMessage(f"Passage: {passage}\n\nClaim: {claim}\n\nDoes the passage support the claim?")]
     try:
-        reply = constrained(backend, GRAMMAR, SCHEMA, 2, name="support").invoke(messages)
+        # the grammar ends the reply; the cap is only a bound: "yes" is three tokens in a byte-level vocabulary
+        reply = constrained(backend, GRAMMAR, SCHEMA, 4, name="support").invoke(messages)
         text = (reply.content if isinstance(reply.content, str) else str(reply.content)).strip().lower()
         if "{" in text:
             return bool(json.loads(re.search(r"\{.*\}", text, re.DOTALL).group(0))["supported"])
