@@ -13,6 +13,8 @@ import re
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from .llm.local_server import capped
+
 SYSTEM = (
     "You decide whether numbered sentences from German articles answer a question. "
     "Reply only with the numbers of the sentences that directly state what is asked (the number, name, date, "
@@ -32,7 +34,7 @@ def constrained(backend, gbnf: str, json_schema: dict, max_tokens: int, name: st
     """The backend's chat model, bound to answer only in one format: a GBNF grammar for llama.cpp,
     the equivalent JSON schema for OpenAI-compatible servers and Ollama."""
     if backend.name == "llamacpp":  # llama_cpp.server takes a GBNF grammar in the request body
-        return backend.chat_model.bind(extra_body={"grammar": gbnf, "max_tokens": max_tokens}, max_completion_tokens=max_tokens)
+        return capped(backend.chat_model, max_tokens, grammar=gbnf)
     if backend.name == "openai":
         return backend.chat_model.bind(response_format={"type": "json_schema", "json_schema": {"name": name, "schema": json_schema}})
     if backend.name == "ollama":

@@ -180,11 +180,13 @@ def fold_of(rows: list[dict], folds: int = 5, seed: int = 0) -> dict[str, int]:
 def cross_validate(rows: list[dict], folds: int = 5) -> list[dict]:
     """Each fold judged with the values fitted on the other folds."""
     assignment = fold_of(rows, folds)
+    held_out = [[r for r in rows if assignment[r["id"]] == fold] for fold in range(folds)]
+    # each question's grid decisions once: a fold's training counts are the other folds' counts summed
+    counts = [grid_counts(held) for held in held_out]
     out = []
-    for fold in range(folds):
-        train = [r for r in rows if assignment[r["id"]] != fold]
-        held = [r for r in rows if assignment[r["id"]] == fold]
-        p = fit(train)
+    for fold, held in enumerate(held_out):
+        train = {key: sum(c[key] for other, c in enumerate(counts) if other != fold) for key in counts[fold]}
+        p = fit(counts=train)
         out.append({"fold": fold, "params": p, **score(held, p)})
     return out
 

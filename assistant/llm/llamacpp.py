@@ -16,7 +16,7 @@ from ..prompts import answer_prompt
 from ..results import Turn
 from .base import AnswerRequest
 from .chat import ChatBackend
-from .local_server import LocalModelServer, server_for
+from .local_server import LocalModelServer, capped, server_for
 
 
 class LocalBackend(ChatBackend):
@@ -100,13 +100,11 @@ def create(settings: Settings, embeddings) -> LocalBackend:
         max_retries=0,  # a dead local server is restarted, not retried
         temperature=settings.llm.temperature,
         max_completion_tokens=settings.llm.max_tokens,
-        # llama_cpp.server reads only "max_tokens" (ChatOpenAI sends it as "max_completion_tokens", which the
-        # server ignores): without it, a model that does not stop wrote until its context was full
-        extra_body={"max_tokens": settings.llm.max_tokens},
+        extra_body={"max_tokens": settings.llm.max_tokens},  # the cap the server reads (local_server.capped)
         streaming=True,
     )
     # The server keeps the KV cache of its last prompt: one German answer prompt with empty evidence
     # leaves the system prompt and worked example cached, so the first question prefills only its own part.
-    server.warm_up = lambda: model.bind(max_completion_tokens=1, extra_body={"max_tokens": 1}).invoke(
+    server.warm_up = lambda: capped(model, 1).invoke(
         answer_prompt("de").format_messages(question="", passages=""))
     return LocalBackend(server, model, embeddings)

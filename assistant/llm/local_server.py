@@ -25,6 +25,12 @@ from ..errors import AssistantError
 from ..servers import free_port, wait_for_http
 
 
+def capped(model, max_tokens: int, **body):
+    """`model` (a ChatOpenAI talking to llama_cpp.server) bound to write at most `max_tokens`, with `body` in the
+    request. The server reads only "max_tokens" from the body; ChatOpenAI sends its cap as "max_completion_tokens",
+    which the server ignores: without the body's, a model that did not stop wrote until its context was full."""
+    return model.bind(max_completion_tokens=max_tokens, extra_body={**body, "max_tokens": max_tokens})
+
 class LocalModelStarting(AssistantError):
     """The local model's process is (re)starting; ask again in a few seconds."""
 
